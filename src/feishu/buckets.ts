@@ -1,0 +1,48 @@
+/**
+ * One bucket per Feishu API whose frequency limit we pace separately. Feishu limits each API per
+ * app per tenant (https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control).
+ */
+export const BUCKETS = [
+  'auth',
+  'drive.list',
+  'wiki.spaces',
+  'wiki.nodes',
+  'docx.document',
+  'docx.blocks',
+  'sheets.query',
+  'sheets.values',
+  'sheets.float_images',
+  'bitable.tables',
+  'bitable.fields',
+  'bitable.records',
+  'media.download',
+  'media.tmp_url',
+  'drive.download',
+  'board.image',
+] as const;
+
+export type Bucket = (typeof BUCKETS)[number];
+
+/**
+ * Requests per second we allow ourselves by default. The docx block APIs and media downloads are
+ * documented at 5/s; bitable record search at 20/s; the others are documented per minute (100 to
+ * 1,000/min) and get a conservative 5/s. A server's 429 reset hint always wins over these.
+ */
+export const DEFAULT_RATES: Record<Bucket, number> = {
+  auth: 5,
+  'drive.list': 5,
+  'wiki.spaces': 5,
+  'wiki.nodes': 5,
+  'docx.document': 5,
+  'docx.blocks': 5,
+  'sheets.query': 5,
+  'sheets.values': 5,
+  'sheets.float_images': 5,
+  'bitable.tables': 10,
+  'bitable.fields': 10,
+  'bitable.records': 20,
+  'media.download': 5,
+  'media.tmp_url': 5,
+  'drive.download': 5,
+  'board.image': 5,
+};

@@ -1,0 +1,68 @@
+import type { Clock } from './clock.js';
+
+export interface SlidingWindowOptions {
+  /** Most requests allowed to start inside any window of `windowMs`. */
+  limit: number;
+  /** @default 1000 */
+  windowMs?: number;
+  clock: Clock;
+}
+
+/**
+ * A strict sliding-window limiter: at most `limit` acquisitions start in any interval of `windowMs`,
+ * whatever the concurrency. p-queue's interval cap is a fixed window (10 calls can land in 10 ms across
+ * a boundary), which Feishu's per-second limits punish, hence this small class.
+ */
+export class SlidingWindowLimiter {
+  readonly limit: number;
+  readonly windowMs: number;
+  readonly #clock: Clock;
+  /** Start times of the most recent acquisitions, oldest first (at most `limit`). */
+  #starts: number[] = [];
+  #chain: Promise<void> = Promise.resolve();
+  /** Nothing may start before this time (set by a server's reset hint). */
+  #pausedUntil = 0;
+
+  constructor(options: SlidingWindowOptions) {
+    if (!Number.isInteger(options.limit) || options.limit < 1) {
+      throw new TypeError(`Expected \`limit\` to be an integer >= 1, got ${options.limit}`);
+    }
+    const windowMs = options.windowMs ?? 1000;
+    if (!Number.isFinite(windowMs) || windowMs <= 0) {
+      throw new TypeError(`Expected \`windowMs\` to be a finite number > 0, got ${windowMs}`);
+    }
+    this.limit = options.limit;
+    this.windowMs = windowMs;
+    this.#clock = options.clock;
+  }
+
+  /** Waits for a slot and takes it. Slots are granted in call order. */
+  acquire(signal?: AbortSignal): Promise<void> {
+    const turn = this.#chain.then(() => this.#take(signal));
+    // Keep the chain alive when one waiter is aborted.
+    this.#chain = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Stops every start until `until` (epoch ms): used when the server says the window is spent. */
+  pauseUntil(until: number): void {
+    this.#pausedUntil = Math.max(this.#pausedUntil, until);
+  }
+
+  async #take(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const now = this.#clock.now();
+      let wait = this.#pausedUntil - now;
+      if (this.#starts.length >= this.limit) {
+        wait = Math.max(wait, this.#starts[0]! + this.windowMs - now);
+      }
+      if (wait <= 0) {
+        this.#starts.push(now);
+        if (this.#starts.length > this.limit) this.#starts.shift();
+        return;
+      }
+      await this.#clock.sleep(wait, signal);
+    }
+  }
+}
