@@ -1,0 +1,42 @@
+/**
+ * Process exit codes, documented in the README ("Exit codes"). Stable: scripts and cron wrappers
+ * branch on them, so a number never changes meaning; new outcomes get new numbers.
+ */
+export const ExitCode = {
+  /** Everything in scope is backed up (or the command did what it was asked). */
+  ok: 0,
+  /** An unexpected error: a bug, a full disk, an unreadable inventory. */
+  error: 1,
+  /** Bad flags, bad config, bad credentials or a missing app permission: fix the setup, then rerun. */
+  config: 2,
+  /** The run finished but some files failed (or `verify` found missing or corrupt files). */
+  partial: 3,
+  /** The daily download quota is spent with work left; the next run continues. */
+  quota: 4,
+  /** A run budget (--max-downloads, --max-bytes, --max-duration) was reached with work left. */
+  budget: 5,
+  /** Another run holds the inventory lock. */
+  locked: 6,
+  /** Interrupted by SIGINT/SIGTERM; the next run resumes. */
+  interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** The `runs.status` recorded for an exit code. */
+export function runStatusFor(code: number): string {
+  switch (code) {
+    case ExitCode.ok:
+      return 'ok';
+    case ExitCode.partial:
+      return 'partial';
+    case ExitCode.quota:
+      return 'quota';
+    case ExitCode.budget:
+      return 'budget';
+    case ExitCode.interrupted:
+      return 'interrupted';
+    default:
+      return 'failed';
+  }
+}

@@ -1,0 +1,151 @@
+import type { Db } from './open.js';
+
+export interface CountBytes {
+  count: number;
+  /** Sum of the sizes the sources announced (bytes), where known. */
+  bytes: number;
+}
+
+export interface RunRow {
+  id: number;
+  command: string;
+  startedAt: string;
+  endedAt: string | null;
+  status: string;
+  exitCode: number | null;
+}
+
+export interface FailureReason {
+  /** What failed: media or document. */
+  subject: 'media' | 'document';
+  kind: string;
+  code: string | null;
+  count: number;
+  /** One example message, so the reader sees what the reason looks like. */
+  example: string | null;
+  fix: string | null;
+}
+
+export interface StatusReport {
+  documents: { total: number; byType: Record<string, number>; byStatus: Record<string, number> };
+  media: { total: CountBytes; byStatus: Record<string, CountBytes> };
+  /** Bytes of files recorded as downloaded. */
+  bytesOnDisk: number;
+  quota: { day: string; used: number; limit: number | undefined; left: number | undefined };
+  runs: RunRow[];
+  failures: FailureReason[];
+}
+
+export interface StatusOptions {
+  /** Today's quota day (YYYY-MM-DD) in the configured time zone. */
+  day: string;
+  /** The daily download limit, if configured. */
+  dailyLimit?: number;
+  /** The quota bucket downloads count against. @default 'media.download' */
+  quotaBucket?: string;
+  /** @default 5 */
+  recentRuns?: number;
+  /** @default 5 */
+  topFailures?: number;
+}
+
+/** Everything `status` shows, read in one pass over the inventory (read-only). */
+export function readStatus(db: Db, options: StatusOptions): StatusReport {
+  const byType: Record<string, number> = {};
+  const docByStatus: Record<string, number> = {};
+  let docTotal = 0;
+  for (const r of db
+    .prepare('SELECT type, status, COUNT(*) AS n FROM documents GROUP BY type, status')
+    .all() as {
+    type: string;
+    status: string;
+    n: number;
+  }[]) {
+    byType[r.type] = (byType[r.type] ?? 0) + r.n;
+    docByStatus[r.status] = (docByStatus[r.status] ?? 0) + r.n;
+    docTotal += r.n;
+  }
+
+  const mediaByStatus: Record<string, CountBytes> = {};
+  const total: CountBytes = { count: 0, bytes: 0 };
+  for (const r of db
+    .prepare('SELECT status, COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM media GROUP BY status')
+    .all() as { status: string; n: number; bytes: number }[]) {
+    mediaByStatus[r.status] = { count: r.n, bytes: r.bytes };
+    total.count += r.n;
+    total.bytes += r.bytes;
+  }
+  const bytesOnDisk = (
+    db.prepare("SELECT COALESCE(SUM(bytes_on_disk), 0) AS b FROM media WHERE status = 'done'").get() as {
+      b: number;
+    }
+  ).b;
+
+  const used =
+    (
+      db
+        .prepare('SELECT used FROM quota_usage WHERE bucket = ? AND day = ?')
+        .get(options.quotaBucket ?? 'media.download', options.day) as { used: number } | undefined
+    )?.used ?? 0;
+  const limit = options.dailyLimit;
+
+  const runs = (
+    db
+      .prepare(
+        'SELECT id, command, started_at, ended_at, status, exit_code FROM runs ORDER BY id DESC LIMIT ?',
+      )
+      .all(options.recentRuns ?? 5) as {
+      id: number;
+      command: string;
+      started_at: string;
+      ended_at: string | null;
+      status: string;
+      exit_code: number | null;
+    }[]
+  ).map((r) => ({
+    id: r.id,
+    command: r.command,
+    startedAt: r.started_at,
+    endedAt: r.ended_at,
+    status: r.status,
+    exitCode: r.exit_code,
+  }));
+
+  const top = options.topFailures ?? 5;
+  const failures = [
+    ...(
+      db
+        .prepare(
+          `SELECT error_kind AS kind, error_code AS code, COUNT(*) AS count,
+                  MAX(error_message) AS example, MAX(error_fix) AS fix
+           FROM media WHERE status IN ('failed', 'error') GROUP BY error_kind, error_code`,
+        )
+        .all() as Omit<FailureReason, 'subject'>[]
+    ).map((r) => ({ ...r, subject: 'media' as const, kind: r.kind ?? 'unknown' })),
+    ...(
+      db
+        .prepare(
+          `SELECT error_kind AS kind, NULL AS code, COUNT(*) AS count,
+                  MAX(error_message) AS example, MAX(error_fix) AS fix
+           FROM documents WHERE status = 'error' GROUP BY error_kind`,
+        )
+        .all() as Omit<FailureReason, 'subject'>[]
+    ).map((r) => ({ ...r, subject: 'document' as const, kind: r.kind ?? 'unknown' })),
+  ]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, top);
+
+  return {
+    documents: { total: docTotal, byType, byStatus: docByStatus },
+    media: { total, byStatus: mediaByStatus },
+    bytesOnDisk,
+    quota: {
+      day: options.day,
+      used,
+      limit,
+      left: limit === undefined ? undefined : Math.max(0, limit - used),
+    },
+    runs,
+    failures,
+  };
+}
