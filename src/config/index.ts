@@ -1,0 +1,12 @@
+export { ConfigError } from './errors.js';
+export {
+  type ConfigInput,
+  DATABASE_FILE,
+  FEISHU_BASE_URL,
+  LARK_BASE_URL,
+  type LoadConfigOptions,
+  loadConfig,
+} from './load.js';
+export { parseRootUrl, type UrlParse } from './root-url.js';
+export { parseRoot, rootSpec, rootToken } from './roots.js';
+export type { Config, Limits, Root } from './types.js';

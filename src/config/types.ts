@@ -1,0 +1,45 @@
+import type { Bucket } from '../feishu/buckets.js';
+
+/**
+ * A place to back up, after parsing. `wiki_node` comes from a wiki page URL and is resolved to its
+ * space and object by the crawl (`get_node`); `unsupported` roots are recorded with their reason.
+ */
+export type Root =
+  | { type: 'folder'; token: string }
+  | { type: 'wiki'; spaceId: string }
+  | { type: 'wiki_node'; nodeToken: string }
+  | { type: 'docx'; token: string }
+  | { type: 'sheet'; token: string; sheetId?: string }
+  | { type: 'bitable'; token: string; tableId?: string }
+  | { type: 'file'; token: string }
+  | { type: 'unsupported'; kind: 'doc' | 'mindnote' | 'slides'; token: string; reason: string };
+
+export interface Limits {
+  /** Media downloads per second (Feishu allows 5). @default 5 */
+  downloadQps: number;
+  /** Media downloads per day (Feishu allows 10,000). @default 10000 */
+  downloadsPerDay: number;
+  /** Downloads in flight at once. @default 4 */
+  concurrency: number;
+  /** Documents crawled at once; the rate limits, not latency, should bound the crawl. @default 8 */
+  crawlConcurrency: number;
+  /** IANA zone whose midnight resets the daily quota. @default Asia/Shanghai */
+  dayBoundaryTimeZone: string;
+  /** Requests per second per bucket, overriding the defaults; `Infinity` turns pacing off. */
+  rates: Partial<Record<Bucket, number>>;
+}
+
+export interface Config {
+  appId: string;
+  appSecret: string;
+  /** Open API base URL, no trailing slash. */
+  baseUrl: string;
+  roots: Root[];
+  /** Absolute. */
+  outputDir: string;
+  /** Absolute path of the SQLite inventory. */
+  database: string;
+  limits: Limits;
+  /** Absolute path of the config file read, if any. */
+  configFile?: string;
+}
