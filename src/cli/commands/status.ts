@@ -1,0 +1,82 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { readStatus, type StatusReport } from '../../inventory/status.js';
+import { ExitCode } from '../exit-codes.js';
+import { formatBytes, formatCount } from '../format.js';
+import { locateInventory, openExistingInventory } from '../inventory-access.js';
+import { type GlobalArgs, globalOptions } from '../options.js';
+import { runCommand } from '../runner.js';
+import { todayIn } from '../today.js';
+
+export const statusCommand: CommandModule<object, GlobalArgs> = {
+  command: 'status',
+  describe:
+    'Show what the inventory holds: documents, media by state, quota used today, last runs, top failures',
+  builder: (y: Argv) =>
+    globalOptions(y)
+      .example('$0 status --config backup.json', '')
+      .example('$0 status --json | jq .media', ''),
+  handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
+    runCommand(args, async (output) => {
+      const place = locateInventory(args);
+      const db = openExistingInventory(place.database, true);
+      try {
+        const tz = place.config?.limits.dayBoundaryTimeZone ?? 'Asia/Shanghai';
+        const options: Parameters<typeof readStatus>[1] = { day: todayIn(tz) };
+        if (place.config) options.dailyLimit = place.config.limits.downloadsPerDay;
+        const report = readStatus(db, options);
+        const fields = { database: place.database, outputDir: place.outputDir, timeZone: tz, ...report };
+        output.resultEvent('status', 'inventory status', fields);
+        output.result(renderStatus(report, place.database, place.outputDir, tz));
+        return ExitCode.ok;
+      } finally {
+        db.close();
+      }
+    }),
+};
+
+export function renderStatus(r: StatusReport, database: string, outputDir: string, tz: string): string {
+  const lines: string[] = [];
+  const byType = Object.entries(r.documents.byType)
+    .sort((a, b) => b[1] - a[1])
+    .map(([t, n]) => `${t} ${formatCount(n)}`)
+    .join(', ');
+  const docErrors = r.documents.byStatus.error
+    ? ` (${formatCount(r.documents.byStatus.error)} with errors)`
+    : '';
+  lines.push(`Inventory  ${database}`);
+  lines.push(`Documents  ${formatCount(r.documents.total)}${byType ? `: ${byType}` : ''}${docErrors}`);
+  const states = ['done', 'pending', 'partial', 'failed', 'error'];
+  const extra = Object.keys(r.media.byStatus).filter((s) => !states.includes(s));
+  const media = [...states, ...extra]
+    .filter((s) => r.media.byStatus[s])
+    .map((s) => `${s} ${formatCount(r.media.byStatus[s]!.count)}`)
+    .join(', ');
+  lines.push(
+    `Media      ${formatCount(r.media.total.count)} files, ${formatBytes(r.media.total.bytes)} known${media ? `: ${media}` : ''}`,
+  );
+  lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
+  const q = r.quota;
+  const limit = q.limit === undefined ? '' : ` of ${formatCount(q.limit)}, ${formatCount(q.left ?? 0)} left`;
+  lines.push(`Quota      ${formatCount(q.used)} downloads used today${limit} (${q.day}, ${tz})`);
+  if (r.runs.length) {
+    lines.push('Last runs');
+    for (const run of r.runs) {
+      const when = run.startedAt.replace('T', ' ').slice(0, 16);
+      const exit = run.exitCode === null ? '' : `  exit ${run.exitCode}`;
+      lines.push(`  #${String(run.id).padEnd(4)} ${run.command.padEnd(9)} ${when} UTC  ${run.status}${exit}`);
+    }
+  } else {
+    lines.push('Last runs  none yet');
+  }
+  if (r.failures.length) {
+    lines.push('Top failure reasons');
+    for (const f of r.failures) {
+      const code = f.code ? ` (${f.code})` : '';
+      lines.push(
+        `  ${formatCount(f.count).padStart(6)} ${f.subject} ${f.kind}${code}${f.example ? `: ${f.example}` : ''}`,
+      );
+      if (f.fix) lines.push(`         fix: ${f.fix}`);
+    }
+  }
+  return lines.join('\n');
+}

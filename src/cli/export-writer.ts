@@ -1,0 +1,76 @@
+import { once } from 'node:events';
+import type { ExportRow } from '../inventory/export.js';
+
+export type ExportFormat = 'json' | 'csv';
+
+export const CSV_COLUMNS = [
+  'fileToken',
+  'name',
+  'mimeType',
+  'size',
+  'sha256',
+  'status',
+  'path',
+  'sources',
+] as const;
+
+/**
+ * One CSV field, RFC 4180: quoted when it holds a comma, quote or line break. A text cell starting
+ * with = + - @ (or a tab/CR) gets a leading apostrophe, the OWASP guard against formula injection:
+ * file names come from document authors and the CSV is opened in spreadsheets.
+ */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return String(value);
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** `docx:doxcnAbc:blk1; sheet:shtcnX:s1!A2`: every place the file is referenced, in one cell. */
+export function flattenSources(row: ExportRow): string {
+  return row.sources.map((s) => `${s.docType}:${s.docToken}:${s.location}`).join('; ');
+}
+
+export function csvLine(row: ExportRow): string {
+  const cells = [
+    row.fileToken,
+    row.name,
+    row.mimeType,
+    row.size,
+    row.sha256,
+    row.status,
+    row.path,
+    flattenSources(row),
+  ];
+  return `${cells.map(csvField).join(',')}\r\n`;
+}
+
+/**
+ * Writes rows as a JSON array (one row per line, so it also greps well) or as CSV, honouring
+ * backpressure so memory stays flat however large the inventory. Returns the number of rows.
+ */
+export async function writeExport(
+  rows: Iterable<ExportRow>,
+  format: ExportFormat,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const write = async (chunk: string): Promise<void> => {
+    if (!out.write(chunk)) await once(out, 'drain');
+  };
+  let n = 0;
+  if (format === 'csv') {
+    await write(`${CSV_COLUMNS.join(',')}\r\n`);
+    for (const row of rows) {
+      await write(csvLine(row));
+      n++;
+    }
+    return n;
+  }
+  await write('[');
+  for (const row of rows) {
+    await write(`${n === 0 ? '\n' : ',\n'}${JSON.stringify(row)}`);
+    n++;
+  }
+  await write(n === 0 ? ']\n' : '\n]\n');
+  return n;
+}

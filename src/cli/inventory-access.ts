@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { type Config, ConfigError, DATABASE_FILE, loadConfig } from '../config/index.js';
+import { type Db, openInventory } from '../inventory/open.js';
+import { UsageError } from './errors.js';
+import type { GlobalArgs } from './options.js';
+import { redactor } from './redact.js';
+
+/** What the read-side commands need: where the inventory and the files are. */
+export interface Place {
+  config: Config | undefined;
+  database: string;
+  outputDir: string;
+}
+
+/**
+ * Loads the config the documented way (file < environment < flags) and registers its secrets with
+ * the redactor before anything can print them.
+ */
+export function loadCliConfig(args: GlobalArgs, env: NodeJS.ProcessEnv = process.env): Config {
+  const overrides: Record<string, unknown> = {};
+  if (args.outputDir) overrides.outputDir = args.outputDir;
+  if (args.database) overrides.database = args.database;
+  redactor.add(env.FEISHU_APP_SECRET);
+  const options: Parameters<typeof loadConfig>[0] = { env, overrides };
+  const file = args.config ?? env.FEISHU_BACKUP_CONFIG;
+  if (file) options.file = file;
+  const config = loadConfig(options);
+  redactor.add(config.appSecret);
+  return config;
+}
+
+/**
+ * `status`, `export` and `verify` only read the inventory, so they also work with just
+ * --database/--output-dir and no credentials (e.g. on the machine that holds the backup copy).
+ */
+export function locateInventory(args: GlobalArgs): Place {
+  try {
+    const config = loadCliConfig(args);
+    return { config, database: config.database, outputDir: config.outputDir };
+  } catch (e) {
+    if (!(e instanceof ConfigError) || (!args.database && !args.outputDir)) throw e;
+    const outputDir = args.outputDir ?? process.cwd();
+    return { config: undefined, database: args.database ?? `${outputDir}/${DATABASE_FILE}`, outputDir };
+  }
+}
+
+export function openExistingInventory(database: string, readonly: boolean): Db {
+  if (!existsSync(database)) {
+    throw new UsageError(
+      `No inventory at ${database}.`,
+      'Run `feishu-backup backup --config <file>` first, or pass --config/--database pointing at an existing backup.',
+    );
+  }
+  return openInventory(database, { readonly });
+}

@@ -1,0 +1,172 @@
+import cliProgress from 'cli-progress';
+import { formatBytes, formatCount, formatDuration } from './format.js';
+
+/** What the live display shows; every field is optional so each phase fills in what it knows. */
+export interface ProgressState {
+  phase: string;
+  docsCrawled: number;
+  mediaFound: number;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  failed: number;
+  quotaLeft: number | undefined;
+}
+
+export function emptyProgress(phase = 'starting'): ProgressState {
+  return {
+    phase,
+    docsCrawled: 0,
+    mediaFound: 0,
+    filesDone: 0,
+    filesTotal: 0,
+    bytesDone: 0,
+    bytesTotal: 0,
+    failed: 0,
+    quotaLeft: undefined,
+  };
+}
+
+/** Bytes per second over the last ~10 s, so the rate and ETA follow the current speed. */
+export class RateMeter {
+  #samples: { t: number; bytes: number }[] = [];
+  constructor(private readonly now: () => number = Date.now) {}
+
+  sample(bytes: number): void {
+    const t = this.now();
+    this.#samples.push({ t, bytes });
+    while (this.#samples.length > 2 && t - this.#samples[0]!.t > 10_000) this.#samples.shift();
+  }
+
+  get bytesPerSecond(): number {
+    const first = this.#samples[0];
+    const last = this.#samples.at(-1);
+    if (!first || !last || last.t - first.t < 500) return 0;
+    return ((last.bytes - first.bytes) * 1000) / (last.t - first.t);
+  }
+}
+
+/** The two status lines, each kept under 80 columns. */
+export function describeProgress(s: ProgressState, bytesPerSecond: number): { head: string; tail: string } {
+  const quota = s.quotaLeft === undefined ? '' : `  quota left ${formatCount(s.quotaLeft)}`;
+  const failed = s.failed ? `  ${formatCount(s.failed)} failed` : '';
+  const head = `${s.phase.padEnd(8)} ${formatCount(s.docsCrawled)} docs  ${formatCount(s.mediaFound)} media found${quota}${failed}`;
+  const left = s.bytesTotal - s.bytesDone;
+  const eta = bytesPerSecond > 0 && left > 0 ? formatDuration((left / bytesPerSecond) * 1000) : '-';
+  const rate = bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '-';
+  const tail =
+    `${formatCount(s.filesDone)}/${formatCount(s.filesTotal)} files  ` +
+    `${formatBytes(s.bytesDone)}/${formatBytes(s.bytesTotal)}  ${rate}  ETA ${eta}`;
+  return { head, tail };
+}
+
+export interface ProgressDisplay {
+  update(patch: Partial<ProgressState>): void;
+  /** Prints a log line without garbling the display. */
+  log(line: string): void;
+  stop(): void;
+  readonly state: ProgressState;
+}
+
+/** A live two-line display on a terminal (cli-progress draws and redraws it). */
+export class TtyProgress implements ProgressDisplay {
+  readonly state = emptyProgress();
+  readonly #meter = new RateMeter();
+  readonly #multi: cliProgress.MultiBar;
+  readonly #head: cliProgress.SingleBar;
+  readonly #bar: cliProgress.SingleBar;
+  #stopped = false;
+
+  constructor(stream: NodeJS.WritableStream) {
+    this.#multi = new cliProgress.MultiBar(
+      {
+        stream,
+        fps: 5,
+        hideCursor: true,
+        clearOnComplete: false,
+        stopOnComplete: false,
+        barsize: 16,
+        barCompleteChar: '█',
+        barIncompleteChar: '░',
+        // Truncate rather than wrap on a narrow terminal: wrapped lines break the redraw.
+        linewrap: false,
+        forceRedraw: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    this.#head = this.#multi.create(1, 0, { text: '' }, { format: '{text}' });
+    this.#bar = this.#multi.create(1, 0, { text: '' }, { format: '{bar} {percentage}% {text}' });
+  }
+
+  update(patch: Partial<ProgressState>): void {
+    Object.assign(this.state, patch);
+    this.#meter.sample(this.state.bytesDone);
+    if (this.#stopped) return;
+    const { head, tail } = describeProgress(this.state, this.#meter.bytesPerSecond);
+    this.#head.update(0, { text: head });
+    // Percent by files: sizes are not always known in advance, file counts are.
+    this.#bar.setTotal(Math.max(1, this.state.filesTotal));
+    this.#bar.update(this.state.filesDone, { text: tail });
+  }
+
+  log(line: string): void {
+    if (this.#stopped) process.stderr.write(`${line}\n`);
+    else this.#multi.log(`${line}\n`);
+  }
+
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#multi.stop();
+  }
+}
+
+/** Off a terminal (cron, CI): one plain line every `intervalMs`, and only when something moved. */
+export class LineProgress implements ProgressDisplay {
+  readonly state = emptyProgress();
+  readonly #meter = new RateMeter();
+  readonly #timer: NodeJS.Timeout;
+  #last = '';
+
+  constructor(
+    private readonly write: (line: string) => void,
+    intervalMs: number,
+  ) {
+    this.#timer = setInterval(() => this.#tick(), intervalMs);
+    this.#timer.unref();
+  }
+
+  update(patch: Partial<ProgressState>): void {
+    Object.assign(this.state, patch);
+    this.#meter.sample(this.state.bytesDone);
+  }
+
+  log(line: string): void {
+    this.write(line);
+  }
+
+  #tick(): void {
+    const { head, tail } = describeProgress(this.state, this.#meter.bytesPerSecond);
+    const line = `${head.trim()} | ${tail}`;
+    if (line !== this.#last) this.write(`progress: ${line}`);
+    this.#last = line;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}
+
+/** --quiet and --json: state is kept (for the summary and JSON progress events) but nothing is drawn. */
+export class SilentProgress implements ProgressDisplay {
+  readonly state = emptyProgress();
+  constructor(private readonly write: (line: string) => void = () => undefined) {}
+  update(patch: Partial<ProgressState>): void {
+    Object.assign(this.state, patch);
+  }
+  log(line: string): void {
+    this.write(line);
+  }
+  stop(): void {}
+}
