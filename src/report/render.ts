@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import { REPORT_JS } from './client.js';
+import { escapeHtml as e, jsonForScript } from './escape.js';
+import { formatCount, formatTime } from './format.js';
+import { aboutSection, chartsGrid, failuresSection, summaryBand } from './sections.js';
+import { REPORT_CSS } from './styles.js';
+import { MEDIA_STATES, type ReportData, STATE_LABELS } from './types.js';
+
+/**
+ * What the table script reads: columns rather than one object per row, and documents by position,
+ * which keeps 100,000 rows to a few megabytes that JSON.parse reads in tens of milliseconds.
+ */
+export interface TablePayload {
+  states: string[];
+  mimes: string[];
+  /** [title, type] */
+  docs: [string, string][];
+  rows: {
+    name: string[];
+    mime: number[];
+    size: (number | null)[];
+    sha: (string | null)[];
+    state: number[];
+    /** A position in `docs`, or a list of them when the file appears in several documents. */
+    docs: (number | number[])[];
+    href: (string | null)[];
+    err: (string | null)[];
+  };
+}
+
+export function tablePayload(d: ReportData): TablePayload {
+  const position = new Map(d.documents.map((doc, i) => [doc.id, i]));
+  const stateIndex = new Map(MEDIA_STATES.map((s, i) => [s, i]));
+  const rows: TablePayload['rows'] = {
+    name: [],
+    mime: [],
+    size: [],
+    sha: [],
+    state: [],
+    docs: [],
+    href: [],
+    err: [],
+  };
+  for (const m of d.media) {
+    const where = m.appearsIn.map((id) => position.get(id)).filter((p): p is number => p !== undefined);
+    rows.name.push(m.name);
+    rows.mime.push(m.mimeIndex);
+    rows.size.push(m.size);
+    rows.sha.push(m.sha256);
+    rows.state.push(stateIndex.get(m.state)!);
+    rows.docs.push(where.length === 1 ? where[0]! : where);
+    rows.href.push(m.href);
+    rows.err.push(m.error);
+  }
+  return {
+    states: MEDIA_STATES.map((s) => STATE_LABELS[s]),
+    mimes: d.mimeTypes,
+    docs: d.documents.map((doc) => [doc.title, doc.type]),
+    rows,
+  };
+}
+
+/**
+ * The whole report as one self-contained HTML page: inline CSS, SVG and script, no request to
+ * anywhere. The Content-Security-Policy forbids network access outright and lets only our own
+ * script (by hash) run, so even a name that slipped past escaping could not execute.
+ */
+export function renderReportHtml(d: ReportData): string {
+  const scriptHash = createHash('sha256').update(REPORT_JS).digest('base64');
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'`;
+  const title = `Media audit — ${d.tenant.domain}`;
+  const lastRun = d.runs[0];
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="generator" content="feishu-backup">
+<title>${e(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<header class="top"><div class="wrap">
+<div><h1>Media audit</h1><div class="sub">Every image and attachment found in the Feishu documents of <b>${e(d.tenant.domain)}</b></div></div>
+<div class="meta">Report written ${e(formatTime(d.generatedAt))}<br>${
+    lastRun
+      ? `Last run: ${e(lastRun.command)} #${lastRun.id}, ${e(formatTime(lastRun.startedAt))}, ${e(lastRun.status)}`
+      : 'No run recorded'
+  }</div>
+</div></header>
+<main class="wrap">
+${summaryBand(d)}
+${chartsGrid(d)}
+${failuresSection(d)}
+${filesSection(d)}
+${aboutSection(d)}
+</main>
+<footer>Written by feishu-backup. This file makes no network request; links to backed-up files are relative to it.</footer>
+<script type="application/json" id="report-data">${jsonForScript(tablePayload(d))}</script>
+<script>${REPORT_JS}</script>
+</body>
+</html>
+`;
+}
+
+function filesSection(d: ReportData): string {
+  const stateOptions = MEDIA_STATES.map(
+    (s, i) => `<option value="${i}">${STATE_LABELS[s]} (${formatCount(d.byState[s].files)})</option>`,
+  ).join('');
+  const mimeCounts = new Array<number>(d.mimeTypes.length).fill(0);
+  for (const m of d.media) mimeCounts[m.mimeIndex]!++;
+  const mimeOptions = d.mimeTypes
+    .map((label, i) => ({ label, i, count: mimeCounts[i]! }))
+    .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label))
+    .map((m) => `<option value="${m.i}">${e(m.label)} (${formatCount(m.count)})</option>`)
+    .join('');
+  const head = [
+    ['name', 'Name'],
+    ['mime', 'Type'],
+    ['size', 'Size'],
+    ['sha', 'SHA-256'],
+    ['state', 'State'],
+    ['where', 'Appears in'],
+    ['local', 'Local file'],
+  ]
+    .map(
+      ([key, label]) =>
+        `<div role="columnheader" data-sort="${key}" aria-sort="${key === 'size' ? 'descending' : 'none'}"><button type="button">${label}</button></div>`,
+    )
+    .join('');
+  return `<section class="card" id="files"><h2>Every media file</h2>
+<div class="toolbar">
+<input id="search" type="search" placeholder="Search names, SHA-256, documents, paths…" aria-label="Search files" autocomplete="off">
+<select id="filter-state" aria-label="Filter by state"><option value="">All states</option>${stateOptions}</select>
+<select id="filter-mime" aria-label="Filter by type"><option value="">All types</option>${mimeOptions}</select>
+<span class="count" id="row-count" data-count="${d.media.length}">All ${formatCount(d.media.length)} files</span>
+</div>
+<div class="table" role="table" aria-label="Media files" aria-rowcount="${d.media.length + 1}">
+<div class="thead" role="row">${head}</div>
+<div class="viewport" id="rows-viewport"><div class="spacer" id="rows-spacer"><div class="rows" id="rows-body" role="rowgroup"></div></div></div>
+<div class="no-rows" id="no-rows" hidden>No file matches these filters.</div>
+</div>
+<noscript><p class="empty">The file table needs JavaScript; everything above is complete without it.</p></noscript>
+</section>`;
+}
