@@ -1,0 +1,114 @@
+import type { Db } from './open.js';
+
+/** Which endpoint downloads a media token (`media.source`, migration 0002). */
+export type MediaSource = 'media' | 'drive_file' | 'board';
+
+/** A media file token found at one place in a document. */
+export interface FoundRef {
+  fileToken: string;
+  /** Block id, `sheetId!A1`, `float:<id>`, `<recordId>/<fieldId>`, or the folder token for drive files. */
+  location: string;
+  /** image | file | inline_file | sheet_attachment | sheet_image | float_image | bitable_attachment | drive_file | board */
+  kind: string;
+  name?: string | undefined;
+  size?: number | undefined;
+  mimeType?: string | undefined;
+  /** The `extra` query value a download needs (decoded JSON string). */
+  extra?: string | undefined;
+  /** @default 'media' */
+  source?: MediaSource;
+}
+
+export interface RecordResult {
+  newMedia: number;
+  newRefs: number;
+}
+
+/**
+ * Media rows and their references. One row per file token, however many places use it. The crawl
+ * never touches a media row's download state: only what it learns (name, size, MIME, extra).
+ */
+export class MediaRefRepo {
+  readonly #findMedia;
+  readonly #insertMedia;
+  readonly #updateMedia;
+  readonly #findRef;
+  readonly #insertRef;
+  readonly #updateRef;
+  readonly #gone;
+
+  constructor(db: Db) {
+    this.#findMedia = db.prepare<[string], { id: number }>('SELECT id FROM media WHERE file_token = ?');
+    this.#insertMedia = db.prepare(
+      `INSERT INTO media (file_token, name, size, mime_type, extra, source, first_seen_run, last_seen_run)
+       VALUES (@fileToken, @name, @size, @mimeType, @extra, @source, @runId, @runId)`,
+    );
+    this.#updateMedia = db.prepare(
+      `UPDATE media SET name = coalesce(@name, name), size = coalesce(@size, size),
+         mime_type = coalesce(@mimeType, mime_type), extra = coalesce(@extra, extra), last_seen_run = @runId
+       WHERE id = @id`,
+    );
+    this.#findRef = db.prepare<[number, number, string], { id: number }>(
+      'SELECT id FROM media_refs WHERE media_id = ? AND document_id = ? AND location = ?',
+    );
+    this.#insertRef = db.prepare(
+      `INSERT INTO media_refs (media_id, document_id, location, kind, extra, first_seen_run, last_seen_run)
+       VALUES (@mediaId, @documentId, @location, @kind, @extra, @runId, @runId)`,
+    );
+    this.#updateRef = db.prepare(
+      `UPDATE media_refs SET kind = @kind, extra = coalesce(@extra, extra), last_seen_run = @runId, gone_at = NULL
+       WHERE id = @id`,
+    );
+    this.#gone = db.prepare(
+      `UPDATE media_refs SET gone_at = @at
+       WHERE document_id = @documentId AND gone_at IS NULL AND coalesce(last_seen_run, 0) < @sinceRun`,
+    );
+  }
+
+  /** Upserts the media rows and references found on one page. Call inside the page's transaction. */
+  record(documentId: number, refs: readonly FoundRef[], runId: number): RecordResult {
+    let newMedia = 0;
+    let newRefs = 0;
+    for (const ref of refs) {
+      const media = {
+        fileToken: ref.fileToken,
+        name: ref.name ?? null,
+        size: ref.size ?? null,
+        mimeType: ref.mimeType ?? null,
+        extra: ref.extra ?? null,
+        source: ref.source ?? 'media',
+        runId,
+      };
+      let mediaId = this.#findMedia.get(ref.fileToken)?.id;
+      if (mediaId === undefined) {
+        mediaId = Number(this.#insertMedia.run(media).lastInsertRowid);
+        newMedia++;
+      } else {
+        this.#updateMedia.run({ ...media, id: mediaId });
+      }
+      const row = {
+        mediaId,
+        documentId,
+        location: ref.location,
+        kind: ref.kind,
+        extra: ref.extra ?? null,
+        runId,
+      };
+      const existing = this.#findRef.get(mediaId, documentId, ref.location);
+      if (existing) this.#updateRef.run({ ...row, id: existing.id });
+      else {
+        this.#insertRef.run(row);
+        newRefs++;
+      }
+    }
+    return { newMedia, newRefs };
+  }
+
+  /**
+   * Marks gone the references of a document not seen since `sinceRun` (the run that began this pass).
+   * The media rows and their files stay: the backup keeps what it had.
+   */
+  markGone(documentId: number, sinceRun: number): number {
+    return this.#gone.run({ documentId, sinceRun, at: new Date().toISOString() }).changes;
+  }
+}

@@ -1,0 +1,14 @@
+import { rootSpec, rootToken } from '../config/roots.js';
+import type { Root } from '../config/types.js';
+import type { Db } from './open.js';
+
+/** The id of a configured root, inserting it the first time it is seen. */
+export function upsertRoot(db: Db, root: Root): number {
+  const spec = rootSpec(root);
+  db.prepare('INSERT INTO roots (spec, kind, token) VALUES (?, ?, ?) ON CONFLICT (spec) DO NOTHING').run(
+    spec,
+    root.type,
+    rootToken(root),
+  );
+  return (db.prepare('SELECT id FROM roots WHERE spec = ?').get(spec) as { id: number }).id;
+}
