@@ -1,0 +1,231 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FeishuError } from '../feishu/errors.js';
+import type { MediaRow } from '../inventory/media-queue.js';
+import { calculateRetryDelay } from '../limits/backoff.js';
+import { fetchMedia } from './fetch-media.js';
+import { linkByDocument, mediaFileName, mediaRelativePath } from './layout.js';
+import { asLocalFatal, LocalFatalError } from './local-errors.js';
+import { partPaths, publishPart, resumePoint } from './part-file.js';
+import type { RunContext } from './run-context.js';
+
+export type FileResult =
+  | { type: 'done'; bytes: number; path: string }
+  | { type: 'failed' | 'error'; error: FeishuError; fix: string }
+  /** Stopped by the run (quota, interrupt, fatal): the `.part` is kept and the row is `partial`/`pending`. */
+  | { type: 'parked' };
+
+/** Rate-limit answers tolerated per file per run before giving up on it until the next run. */
+const MAX_RATE_LIMITED = 20;
+/** Requests that made progress without finishing (short ranges, restarts) per file per attempt. */
+const MAX_AGAIN = 20;
+/** A size mismatch or unreadable answer rarely fixes itself: one more try, then next run. */
+const MAX_PROTOCOL = 1;
+
+/** Fix sentences for media, more precise than the generic ones. */
+export const MEDIA_FIXES: Record<string, string> = {
+  permission:
+    'The app cannot read this file: add the app as a collaborator of the document (or base) that contains it, then run with --retry-failed.',
+  not_found:
+    'The file was deleted from Feishu (or its token is stale): crawl again; copies already saved are kept.',
+  bad_request:
+    'The file sits in an advanced-permission base and needs a valid `extra`: crawl the base again with an app that can manage it, then run with --retry-failed.',
+  temporary: 'Feishu or the network kept failing for this file; the next run tries it again.',
+  protocol:
+    'The server answered something other than the file (wrong size or a JSON error); the next run tries again, and a crawl refreshes the expected size.',
+  rate_limited:
+    'Feishu kept rate-limiting this file; the next run tries it again (lower --qps if it persists).',
+  auth: 'The access token was refused twice; check the app credentials, then run again.',
+};
+
+/**
+ * Downloads one media file to its place, with every retry the contract allows: Range resume after a
+ * reset, one token refresh, the server's rate-limit pause, bounded exponential backoff. The row is
+ * `done` only once the file is fsynced and renamed into place.
+ */
+export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileResult> {
+  const paths = partPaths(ctx.outputDir, row.file_token);
+  const knownSize = row.size ?? undefined;
+  let refreshed = false;
+  let temporary = 0;
+  let rateLimited = 0;
+  let protocol = 0;
+  let again = 0;
+  ctx.states.beginAttempt(row.id, new Date(ctx.clock.now()));
+  try {
+    for (;;) {
+      if (ctx.stopping()) return await park(ctx, row, paths.part);
+      const point = await resumePoint(paths, knownSize);
+      const token = await ctx.client.token();
+      try {
+        await ctx.limiter.acquire(ctx.signal);
+      } catch {
+        return await park(ctx, row, paths.part);
+      }
+      // Reserved right before sending, so every request counts and none is counted twice.
+      if (ctx.stopping()) return await park(ctx, row, paths.part);
+      if (!ctx.quota.tryReserve()) {
+        ctx.stop('quota');
+        return await park(ctx, row, paths.part);
+      }
+      ctx.counters.requests++;
+      const outcome = await fetchMedia({
+        dispatcher: ctx.dispatcher,
+        baseUrl: ctx.client.baseUrl,
+        token,
+        fileToken: row.file_token,
+        extra: row.extra,
+        paths,
+        have: point.have,
+        ...(point.total !== undefined || knownSize !== undefined
+          ? { expectedTotal: (point.total ?? knownSize)! }
+          : {}),
+        ...(knownSize !== undefined ? { knownSize } : {}),
+        signal: ctx.signal,
+        onBytes: ctx.onBytes,
+      });
+      if (outcome.type === 'complete') {
+        const name = mediaFileName({
+          serverName: outcome.fileName,
+          inventoryName: row.name,
+          fileToken: row.file_token,
+          mimeType: outcome.mimeType ?? row.mime_type,
+        });
+        const rel = mediaRelativePath(row.file_token, name);
+        await publishPart(paths, join(ctx.outputDir, rel));
+        ctx.states.learn(row.id, outcome.fileName, outcome.mimeType);
+        ctx.states.done(row.id, {
+          path: rel.split('\\').join('/'),
+          sha256: outcome.sha256,
+          bytes: outcome.bytes,
+          at: new Date(ctx.clock.now()),
+        });
+        await linkByDocument(ctx.db, ctx.outputDir, {
+          id: row.id,
+          fileToken: row.file_token,
+          path: rel,
+        }).catch((e: unknown) =>
+          ctx.log({
+            level: 'warn',
+            event: 'download.link.failed',
+            message: `Could not add the by-document entries of ${row.file_token}: ${(e as Error).message}`,
+            fileToken: row.file_token,
+          }),
+        );
+        return { type: 'done', bytes: outcome.bytes, path: rel };
+      }
+      if (ctx.signal.aborted) return await park(ctx, row, paths.part);
+      if (outcome.type === 'again') {
+        if (++again > MAX_AGAIN)
+          return giveUp(ctx, row, paths.part, 'error', againError(row, outcome.reason));
+        ctx.log({
+          level: 'debug',
+          event: 'download.again',
+          message: outcome.reason,
+          fileToken: row.file_token,
+        });
+        continue;
+      }
+      const error = outcome.error;
+      let delayMs = 0;
+      switch (error.kind) {
+        case 'auth':
+          if (refreshed) return giveUp(ctx, row, paths.part, 'error', error);
+          refreshed = true;
+          ctx.client.invalidateToken(token);
+          continue;
+        case 'rate_limited':
+          if (++rateLimited > MAX_RATE_LIMITED) return giveUp(ctx, row, paths.part, 'error', error);
+          delayMs = calculateRetryDelay(rateLimited, error.retryAfterMs ?? 1000, { random: ctx.random });
+          // Everyone waits: the limit is per app, not per file.
+          ctx.limiter.pauseUntil(ctx.clock.now() + delayMs);
+          break;
+        case 'temporary':
+          if (++temporary > ctx.maxRetries) return giveUp(ctx, row, paths.part, 'error', error);
+          delayMs = calculateRetryDelay(temporary, undefined, { random: ctx.random });
+          break;
+        case 'protocol':
+          if (++protocol > MAX_PROTOCOL) return giveUp(ctx, row, paths.part, 'error', error);
+          delayMs = calculateRetryDelay(protocol, undefined, { random: ctx.random });
+          break;
+        case 'permission':
+        case 'not_found':
+        case 'bad_request':
+          return giveUp(ctx, row, paths.part, 'failed', error);
+        case 'quota':
+          // Feishu says the day's downloads are spent (1061045), whatever our own count says.
+          ctx.stop('quota');
+          return await park(ctx, row, paths.part);
+        default:
+          // Bad credentials or a missing scope: every other file would fail the same way.
+          ctx.stop('fatal', { code: error.code, message: `${error.message}. ${error.fix ?? ''}`.trim() });
+          return await park(ctx, row, paths.part);
+      }
+      ctx.log({
+        level: 'info',
+        event: 'download.retry',
+        message: `Retrying ${row.file_token} in ${delayMs} ms: ${error.message}`,
+        fileToken: row.file_token,
+        kind: error.kind,
+        delayMs,
+      });
+      try {
+        await ctx.clock.sleep(delayMs, ctx.signal);
+      } catch {
+        return await park(ctx, row, paths.part);
+      }
+    }
+  } catch (e) {
+    const fatal = e instanceof LocalFatalError ? e : asLocalFatal(e, ctx.outputDir);
+    if (fatal) {
+      ctx.stop('fatal', { code: fatal.code, message: fatal.message });
+      await park(ctx, row, paths.part).catch(() => undefined);
+      return { type: 'parked' };
+    }
+    if ((e as { kind?: string }).kind === 'credentials') {
+      ctx.stop('fatal', { code: (e as FeishuError).code, message: (e as FeishuError).message });
+      return { type: 'parked' };
+    }
+    if (ctx.signal.aborted) return await park(ctx, row, paths.part);
+    throw e;
+  }
+}
+
+async function park(ctx: RunContext, row: MediaRow, part: string): Promise<FileResult> {
+  const size = await stat(part).then(
+    (s) => s.size,
+    () => 0,
+  );
+  ctx.states.park(row.id, size);
+  return { type: 'parked' };
+}
+
+async function giveUp(
+  ctx: RunContext,
+  row: MediaRow,
+  part: string,
+  status: 'failed' | 'error',
+  error: FeishuError,
+): Promise<FileResult> {
+  await park(ctx, row, part);
+  const fix =
+    MEDIA_FIXES[error.kind] ?? error.fix ?? 'Run again; if it persists, report it with this message.';
+  const record = { kind: error.kind, code: error.code, message: error.message, fix };
+  if (status === 'failed') ctx.states.failed(row.id, record);
+  else ctx.states.error(row.id, record);
+  ctx.log({
+    level: 'warn',
+    event: status === 'failed' ? 'download.file.failed' : 'download.file.error',
+    message: `${row.file_token}${row.name ? ` (${row.name})` : ''}: ${error.message}. ${fix}`,
+    fileToken: row.file_token,
+    kind: error.kind,
+  });
+  return { type: status, error, fix };
+}
+
+function againError(row: MediaRow, reason: string): FeishuError {
+  return new FeishuError(`GET /open-apis/drive/v1/medias/${row.file_token}/download`, {
+    msg: `too many incomplete answers (${reason})`,
+    kind: 'protocol',
+  });
+}

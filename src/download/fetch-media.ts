@@ -1,0 +1,193 @@
+import type { Dispatcher } from 'undici';
+import { request } from 'undici';
+import { FeishuError, isNetworkError } from '../feishu/errors.js';
+import { filenameFromContentDisposition } from './content-disposition.js';
+import { parseContentLength, parseContentRange } from './content-range.js';
+import { readEnvelope, sniffEnvelope } from './envelope.js';
+import { BodyTooLongError, discardPart, type PartPaths, PartWriter, resumePoint } from './part-file.js';
+
+/**
+ * One request of `GET /open-apis/drive/v1/medias/:file_token/download`
+ * (https://open.feishu.cn/document/server-docs/docs/drive-v1/media/download), continuing a `.part`
+ * with `Range` when one is there. Never buffers a body: media bytes go straight to the `.part`.
+ */
+export interface MediaRequest {
+  dispatcher: Dispatcher;
+  baseUrl: string;
+  token: string;
+  fileToken: string;
+  /** The `extra` query value (advanced-permission bitables), as the inventory holds it (not encoded). */
+  extra?: string | null;
+  paths: PartPaths;
+  /** Bytes already in the `.part` (from `resumePoint`). */
+  have: number;
+  /** Size the `.part` was started for, or the inventory's size. */
+  expectedTotal?: number;
+  /** The inventory's size, when known: a body of another length is never published. */
+  knownSize?: number;
+  signal?: AbortSignal;
+  onBytes?: (n: number) => void;
+}
+
+export type AttemptOutcome =
+  | { type: 'complete'; sha256: string; bytes: number; fileName?: string; mimeType?: string }
+  /** Progress was made or a stale `.part` was dropped: ask again at once (no backoff). */
+  | { type: 'again'; reason: string }
+  | { type: 'error'; error: FeishuError };
+
+export function mediaUrl(baseUrl: string, fileToken: string, extra?: string | null): string {
+  const url = `${baseUrl}/open-apis/drive/v1/medias/${encodeURIComponent(fileToken)}/download`;
+  return extra ? `${url}?extra=${encodeURIComponent(extra)}` : url;
+}
+
+export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
+  const operation = `GET /open-apis/drive/v1/medias/${req.fileToken}/download`;
+  const headers: Record<string, string> = { authorization: `Bearer ${req.token}` };
+  if (req.have > 0) headers.range = `bytes=${req.have}-`;
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(mediaUrl(req.baseUrl, req.fileToken, req.extra), {
+      dispatcher: req.dispatcher,
+      method: 'GET',
+      headers,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+  } catch (e) {
+    return { type: 'error', error: transportError(operation, e) };
+  }
+  const h = (name: string): string | undefined => {
+    const v = res.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const status = res.statusCode;
+  if (status === 416) {
+    // Our `.part` claims bytes the file does not have (it shrank, or the part was complete): start over.
+    res.body.destroy();
+    await discardPart(req.paths);
+    return { type: 'again', reason: 'the server refused the range (416); starting the file again' };
+  }
+  if (status !== 200 && status !== 206) {
+    const envelope = await readEnvelope(res.body);
+    return { type: 'error', error: envelopeError(operation, status, envelope, res.headers) };
+  }
+
+  let from: number;
+  let total: number | undefined;
+  if (status === 206) {
+    const range = parseContentRange(h('content-range'));
+    const length = parseContentLength(h('content-length'));
+    const consistent =
+      req.have > 0 &&
+      range?.start === req.have &&
+      range.total !== undefined &&
+      (length === undefined || length === range.end! - range.start + 1) &&
+      (req.expectedTotal === undefined || range.total === req.expectedTotal);
+    if (!consistent) {
+      res.body.destroy();
+      await discardPart(req.paths);
+      return {
+        type: 'again',
+        reason: `the partial answer (Content-Range ${h('content-range') ?? 'missing'}) does not continue the .part (${req.have} bytes); starting the file again`,
+      };
+    }
+    from = req.have;
+    total = range.total;
+  } else {
+    // 200: a full body, also when we asked for a range (a server that ignores Range): start from zero.
+    from = 0;
+    total = parseContentLength(h('content-length'));
+  }
+  if (total !== undefined && req.knownSize !== undefined && total !== req.knownSize) {
+    res.body.destroy();
+    return {
+      type: 'error',
+      error: new FeishuError(operation, {
+        httpStatus: status,
+        msg: `the server announces ${total} bytes but the inventory expects ${req.knownSize}; run the crawl again if the file changed`,
+        kind: 'protocol',
+      }),
+    };
+  }
+
+  // The known failure of other tools: a JSON error envelope with status 200 saved as the image.
+  const sniffed = await sniffEnvelope(res.body, h('content-type'));
+  if (sniffed.envelope) {
+    return { type: 'error', error: envelopeError(operation, status, sniffed.envelope, res.headers) };
+  }
+
+  let writer: PartWriter;
+  writer = await PartWriter.open(req.paths, from, total ?? Number.MAX_SAFE_INTEGER);
+  try {
+    await writer.pump(sniffed.body, req.onBytes);
+  } catch (e) {
+    if (e instanceof BodyTooLongError) {
+      await writer.abandon();
+      await discardPart(req.paths);
+      return {
+        type: 'error',
+        error: new FeishuError(operation, { httpStatus: status, msg: e.message, kind: 'protocol', cause: e }),
+      };
+    }
+    // A reset or abort mid-body: what arrived is a correct prefix; keep it for the next attempt.
+    await writer.park().catch(() => undefined);
+    if (isLocal(e)) throw e;
+    return { type: 'error', error: transportError(operation, e) };
+  }
+  if (total !== undefined && writer.position < total) {
+    // The server ended the body early without an error (or sent a shorter range): continue from here.
+    const kept = await writer.park();
+    return { type: 'again', reason: `received ${kept} of ${total} bytes; asking for the rest` };
+  }
+  const done = await writer.finish();
+  if (req.knownSize !== undefined && done.bytes !== req.knownSize) {
+    await discardPart(req.paths);
+    return {
+      type: 'error',
+      error: new FeishuError(operation, {
+        httpStatus: status,
+        msg: `received ${done.bytes} bytes but the inventory expects ${req.knownSize}`,
+        kind: 'protocol',
+      }),
+    };
+  }
+  const outcome: AttemptOutcome = { type: 'complete', sha256: done.sha256, bytes: done.bytes };
+  const fileName = filenameFromContentDisposition(h('content-disposition'));
+  if (fileName) outcome.fileName = fileName;
+  const mime = h('content-type')?.split(';')[0]?.trim();
+  if (mime) outcome.mimeType = mime;
+  return outcome;
+}
+
+/** Resumes where the `.part` stopped; see `resumePoint`. */
+export { resumePoint };
+
+function isLocal(e: unknown): boolean {
+  return typeof (e as { syscall?: unknown } | null)?.syscall === 'string';
+}
+
+function transportError(operation: string, e: unknown): FeishuError {
+  if (e instanceof FeishuError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  // Every transport failure of a download is worth another try (reset, timeout, closed socket).
+  return new FeishuError(operation, {
+    msg: `network error: ${msg}`,
+    cause: e,
+    ...(isNetworkError(e) ? {} : { kind: 'temporary' as const }),
+  });
+}
+
+function envelopeError(
+  operation: string,
+  status: number,
+  envelope: { code?: number; msg?: string } | undefined,
+  headers: Record<string, unknown>,
+): FeishuError {
+  const init: ConstructorParameters<typeof FeishuError>[1] = { httpStatus: status, headers };
+  if (envelope?.code !== undefined) init.feishuCode = envelope.code;
+  if (envelope?.msg !== undefined) init.msg = envelope.msg;
+  if ((status === 200 || status === 206) && envelope?.code === 0) {
+    init.kind = 'protocol';
+    init.msg = 'a JSON answer came where the file was expected';
+  }
+  return new FeishuError(operation, init);
+}

@@ -1,0 +1,136 @@
+import { link, lstat, mkdir, readlink, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import type { Db } from '../inventory/open.js';
+import { sanitizeFilename } from './sanitize-filename.js';
+
+/**
+ * Where files go under the output directory (see LAYOUT.md):
+ *   media/<first 2 chars of token>/<token>/<name>      each media file once, however many documents use it
+ *   by-document/<doc type>/<title> (<doc token>)/<name> a hard link per reference, for browsing
+ * The token directory makes the stored copy unique without renaming; the two-character fan-out keeps
+ * directories small for file managers and old file systems.
+ */
+export function mediaRelativePath(fileToken: string, name: string): string {
+  const token = sanitizeFilename(fileToken, { fallback: 'token' });
+  const fan = sanitizeFilename(token.slice(0, 2).padEnd(2, '_'));
+  return join('media', fan, token, name);
+}
+
+/** The stored file name: the server's name, else the inventory's, else the token; extension from MIME. */
+export function mediaFileName(options: {
+  serverName?: string | undefined;
+  inventoryName?: string | null | undefined;
+  fileToken: string;
+  mimeType?: string | null | undefined;
+}): string {
+  const raw = options.serverName ?? options.inventoryName ?? '';
+  return sanitizeFilename(raw, {
+    fallback: sanitizeFilename(options.fileToken),
+    mimeType: options.mimeType ?? null,
+  });
+}
+
+interface RefRow {
+  doc_type: string;
+  doc_token: string;
+  title: string | null;
+}
+
+export type LinkKind = 'hardlink' | 'symlink' | 'pointer' | 'existing';
+
+/**
+ * Adds `by-document` entries for every live reference of a stored media file. A name already taken by
+ * another file in the same folder gets ` (<token prefix>)` before its extension; an entry that
+ * already points at this file is left alone, so the step is idempotent and safe to repeat.
+ */
+export async function linkByDocument(
+  db: Db,
+  outputDir: string,
+  media: { id: number; fileToken: string; path: string },
+): Promise<LinkKind[]> {
+  const refs = db
+    .prepare<[number], RefRow>(
+      `SELECT DISTINCT d.type AS doc_type, d.token AS doc_token, d.title AS title
+       FROM media_refs r JOIN documents d ON d.id = r.document_id
+       WHERE r.media_id = ? AND r.gone_at IS NULL`,
+    )
+    .all(media.id);
+  const target = join(outputDir, media.path);
+  const name = media.path.split(/[\\/]/).at(-1)!;
+  const out: LinkKind[] = [];
+  for (const ref of refs) {
+    const folder = join(
+      outputDir,
+      'by-document',
+      sanitizeFilename(ref.doc_type, { fallback: 'document' }),
+      documentFolderName(ref.title, ref.doc_token),
+    );
+    out.push(await placeEntry(target, folder, name, media.fileToken));
+  }
+  return out;
+}
+
+/** `<title> (<token>)`: titles change and repeat, tokens make the folder unique and findable. */
+export function documentFolderName(title: string | null, token: string): string {
+  const t = sanitizeFilename(token, { fallback: 'document', maxBytes: 64 });
+  const room = 200 - Buffer.byteLength(t) - 3;
+  return `${sanitizeFilename(title ?? '', { fallback: 'untitled', maxBytes: Math.max(16, room) })} (${t})`;
+}
+
+async function placeEntry(
+  target: string,
+  folder: string,
+  name: string,
+  fileToken: string,
+): Promise<LinkKind> {
+  await mkdir(folder, { recursive: true });
+  const candidates = [name, withSuffix(name, fileToken.slice(0, 8)), withSuffix(name, fileToken)];
+  for (const candidate of candidates) {
+    const path = join(folder, candidate);
+    const existing = await lstat(path).catch(() => undefined);
+    if (existing) {
+      if (await pointsAt(path, existing, target)) return 'existing';
+      continue;
+    }
+    return makeEntry(target, path);
+  }
+  // Three names taken by other files: one more is not worth a loop; report it as a pointer.
+  return makeEntry(target, join(folder, withSuffix(name, `${fileToken}-${Date.now()}`)));
+}
+
+async function makeEntry(target: string, path: string): Promise<LinkKind> {
+  try {
+    await link(target, path);
+    return 'hardlink';
+  } catch {
+    // Another file system, FAT, or a share that refuses hard links: try a relative symlink.
+  }
+  try {
+    await symlink(relative(dirname(path), target), path);
+    return 'symlink';
+  } catch {
+    // Windows without the symlink privilege: leave a small text file that says where the file is.
+  }
+  await writeFile(`${path}.txt`, `${relative(dirname(path), target).split(sep).join('/')}\n`);
+  return 'pointer';
+}
+
+async function pointsAt(
+  path: string,
+  existing: Awaited<ReturnType<typeof lstat>>,
+  target: string,
+): Promise<boolean> {
+  if (existing.isSymbolicLink()) {
+    const to = await readlink(path).catch(() => '');
+    return join(dirname(path), to) === target;
+  }
+  const t = await stat(target).catch(() => undefined);
+  return t !== undefined && t.ino === existing.ino && t.dev === existing.dev;
+}
+
+/** `photo (abc12345).png` */
+function withSuffix(name: string, suffix: string): string {
+  const dot = name.lastIndexOf('.');
+  const safe = sanitizeFilename(suffix, { maxBytes: 64 });
+  return dot > 0 ? `${name.slice(0, dot)} (${safe})${name.slice(dot)}` : `${name} (${safe})`;
+}

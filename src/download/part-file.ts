@@ -1,0 +1,253 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { type FileHandle, mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { uptime } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * A download in progress: `<outputDir>/.partial/<token>.part` holds the bytes received so far and
+ * `<token>.part.json` what they belong to (`total` size) and how many are known durable (`synced`).
+ *
+ * Why the sidecar: after a process crash the kernel still has every written byte, so the file size
+ * can be trusted; after an OS crash or power loss, only what was fsynced can (a file may come back
+ * with its size but zeroed blocks). `boot` tells the two apart, so a resume after kill -9 loses
+ * nothing and a resume after a power cut never builds on unsynced bytes.
+ */
+interface PartMeta {
+  v: 1;
+  total: number;
+  synced: number;
+  boot: string;
+}
+
+export interface PartPaths {
+  part: string;
+  meta: string;
+}
+
+/** Bytes written in one `writev`: large enough to keep syscalls rare, small enough to bound memory. */
+const BATCH_BYTES = 1 << 20;
+/** Bytes between fsync checkpoints (what a power cut can cost at most). */
+const CHECKPOINT_BYTES = 64 << 20;
+
+let cachedBoot: string | undefined;
+
+/** Identifies this boot of the OS: Linux's boot id, else the boot time to the minute. */
+export function bootId(): string {
+  if (cachedBoot === undefined) {
+    try {
+      cachedBoot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      cachedBoot = `t${Math.round((Date.now() / 1000 - uptime()) / 60)}`;
+    }
+  }
+  return cachedBoot;
+}
+
+export function partPaths(outputDir: string, fileToken: string): PartPaths {
+  const safe = /^[\w-]{1,128}$/.test(fileToken)
+    ? fileToken
+    : createHash('sha256').update(fileToken).digest('hex');
+  const part = join(outputDir, '.partial', `${safe}.part`);
+  return { part, meta: `${part}.json` };
+}
+
+/**
+ * How many bytes of a previous attempt can be kept: 0 when there is no `.part`, no readable
+ * sidecar, or a sidecar for another size than `expectedTotal`. Trims the `.part` to that length.
+ */
+export async function resumePoint(
+  paths: PartPaths,
+  expectedTotal?: number,
+): Promise<{ have: number; total?: number }> {
+  let meta: PartMeta | undefined;
+  try {
+    const parsed = JSON.parse(await readFile(paths.meta, 'utf8')) as Partial<PartMeta>;
+    if (parsed.v === 1 && Number.isSafeInteger(parsed.total) && Number.isSafeInteger(parsed.synced)) {
+      meta = parsed as PartMeta;
+    }
+  } catch {
+    // No sidecar (never started, or crashed before writing it): nothing to trust.
+  }
+  let size: number;
+  try {
+    size = (await stat(paths.part)).size;
+  } catch {
+    size = 0;
+  }
+  if (!meta || size === 0 || (expectedTotal !== undefined && meta.total !== expectedTotal)) {
+    await discardPart(paths);
+    return { have: 0 };
+  }
+  let have = meta.boot === bootId() ? size : Math.min(size, meta.synced);
+  have = Math.min(have, meta.total);
+  if (have !== size) {
+    const fh = await open(paths.part, 'r+');
+    try {
+      await fh.truncate(have);
+    } finally {
+      await fh.close();
+    }
+  }
+  return { have, total: meta.total };
+}
+
+export async function discardPart(paths: PartPaths): Promise<void> {
+  await rm(paths.part, { force: true });
+  await rm(paths.meta, { force: true });
+}
+
+/** Thrown when a body carries more bytes than its headers announced. */
+export class BodyTooLongError extends Error {
+  override readonly name = 'BodyTooLongError';
+  readonly code = 'DOWNLOAD_BODY_TOO_LONG';
+}
+
+/** Appends a body to a `.part` file, hashing as it goes; `finish` fsyncs, `publish` renames. */
+export class PartWriter {
+  readonly paths: PartPaths;
+  readonly total: number;
+  #fh: FileHandle;
+  #hash: Hash;
+  #position: number;
+  #syncedAt: number;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+
+  private constructor(paths: PartPaths, fh: FileHandle, hash: Hash, position: number, total: number) {
+    this.paths = paths;
+    this.#fh = fh;
+    this.#hash = hash;
+    this.#position = position;
+    this.#syncedAt = position;
+    this.total = total;
+  }
+
+  /**
+   * Opens the `.part` to continue at `from` (0: start over) for a file of `total` bytes. The bytes
+   * already there are hashed again from disk: a hash state cannot be saved across processes.
+   */
+  static async open(paths: PartPaths, from: number, total: number): Promise<PartWriter> {
+    await mkdir(dirname(paths.part), { recursive: true });
+    const hash = createHash('sha256');
+    if (from > 0) {
+      for await (const chunk of createReadStream(paths.part, { start: 0, end: from - 1 })) {
+        hash.update(chunk as Buffer);
+      }
+    }
+    await writeMeta(paths, { v: 1, total, synced: from, boot: bootId() });
+    const fh = await open(paths.part, from > 0 ? 'r+' : 'w');
+    if (from > 0) await fh.truncate(from);
+    return new PartWriter(paths, fh, hash, from, total);
+  }
+
+  /** Bytes in the file (written or queued). */
+  get position(): number {
+    return this.#position + this.#pendingBytes;
+  }
+
+  /** Streams `body` in; throws BodyTooLongError (writing nothing past `total`) if it overruns. */
+  async pump(body: AsyncIterable<Uint8Array>, onBytes?: (n: number) => void): Promise<void> {
+    for await (const chunk of body) {
+      if (this.position + chunk.byteLength > this.total) {
+        throw new BodyTooLongError(`the body is longer than the ${this.total} bytes announced`);
+      }
+      this.#hash.update(chunk);
+      this.#pending.push(chunk);
+      this.#pendingBytes += chunk.byteLength;
+      onBytes?.(chunk.byteLength);
+      if (this.#pendingBytes >= BATCH_BYTES) await this.#flush();
+      if (this.#position - this.#syncedAt >= CHECKPOINT_BYTES) await this.#checkpoint();
+    }
+    await this.#flush();
+  }
+
+  /** Keeps what was received for a later resume: flush, fsync, record, close. Returns the bytes kept. */
+  async park(): Promise<number> {
+    try {
+      await this.#flush();
+      await this.#checkpoint();
+    } finally {
+      await this.#fh.close();
+    }
+    return this.#position;
+  }
+
+  /** Closes without keeping anything durable beyond what is there (after a local error). */
+  async abandon(): Promise<void> {
+    await this.#fh.close().catch(() => undefined);
+  }
+
+  /** Fsyncs and closes the complete file; returns its SHA-256 (hex). */
+  async finish(): Promise<{ sha256: string; bytes: number }> {
+    await this.#flush();
+    await this.#fh.sync();
+    await this.#fh.close();
+    return { sha256: this.#hash.digest('hex'), bytes: this.#position };
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pendingBytes === 0) return;
+    const chunks = this.#pending;
+    const bytes = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    let written = 0;
+    // writev may write less than asked (rare, but a full disk does it): loop on the rest.
+    while (written < bytes) {
+      const rest = written === 0 ? chunks : sliceFrom(chunks, written);
+      const r = await this.#fh.writev(rest as NodeJS.ArrayBufferView[], this.#position + written);
+      written += r.bytesWritten;
+    }
+    this.#position += bytes;
+  }
+
+  async #checkpoint(): Promise<void> {
+    await this.#fh.datasync();
+    this.#syncedAt = this.#position;
+    await writeMeta(this.paths, { v: 1, total: this.total, synced: this.#position, boot: bootId() });
+  }
+}
+
+/**
+ * Moves a finished `.part` to `finalPath` (same filesystem, so atomic), fsyncs the directory so the
+ * rename survives a crash, and removes the sidecar.
+ */
+export async function publishPart(paths: PartPaths, finalPath: string): Promise<void> {
+  await mkdir(dirname(finalPath), { recursive: true });
+  await rename(paths.part, finalPath);
+  await syncDir(dirname(finalPath));
+  await rm(paths.meta, { force: true });
+}
+
+async function syncDir(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Windows cannot open a directory; its rename is durable enough for us there.
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+async function writeMeta(paths: PartPaths, meta: PartMeta): Promise<void> {
+  const tmp = `${paths.meta}.tmp`;
+  await writeFile(tmp, JSON.stringify(meta));
+  await rename(tmp, paths.meta);
+}
+
+function sliceFrom(chunks: Uint8Array[], offset: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let skip = offset;
+  for (const c of chunks) {
+    if (skip >= c.byteLength) {
+      skip -= c.byteLength;
+      continue;
+    }
+    out.push(skip > 0 ? c.subarray(skip) : c);
+    skip = 0;
+  }
+  return out;
+}

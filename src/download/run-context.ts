@@ -1,0 +1,32 @@
+import type { Dispatcher } from 'undici';
+import type { Logger } from '../events.js';
+import type { FeishuClient } from '../feishu/client.js';
+import type { MediaStates } from '../inventory/media-queue.js';
+import type { Db } from '../inventory/open.js';
+import type { DailyQuota } from '../inventory/quota.js';
+import type { Clock } from '../limits/clock.js';
+import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
+import type { StopReason } from './types.js';
+
+/** What every worker of one run shares. */
+export interface RunContext {
+  client: FeishuClient;
+  db: Db;
+  outputDir: string;
+  dispatcher: Dispatcher;
+  limiter: SlidingWindowLimiter;
+  quota: DailyQuota;
+  states: MediaStates;
+  clock: Clock;
+  log: Logger;
+  /** Aborts in-flight requests: the user's signal, or a fatal error. */
+  signal: AbortSignal;
+  maxRetries: number;
+  random: () => number;
+  counters: { requests: number; bytesReceived: number };
+  onBytes: (n: number) => void;
+  /** Stops new files (and new requests) for `reason`; the first reason that is not 'complete' wins. */
+  stop: (reason: Exclude<StopReason, 'complete'>, fatal?: { code: string; message: string }) => void;
+  /** True once `stop` was called: workers take no new file and make no new request. */
+  stopping: () => boolean;
+}

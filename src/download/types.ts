@@ -1,0 +1,106 @@
+import type { Logger } from '../events.js';
+import type { FeishuClient } from '../feishu/client.js';
+import type { Db } from '../inventory/open.js';
+import type { QuotaUsage } from '../inventory/quota.js';
+import type { Clock } from '../limits/clock.js';
+
+export interface DownloadLimits {
+  /** Download requests started per second across all workers (strict sliding window). @default 5 */
+  qps: number;
+  /** Download requests per day, shared by every run on the inventory. @default 10000 */
+  perDay: number;
+  /** Files downloaded at once. @default 4 */
+  concurrency: number;
+  /** IANA zone whose midnight starts a new quota day. @default 'Asia/Shanghai' */
+  dayBoundaryTimeZone: string;
+}
+
+export interface DownloadBudget {
+  /** Files to start in this run at most. */
+  maxDownloads?: number;
+  /** Bytes to fetch in this run at most (checked before each new file). */
+  maxBytes?: number;
+  /** Epoch ms after which no new file is started. */
+  deadline?: number;
+}
+
+export interface DownloadOptions {
+  client: FeishuClient;
+  db: Db;
+  /** Where `media/` and `by-document/` live (see LAYOUT.md). */
+  outputDir: string;
+  runId: number;
+  limits: DownloadLimits;
+  budget?: DownloadBudget;
+  /** Retry `failed` rows (permission, deleted, bad extra) too. */
+  retryFailed?: boolean;
+  /** Plan only: no request, no file written. */
+  dryRun?: boolean;
+  /** @default client.clock */
+  clock?: Clock;
+  signal?: AbortSignal;
+  log?: Logger;
+  onProgress?: (p: DownloadProgress) => void;
+  /** Retries of a temporary failure (5xx, reset, timeout) per file per run. @default 5 */
+  maxRetries?: number;
+  /** Source of randomness for backoff jitter. @default Math.random */
+  random?: () => number;
+}
+
+export interface DownloadProgress {
+  /** Files to do when the run started (after the dry-run style plan). */
+  filesTotal: number;
+  filesDone: number;
+  filesFailed: number;
+  /** Bytes of files whose size the inventory knows. */
+  bytesTotalKnown: number;
+  /** Bytes received in this run (resumes count only the new bytes). */
+  bytesReceived: number;
+  inFlight: number;
+  requests: number;
+}
+
+export type StopReason = 'complete' | 'quota' | 'budget' | 'interrupted' | 'fatal';
+
+export interface FailureGroup {
+  /** Error kind: permission | not_found | bad_request | temporary | protocol | ... */
+  kind: string;
+  /** `failed` (permanent until --retry-failed) or `error` (retried next run). */
+  status: 'failed' | 'error';
+  count: number;
+  /** What the user should do. */
+  fix: string;
+  /** A few examples, for the report. */
+  examples: { fileToken: string; name: string | null; message: string }[];
+}
+
+export interface DownloadPlan {
+  /** Files a run would try, and the bytes of those whose size is known. */
+  files: number;
+  bytesKnown: number;
+  unknownSize: number;
+  byStatus: Record<'pending' | 'partial' | 'error' | 'failed', number>;
+  /** `failed` rows left out because retryFailed is off. */
+  failedSkipped: number;
+  /** Bytes already in `.part` files that a resume will not fetch again. */
+  bytesOnDiskPartial: number;
+}
+
+export interface DownloadSummary {
+  stopReason: StopReason;
+  /** Files completed, verified and published in this run. */
+  downloaded: number;
+  /** Bytes received over the network in this run. */
+  bytesReceived: number;
+  /** Bytes of the files published in this run. */
+  bytesPublished: number;
+  /** Download requests sent in this run (Range requests, retries and failures included). */
+  requests: number;
+  failures: FailureGroup[];
+  /** What is left to do for the next run (same meaning as a plan). */
+  left: DownloadPlan;
+  quota: QuotaUsage;
+  /** The local error that stopped the run, when stopReason is 'fatal'. */
+  fatal?: { code: string; message: string };
+  durationMs: number;
+}

@@ -1,0 +1,166 @@
+import type { Db } from './open.js';
+
+/** A media row as the downloader needs it. */
+export interface MediaRow {
+  id: number;
+  file_token: string;
+  name: string | null;
+  size: number | null;
+  mime_type: string | null;
+  extra: string | null;
+  status: MediaStatus;
+  attempts: number;
+  bytes_on_disk: number | null;
+}
+
+export type MediaStatus = 'pending' | 'partial' | 'done' | 'failed' | 'error';
+
+export interface QueueOptions {
+  /** Also take `failed` rows (permission, not found, bad request), e.g. for `--retry-failed`. */
+  retryFailed?: boolean;
+  /** Rows read from the database at a time. @default 64 */
+  batchSize?: number;
+}
+
+/**
+ * The work order, cheapest progress first:
+ * 1. `partial` rows: bytes already fetched (and counted against the quota) are not left to rot;
+ * 2. rows never tried before the ones that failed in earlier runs (a broken file does not starve new ones);
+ * 3. smallest known size first, unknown sizes last: most files per request when the daily cap is short;
+ * 4. then inventory order (id), so the order is stable from run to run.
+ */
+const ORDER = `CASE status WHEN 'partial' THEN 0 ELSE 1 END, CASE WHEN attempts = 0 THEN 0 ELSE 1 END,
+  size IS NULL, size, id`;
+
+const COLUMNS = 'id, file_token, name, size, mime_type, extra, status, attempts, bytes_on_disk';
+
+function statusesFor(retryFailed: boolean): string {
+  return retryFailed ? `('pending', 'partial', 'error', 'failed')` : `('pending', 'partial', 'error')`;
+}
+
+/**
+ * Hands out the media rows still to download, in the documented order, each at most once per run
+ * (rows tried this run are remembered in a connection-local temp table, so a file that ends in
+ * `error` is not picked again by the same run). Reads in small batches: memory does not grow with
+ * the inventory.
+ */
+export class MediaQueue {
+  readonly #db: Db;
+  readonly #select;
+  readonly #claim;
+  readonly #batchSize: number;
+  #buffer: MediaRow[] = [];
+  #exhausted = false;
+
+  constructor(db: Db, options: QueueOptions = {}) {
+    this.#db = db;
+    this.#batchSize = options.batchSize ?? 64;
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS download_claimed (id INTEGER PRIMARY KEY)');
+    db.exec('DELETE FROM temp.download_claimed');
+    this.#select = db.prepare<[number], MediaRow>(
+      `SELECT ${COLUMNS} FROM media WHERE status IN ${statusesFor(options.retryFailed ?? false)}
+       AND id NOT IN (SELECT id FROM temp.download_claimed) ORDER BY ${ORDER} LIMIT ?`,
+    );
+    this.#claim = db.prepare<[number]>('INSERT OR IGNORE INTO temp.download_claimed (id) VALUES (?)');
+  }
+
+  /** The next row to download, or undefined when none is left for this run. */
+  next(): MediaRow | undefined {
+    if (this.#buffer.length === 0 && !this.#exhausted) {
+      const rows = this.#select.all(this.#batchSize);
+      if (rows.length < this.#batchSize) this.#exhausted = true;
+      this.#db.transaction(() => {
+        for (const r of rows) this.#claim.run(r.id);
+      })();
+      this.#buffer = rows;
+    }
+    return this.#buffer.shift();
+  }
+
+  /** Rows taken from the database but not handed out (returned to `pending` view on stop). */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+}
+
+export interface MediaError {
+  kind: string;
+  code: string;
+  message: string;
+  fix?: string | undefined;
+}
+
+/** State transitions of a media row. Synchronous prepared statements; no row is `done` before its file. */
+export class MediaStates {
+  readonly #begin;
+  readonly #partial;
+  readonly #done;
+  readonly #error;
+  readonly #learn;
+
+  constructor(db: Db) {
+    this.#begin = db.prepare<{ id: number; at: string }>(
+      'UPDATE media SET attempts = attempts + 1, last_attempt_at = @at WHERE id = @id',
+    );
+    this.#partial = db.prepare<{ id: number; bytes: number }>(
+      `UPDATE media SET status = CASE WHEN @bytes > 0 THEN 'partial' ELSE
+         CASE WHEN status = 'partial' THEN 'pending' ELSE status END END,
+       bytes_on_disk = @bytes WHERE id = @id AND status <> 'done'`,
+    );
+    this.#done = db.prepare<{ id: number; path: string; sha256: string; bytes: number; at: string }>(
+      `UPDATE media SET status = 'done', path = @path, sha256 = @sha256, bytes_on_disk = @bytes,
+       downloaded_at = @at, error_kind = NULL, error_code = NULL, error_message = NULL, error_fix = NULL
+       WHERE id = @id`,
+    );
+    this.#error = db.prepare<{
+      id: number;
+      status: string;
+      kind: string;
+      code: string;
+      message: string;
+      fix: string | null;
+    }>(
+      `UPDATE media SET status = @status, error_kind = @kind, error_code = @code, error_message = @message,
+       error_fix = @fix WHERE id = @id`,
+    );
+    this.#learn = db.prepare<{ id: number; name: string | null; mime: string | null }>(
+      'UPDATE media SET name = COALESCE(name, @name), mime_type = COALESCE(mime_type, @mime) WHERE id = @id',
+    );
+  }
+
+  /** Counts one attempt (one or more requests) on the row. */
+  beginAttempt(id: number, at: Date): void {
+    this.#begin.run({ id, at: at.toISOString() });
+  }
+
+  /** Records the bytes a `.part` holds: `partial` when there are some, back to `pending` when none. */
+  park(id: number, bytes: number): void {
+    this.#partial.run({ id, bytes });
+  }
+
+  /** Only after the file is fsynced and renamed into place. `path` is relative to outputDir. */
+  done(id: number, file: { path: string; sha256: string; bytes: number; at: Date }): void {
+    this.#done.run({
+      id,
+      path: file.path,
+      sha256: file.sha256,
+      bytes: file.bytes,
+      at: file.at.toISOString(),
+    });
+  }
+
+  /** `failed`: permanent (permission, deleted, bad extra), retried only on request. */
+  failed(id: number, error: MediaError): void {
+    this.#error.run({ id, status: 'failed', ...error, fix: error.fix ?? null });
+  }
+
+  /** `error`: retryable, out of retries for this run; the next run tries again. */
+  error(id: number, error: MediaError): void {
+    this.#error.run({ id, status: 'error', ...error, fix: error.fix ?? null });
+  }
+
+  /** Fills a name or MIME type the crawl did not know from what the server said. */
+  learn(id: number, name: string | undefined, mime: string | undefined): void {
+    this.#learn.run({ id, name: name ?? null, mime: mime ?? null });
+  }
+}
