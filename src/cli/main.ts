@@ -2,7 +2,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exportCommand } from './commands/export.js';
+import { initCommand } from './commands/init.js';
 import { statusCommand } from './commands/status.js';
+import { verifyCommand } from './commands/verify.js';
 import { ExitCode } from './exit-codes.js';
 import { installStreamRedaction } from './redact.js';
 import { packageVersion } from './version.js';
@@ -22,8 +24,10 @@ await yargs(hideBin(process.argv))
   .scriptName('feishu-backup')
   .usage('$0 <command> [options]\n\nBack up the images and attachments inside Feishu/Lark documents.')
   .env('FEISHU_BACKUP')
+  .command(initCommand)
   .command(statusCommand)
   .command(exportCommand)
+  .command(verifyCommand)
   .demandCommand(1, 'Name a command; see --help.')
   .recommendCommands()
   .strict()

@@ -141,3 +141,13 @@ function makeLock(path: string, info: LockInfo, tookOver: LockInfo | undefined):
     },
   };
 }
+
+/**
+ * Marks runs still `running` as interrupted. Only call while holding the lock: then no other run is
+ * alive, so such rows belong to a process that was killed (SIGKILL, power loss) before recording its end.
+ */
+export function markAbandonedRuns(db: import('./open.js').Db, now = new Date()): number {
+  return db
+    .prepare("UPDATE runs SET status = 'interrupted', ended_at = ? WHERE status = 'running'")
+    .run(now.toISOString()).changes;
+}

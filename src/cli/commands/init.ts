@@ -1,0 +1,107 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { FeishuClient } from '../../feishu/client.js';
+import { checkAccess, SCOPES } from '../check-access.js';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadCliConfig } from '../inventory-access.js';
+import { type GlobalArgs, globalOptions } from '../options.js';
+import { runCommand } from '../runner.js';
+
+interface InitArgs extends GlobalArgs {
+  out: string;
+  print: boolean;
+  force: boolean;
+  check: boolean;
+}
+
+/** config.example.json at the package root (shipped in `files`), found from src/ or dist/src/. */
+function exampleConfig(): string {
+  for (const rel of ['../../../config.example.json', '../../../../config.example.json']) {
+    const file = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(file)) return readFileSync(file, 'utf8');
+  }
+  throw new Error('config.example.json is missing from the installation');
+}
+
+/** The example with the app id from the environment, and the secret left to FEISHU_APP_SECRET. */
+export function startingConfig(env: NodeJS.ProcessEnv): string {
+  const config = JSON.parse(exampleConfig()) as Record<string, unknown>;
+  if (env.FEISHU_APP_ID) config.appId = env.FEISHU_APP_ID;
+  // A secret written into a file ends up in backups and version control: point to the env var.
+  delete config.appSecret;
+  config.$appSecret =
+    'Set FEISHU_APP_SECRET in the environment (or add "appSecret" here and keep this file private).';
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+export const initCommand: CommandModule<object, InitArgs> = {
+  command: 'init',
+  describe: 'Write a starting config (with notes on every key), then check the credentials and permissions',
+  builder: (y: Argv) =>
+    globalOptions(y)
+      .option('out', {
+        alias: 'o',
+        type: 'string',
+        default: 'feishu-backup.json',
+        describe: 'Where to write the config',
+      })
+      .option('print', {
+        type: 'boolean',
+        default: false,
+        describe: 'Print the starting config instead of writing it',
+      })
+      .option('force', { type: 'boolean', default: false, describe: 'Overwrite an existing file' })
+      .option('check', {
+        type: 'boolean',
+        default: false,
+        describe: 'Only check the credentials and scopes of --config (or --out) against the API',
+      })
+      .example('$0 init --out backup.json', 'write backup.json, then edit its roots')
+      .example(
+        '$0 init --check --config backup.json',
+        'check credentials and permissions',
+      ) as unknown as Argv<InitArgs>,
+  handler: (args: ArgumentsCamelCase<InitArgs>) =>
+    runCommand(args, async (output) => {
+      if (args.print) {
+        output.result(startingConfig(process.env));
+        return ExitCode.ok;
+      }
+      const file = args.config ?? args.out;
+      if (!args.check) {
+        if (existsSync(file) && !args.force) {
+          throw new UsageError(
+            `${file} already exists.`,
+            'Pass --force to overwrite it, or --check to test it.',
+          );
+        }
+        writeFileSync(file, startingConfig(process.env), { mode: 0o600 });
+        output.result(
+          `Wrote ${file}. Edit "roots" and "outputDir", set FEISHU_APP_ID and FEISHU_APP_SECRET, then run:\n  feishu-backup init --check --config ${file}`,
+        );
+        if (!process.env.FEISHU_APP_ID || !process.env.FEISHU_APP_SECRET) return ExitCode.ok;
+      }
+      const config = loadCliConfig({ ...args, config: file });
+      const client = new FeishuClient({
+        appId: config.appId,
+        appSecret: config.appSecret,
+        baseUrl: config.baseUrl,
+        maxRetries: 2,
+      });
+      const checks = await checkAccess(client, config);
+      output.resultEvent('init.check', 'access checked', { baseUrl: config.baseUrl, checks });
+      const lines = [`Checking access to ${config.baseUrl} as ${config.appId}:`];
+      for (const c of checks) {
+        lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}${c.scope === '-' ? '' : ` [${c.scope}]`}`);
+        if (!c.ok && c.problem) lines.push(`       ${c.problem}`);
+        if (!c.ok && c.fix) lines.push(`       fix: ${c.fix}`);
+      }
+      lines.push(
+        `Also enable "${SCOPES.media}" (download images and attachments); it is checked on the first download.`,
+      );
+      output.result(lines.join('\n'));
+      return checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.config;
+    }),
+};

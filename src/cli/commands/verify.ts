@@ -1,0 +1,68 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { verifyFiles } from '../../inventory/verify.js';
+import { ExitCode } from '../exit-codes.js';
+import { formatBytes, formatCount } from '../format.js';
+import { type GlobalArgs, globalOptions } from '../options.js';
+import { runCommand } from '../runner.js';
+import { withSession } from '../session.js';
+
+interface VerifyArgs extends GlobalArgs {
+  repair: boolean;
+}
+
+export const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: 'verify',
+  describe: 'Re-hash every downloaded file against the inventory; report missing and corrupt files',
+  builder: (y: Argv) =>
+    globalOptions(y)
+      .option('repair', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Queue missing and corrupt files for download again (the next backup/download fetches them)',
+      })
+      .example(
+        '$0 verify --config backup.json --repair && $0 download --config backup.json',
+        '',
+      ) as unknown as Argv<VerifyArgs>,
+  handler: (args: ArgumentsCamelCase<VerifyArgs>) =>
+    runCommand(args, (output) =>
+      withSession(args, 'verify', output, async (s) => {
+        const progress = output.startProgress();
+        progress.update({ phase: 'verify' });
+        const summary = await verifyFiles({
+          db: s.db,
+          outputDir: s.config.outputDir,
+          repair: args.repair,
+          signal: s.signals.signal,
+          log: output.log,
+          onProgress: (p) =>
+            progress.update({ filesDone: p.checked, filesTotal: p.total, bytesDone: p.bytesHashed }),
+        });
+        output.stopProgress();
+        const { findings, ...counts } = summary;
+        const exitCode = summary.interrupted
+          ? ExitCode.interrupted
+          : summary.missing + summary.corrupt > 0
+            ? ExitCode.partial
+            : ExitCode.ok;
+        output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, exitCode });
+        const lines = [
+          `Verified ${formatCount(summary.checked)} files (${formatBytes(summary.bytesHashed)} hashed): ` +
+            `${formatCount(summary.ok)} ok, ${formatCount(summary.missing)} missing, ${formatCount(summary.corrupt)} corrupt.`,
+        ];
+        for (const f of findings.slice(0, 20)) lines.push(`  ${f.problem.padEnd(7)} ${f.path} (${f.detail})`);
+        if (findings.length > 20) lines.push(`  ... and ${findings.length - 20} more (see --json)`);
+        if (findings.length && args.repair) {
+          lines.push(
+            `Queued ${summary.requeued} files for download again: run \`feishu-backup download\` to fetch them.`,
+          );
+        } else if (findings.length) {
+          lines.push('Run `feishu-backup verify --repair` to queue them for download again.');
+        }
+        if (summary.interrupted) lines.push('Interrupted: not every file was checked.');
+        output.result(lines.join('\n'));
+        return { exitCode, summary: { ...counts, findings: findings.slice(0, 100) } };
+      }),
+    ),
+};

@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Config } from '../config/index.js';
+import { FeishuClient } from '../feishu/client.js';
+import { acquireLock, lockPathFor, markAbandonedRuns, type RunLock } from '../inventory/lock.js';
+import { type Db, openInventory } from '../inventory/open.js';
+import { finishRun, startRun } from '../inventory/runs.js';
+import { describeFailure } from './errors.js';
+import { runStatusFor } from './exit-codes.js';
+import { loadCliConfig } from './inventory-access.js';
+import type { GlobalArgs } from './options.js';
+import type { Output } from './output.js';
+import { handleSignals, type SignalHandling } from './signals.js';
+
+/** Everything a writing command (backup, crawl, download, verify) works with. */
+export interface Session {
+  config: Config;
+  db: Db;
+  runId: number;
+  lock: RunLock;
+  signals: SignalHandling;
+  output: Output;
+  /** Created on first use: `verify` never needs the network. */
+  client(): FeishuClient;
+}
+
+export interface Outcome {
+  exitCode: number;
+  /** Stored in runs.summary_json for `status` and audits. Never holds a secret. */
+  summary: unknown;
+}
+
+/**
+ * The life of one run: config, lock (one run per inventory), inventory, a `runs` row, signal
+ * handling; then the work; then the run is recorded with its exit code, whatever happened. The lock
+ * is also released by an exit handler, so a second Ctrl-C (process.exit) does not leave it behind.
+ */
+export async function withSession(
+  args: GlobalArgs,
+  command: string,
+  output: Output,
+  work: (session: Session) => Promise<Outcome>,
+  prepare?: (config: Config) => void,
+): Promise<number> {
+  const config = loadCliConfig(args);
+  prepare?.(config);
+  mkdirSync(config.outputDir, { recursive: true });
+  mkdirSync(dirname(config.database), { recursive: true });
+  const lock = acquireLock(lockPathFor(config.database), command);
+  const releaseOnExit = (): void => lock.release();
+  process.on('exit', releaseOnExit);
+  if (lock.tookOver) {
+    output.warn(
+      'lock.stale',
+      `Took over a stale lock left by pid ${lock.tookOver.pid} (started ${lock.tookOver.startedAt}).`,
+    );
+  }
+  let db: Db | undefined;
+  const signals = handleSignals({
+    onFirst: (sig) =>
+      output.warn(
+        'run.interrupting',
+        `${sig}: stopping; in-flight files are finished or kept as resumable parts. Press Ctrl-C again to exit now.`,
+      ),
+    onSecond: () => {
+      output.stopProgress();
+      process.stderr.write('Exiting now; the next run resumes from the inventory.\n');
+    },
+  });
+  try {
+    db = openInventory(config.database);
+    markAbandonedRuns(db);
+    const runId = startRun(db, command);
+    let client: FeishuClient | undefined;
+    const session: Session = {
+      config,
+      db,
+      runId,
+      lock,
+      signals,
+      output,
+      client: () => {
+        client ??= new FeishuClient({
+          appId: config.appId,
+          appSecret: config.appSecret,
+          baseUrl: config.baseUrl,
+          rates: { ...config.limits.rates, 'media.download': config.limits.downloadQps },
+          onRetry: (e) =>
+            output.log({
+              ...e,
+              level: 'debug',
+              event: 'feishu.retry',
+              message: `${e.operation}: ${e.kind}, retry ${e.attempt} in ${Math.round(e.delayMs)} ms`,
+            }),
+        });
+        return client;
+      },
+    };
+    let outcome: Outcome;
+    try {
+      outcome = await work(session);
+    } catch (e) {
+      output.stopProgress();
+      // Record the run as failed (or interrupted) before the error is reported.
+      const f = describeFailure(e);
+      finishRun(db, runId, runStatusFor(f.exitCode), f.exitCode, {
+        error: { code: f.code, message: f.message },
+      });
+      throw e;
+    }
+    output.stopProgress();
+    finishRun(db, runId, runStatusFor(outcome.exitCode), outcome.exitCode, outcome.summary);
+    return outcome.exitCode;
+  } finally {
+    signals.dispose();
+    db?.close();
+    lock.release();
+    process.off('exit', releaseOnExit);
+  }
+}
