@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../../bench/chromium.js';
+import { openInventory } from '../../src/inventory/open.js';
+import { writeHtmlReport } from '../../src/report/write.js';
+import { HOSTILE_NAME, seedTenant } from './fixture.js';
+
+// In CI the browser is part of the set-up (.ci/install-browser.sh), so its absence is a failure there.
+const skip = !chromiumAvailable() && !process.env.CI;
+if (skip) {
+  console.warn(
+    `Skipping the report's browser test: no Chromium at ${CHROMIUM_PATH}. Run .ci/install-browser.sh to install it.`,
+  );
+}
+
+describe.skipIf(skip)('the HTML report in a real browser', () => {
+  let dir: string;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'report-browser-'));
+    const outputDir = path.join(dir, 'backup');
+    mkdirSync(path.join(outputDir, 'media', 'lo'), { recursive: true });
+    writeFileSync(path.join(outputDir, 'media', 'lo', 'logo.png'), 'not really a png');
+    const db = openInventory(path.join(dir, 'inventory.sqlite'));
+    seedTenant(db);
+    writeHtmlReport(db, path.join(outputDir, 'report.html'), {
+      outputDir,
+      baseUrl: 'https://open.feishu.cn',
+      roots: ['folder:fldPlans', 'wiki:spcHandbook'],
+      generatedAt: new Date('2024-05-03T09:00:00Z'),
+    });
+    db.close();
+
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (err) => errors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(msg.text());
+    });
+    page.on('request', (req) => requests.push(req.url()));
+    await page.goto(pathToFileURL(path.join(outputDir, 'report.html')).href);
+    await page.waitForSelector('html[data-open-ms]');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const visibleNames = (): Promise<string[]> =>
+    page.$$eval('#rows-body .tr:not([hidden]) .td.name', (cells) => cells.map((c) => c.textContent ?? ''));
+
+  /** Waits until the table script has finished the interaction numbered `seq`. */
+  const settled = (seq: number) => page.waitForSelector(`html[data-filter-seq="${seq}"]`);
+
+  it('opens from file:// without a script error or a single network request', () => {
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+  });
+
+  it('shows the totals of the inventory', async () => {
+    expect(await page.textContent('#total-files')).toBe('9');
+    expect(await page.textContent('#state-backed_up')).toBe('3');
+    expect(await page.textContent('#state-failed')).toBe('3');
+    expect(await page.textContent('#row-count')).toBe('All 9 files');
+    expect(await visibleNames()).toHaveLength(9);
+  });
+
+  it('lists files largest first, hostile names shown as text and never run', async () => {
+    const names = await visibleNames();
+    expect(names[0]).toBe('launch.mp4');
+    expect(names).toContain(HOSTILE_NAME);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  it('narrows the table to matching files as the auditor types', async () => {
+    await page.fill('#search', 'PDF');
+    await settled(1);
+    expect((await visibleNames()).sort()).toEqual(['contract.pdf', 'report <2024>.pdf']);
+    expect(await page.textContent('#row-count')).toBe('Showing 2 of 9 files');
+  });
+
+  it('combines the search with a state filter', async () => {
+    await page.selectOption('#filter-state', { label: 'Failed (3)' });
+    await settled(2);
+    expect(await visibleNames()).toEqual(['contract.pdf']);
+    await page.fill('#search', '');
+    await settled(3);
+    expect(await visibleNames()).toEqual(['contract.pdf', 'salaries.xlsx', 'deleted.png']);
+  });
+
+  it('sorts by name when its header is clicked', async () => {
+    await page.selectOption('#filter-state', '');
+    await settled(4);
+    await page.click('.thead [data-sort="name"] button');
+    await settled(5);
+    const names = await visibleNames();
+    expect(names.slice(0, 3)).toEqual([HOSTILE_NAME, 'contract.pdf', 'deleted.png']);
+    expect(await page.getAttribute('.thead [data-sort="name"]', 'aria-sort')).toBe('ascending');
+  });
+
+  it('links a backed-up file relative to the report, and the link opens it', async () => {
+    const href = await page.$eval('#rows-body .tr:not([hidden]) a[href$="logo.png"]', (a) =>
+      a.getAttribute('href'),
+    );
+    expect(href).toBe('media/lo/logo.png');
+    // The browser resolves it against the report's own file:// URL, as a click would.
+    const resolved = await page.$eval('a[href$="logo.png"]', (a) => (a as unknown as { href: string }).href);
+    expect(readFileSync(fileURLToPath(resolved), 'utf8')).toBe('not really a png');
+  });
+
+  it('filters by MIME type when a chart bar is clicked, and saves a screenshot', async () => {
+    await page.click('[data-filter-mime] >> nth=0');
+    await settled(6);
+    expect(await page.textContent('#row-count')).toBe('Showing 4 of 9 files');
+    const shot = path.join(process.env.REPORT_SCREENSHOT_DIR ?? dir, 'report.png');
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.info(`report screenshot: ${shot}`);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Db, openInventory } from '../../src/inventory/open.js';
+import { collectReportData } from '../../src/report/collect.js';
+import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
+import { renderReportHtml, type TablePayload } from '../../src/report/render.js';
+import { writeHtmlReport } from '../../src/report/write.js';
+import { HOSTILE_NAME, HOSTILE_TITLE, seedTenant } from './fixture.js';
+
+let dir: string;
+let db: Db;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'report-render-'));
+  db = openInventory(path.join(dir, 'inventory.sqlite'));
+  seedTenant(db);
+});
+
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function render(overrides: { baseUrl?: string; roots?: string[] } = {}): string {
+  const outputDir = path.join(dir, 'backup');
+  return renderReportHtml(
+    collectReportData(db, {
+      outputDir,
+      reportPath: path.join(outputDir, 'report.html'),
+      baseUrl: overrides.baseUrl ?? 'https://open.feishu.cn',
+      roots: overrides.roots ?? ['folder:fldPlans'],
+      generatedAt: new Date('2024-05-03T09:00:00Z'),
+    }),
+  );
+}
+
+function embeddedPayload(html: string): TablePayload {
+  const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
+  return JSON.parse(match![1]!) as TablePayload;
+}
+
+describe('escaping', () => {
+  it('escapes every character that could open a tag or end an attribute', () => {
+    expect(escapeHtml(`<a href="x" onclick='y'>&`)).toBe(
+      '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;',
+    );
+  });
+
+  it('embeds JSON that no closing tag or comment opener can break out of, and that reads back intact', () => {
+    const hostile = { name: '</script><!--<script>', sep: '\u2028\u2029', amp: 'a&b' };
+    const json = jsonForScript(hostile);
+    expect(json).not.toMatch(/<|>|&|\u2028|\u2029/);
+    expect(JSON.parse(json)).toEqual(hostile);
+  });
+});
+
+describe('renderReportHtml', () => {
+  it('leaves exactly its own two script elements however hostile the names are', () => {
+    const html = render({ roots: ['folder:<script>x</script>'] });
+    expect(html.match(/<script/gi)).toHaveLength(2);
+    expect(html.match(/<\/script/gi)).toHaveLength(2);
+    expect(html).not.toContain('<!--');
+    expect(html).not.toContain(HOSTILE_TITLE);
+    expect(html).toContain(escapeHtml(HOSTILE_TITLE.slice(0, 25)));
+  });
+
+  it('carries every file to the table, hostile names included, byte for byte', () => {
+    const payload = embeddedPayload(render());
+    expect(payload.rows.name).toHaveLength(9);
+    expect(payload.rows.name).toContain(HOSTILE_NAME);
+    expect(payload.docs.map((d) => d[0])).toContain(HOSTILE_TITLE);
+    const i = payload.rows.name.indexOf('report <2024>.pdf');
+    expect(payload.rows.href[i]).toBe('media/re/report%20%3C2024%3E.pdf');
+    expect(payload.states[payload.rows.state[i]!]).toBe('Backed up');
+  });
+
+  it('needs nothing from the network: no external stylesheet, script, image or font', () => {
+    const html = render();
+    expect(html).not.toMatch(
+      /<link\b|<(img|iframe|object|embed|audio|video)\b|<[a-z][^>]*\bsrc=|@import|url\(/i,
+    );
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('allows only its own inline script to run, by hash', () => {
+    const html = render();
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
+    const hash = createHash('sha256').update(script).digest('base64');
+    expect(html).toContain(`script-src 'sha256-${hash}'`);
+  });
+
+  it('shows the totals and the failures with their fixes without any script', () => {
+    const html = render();
+    expect(html).toMatch(/id="total-files">9</);
+    expect(html).toMatch(/id="state-failed">3</);
+    expect(html).toMatch(/id="state-gone">1</);
+    expect(html).toContain('Add the app as a collaborator of the document, then run again.');
+    expect(html).toMatch(/id="tenant-domain">open\.feishu\.cn</);
+  });
+
+  it('never links a document URL that is not http(s)', () => {
+    expect(render()).not.toContain('javascript:');
+  });
+
+  it('escapes a hostile tenant base URL', () => {
+    const html = render({ baseUrl: '"><script>alert(1)</script>' });
+    expect(html.match(/<script/gi)).toHaveLength(2);
+  });
+});
+
+describe('writeHtmlReport', () => {
+  it('writes the report where asked and says how big it is', () => {
+    const out = path.join(dir, 'report.html');
+    const written = writeHtmlReport(db, out, {
+      outputDir: path.join(dir, 'backup'),
+      baseUrl: 'https://open.larksuite.com',
+      roots: [],
+    });
+    const html = readFileSync(out, 'utf8');
+    expect(written).toEqual({ path: out, bytes: Buffer.byteLength(html), mediaFiles: 9 });
+    expect(embeddedPayload(html).rows.href).toContain('backup/media/lo/logo.png');
+  });
+});
