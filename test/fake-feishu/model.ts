@@ -1,0 +1,182 @@
+/**
+ * The fake tenant: plain, mutable data that the routes read on every request, so a test can edit it
+ * between two crawls (bump a revision, delete a media, add a block) and the next request sees it.
+ * Shapes follow /work/shared/FEISHU-API.md; JSON payloads (blocks, cells) are kept in the wire shape.
+ */
+
+export type MediaState = 'ok' | 'forbidden' | 'deleted';
+/** Whether the app may read a document: documents can be forbidden or deleted too. */
+export type Access = 'ok' | 'forbidden' | 'deleted';
+
+export interface Media {
+  token: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  state: MediaState;
+  /**
+   * 'media' lives inside documents (medias/:token/download); 'file' is a drive file
+   * (files/:token/download).
+   */
+  kind: 'media' | 'file';
+  /**
+   * Set when the media sits in an advanced-permission bitable table: downloads must carry an `extra`
+   * naming this table (and, in the `attachments` form, the field -> record -> token holding it).
+   */
+  permTable?: { appToken: string; tableId: string };
+}
+
+export type DriveType =
+  | 'folder'
+  | 'docx'
+  | 'doc'
+  | 'sheet'
+  | 'bitable'
+  | 'mindnote'
+  | 'file'
+  | 'shortcut'
+  | 'slides';
+
+export interface DriveEntry {
+  token: string;
+  name: string;
+  type: DriveType;
+  /** The folder holding it; the root folder's own parent is ''. */
+  parentToken: string;
+  /** Epoch seconds. */
+  createdTime: number;
+  modifiedTime: number;
+  ownerId: string;
+  shortcut?: { targetType: DriveType; targetToken: string };
+}
+
+export interface WikiNode {
+  nodeToken: string;
+  objToken: string;
+  objType: 'docx' | 'doc' | 'sheet' | 'bitable' | 'mindnote' | 'file' | 'slides';
+  parentNodeToken: string;
+  nodeType: 'origin' | 'shortcut';
+  originNodeToken: string;
+  title: string;
+  /** Epoch seconds. */
+  objCreateTime: number;
+  objEditTime: number;
+}
+
+export interface WikiSpace {
+  spaceId: string;
+  name: string;
+  spaceType: 'team' | 'person';
+  visibility: 'public' | 'private';
+  nodes: WikiNode[];
+}
+
+/** A docx block exactly as the blocks API returns it (`block_id`, `block_type`, payload...). */
+export type Block = {
+  block_id: string;
+  block_type: number;
+  parent_id?: string;
+  children?: string[];
+} & Record<string, unknown>;
+
+export interface DocxDoc {
+  documentId: string;
+  revisionId: number;
+  title: string;
+  access: Access;
+  /** In API order (depth first); blocks[0] is the page block whose id is the document id. */
+  blocks: Block[];
+}
+
+/** A cell value in the stored (UnformattedValue) form: a scalar, a rich object, or an array of them. */
+export type CellValue = string | number | boolean | null | Record<string, unknown> | unknown[];
+
+export interface FloatImage {
+  floatImageId: string;
+  floatImageToken: string;
+  /** e.g. `sid!A1:A1`. */
+  range: string;
+  width: number;
+  height: number;
+  offsetX: number;
+  offsetY: number;
+}
+
+export interface Sheet {
+  sheetId: string;
+  title: string;
+  index: number;
+  hidden: boolean;
+  rowCount: number;
+  columnCount: number;
+  /** Sparse: row index (0-based) -> column index -> value. */
+  cells: Map<number, Map<number, CellValue>>;
+  floatImages: FloatImage[];
+}
+
+export interface Spreadsheet {
+  token: string;
+  title: string;
+  revision: number;
+  access: Access;
+  sheets: Sheet[];
+}
+
+export interface BitableField {
+  fieldId: string;
+  fieldName: string;
+  /** 1 text, 2 number, 17 attachment... */
+  type: number;
+  uiType: string;
+}
+
+/** Attachment values are stored as tokens; the route renders name/size/type/url from the media. */
+export type StoredFieldValue = string | number | boolean | { attachments: string[] } | null;
+
+export interface BitableRecord {
+  recordId: string;
+  /** Keyed by field id (the API renders them keyed by field name). */
+  fields: Record<string, StoredFieldValue>;
+  /** Epoch ms. */
+  lastModifiedTime: number;
+}
+
+export interface BitableTable {
+  tableId: string;
+  name: string;
+  revision: number;
+  /** Advanced permissions: media downloads need the right `extra`. */
+  advancedPerm: boolean;
+  fields: BitableField[];
+  records: BitableRecord[];
+}
+
+export interface Bitable {
+  appToken: string;
+  name: string;
+  access: Access;
+  tables: BitableTable[];
+}
+
+export interface Board {
+  whiteboardId: string;
+  /** Width and height of the exported PNG, in pixels. */
+  width: number;
+  height: number;
+}
+
+export interface Tenant {
+  seed: number;
+  appId: string;
+  appSecret: string;
+  /** The root folder's token (what `folder_token=` empty lists). */
+  rootFolderToken: string;
+  /** Every drive entry, folders included, in listing order. */
+  drive: Map<string, DriveEntry>;
+  wikiSpaces: WikiSpace[];
+  docs: Map<string, DocxDoc>;
+  sheets: Map<string, Spreadsheet>;
+  bitables: Map<string, Bitable>;
+  boards: Map<string, Board>;
+  media: Map<string, Media>;
+}

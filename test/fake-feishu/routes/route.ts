@@ -1,0 +1,16 @@
+import type { FakeRequest, Reply, RouteContext, RouteName } from '../contract.js';
+
+export interface RouteDef {
+  name: RouteName;
+  method: 'GET' | 'POST';
+  /** Matched against the path; named groups become `req.params`. */
+  pattern: RegExp;
+  /** Whether the gateway demands a valid tenant token. @default true */
+  auth?: boolean;
+  handle: (req: FakeRequest, ctx: RouteContext) => Reply;
+}
+
+/** Feishu-style time fields are epoch seconds as strings. */
+export function secs(n: number): string {
+  return String(n);
+}
