@@ -53,9 +53,9 @@ export class DailyQuota {
     this.#db = options.db;
     this.#clock = options.clock;
     // One statement: the insert-or-increment happens only while under the cap, atomically.
-    this.#reserve = this.#db.prepare<[string, string, number], { used: number }>(
-      `INSERT INTO quota_usage (bucket, day, used) VALUES (?, ?, 1)
-       ON CONFLICT (bucket, day) DO UPDATE SET used = used + 1 WHERE used < ?3
+    this.#reserve = this.#db.prepare<{ bucket: string; day: string; limit: number }, { used: number }>(
+      `INSERT INTO quota_usage (bucket, day, used) VALUES (@bucket, @day, 1)
+       ON CONFLICT (bucket, day) DO UPDATE SET used = used + 1 WHERE used < @limit
        RETURNING used`,
     );
     this.#read = this.#db.prepare<[string, string], { used: number }>(
@@ -67,7 +67,7 @@ export class DailyQuota {
   tryReserve(): boolean {
     if (this.perDay === 0) return false;
     const day = dayKey(this.#clock.now(), this.timeZone);
-    return this.#reserve.get(this.bucket, day, this.perDay) !== undefined;
+    return this.#reserve.get({ bucket: this.bucket, day, limit: this.perDay }) !== undefined;
   }
 
   usage(): QuotaUsage {
