@@ -1,0 +1,153 @@
+import type { TextElement, TextElementStyle } from './docx-types.js';
+import { MENTION_OBJ_TYPES } from './docx-types.js';
+import type { EmbeddedDocumentType, LinkResolver } from './link-resolver.js';
+import { encodeLinkPath } from './link-resolver.js';
+import { codeSpan, escapeInline, escapeLineStart, safeLinkDestination } from './markdown-escape.js';
+
+/** A hard line break inside a paragraph; kept symbolic so breaks at the edges can be dropped. */
+const BREAK = Symbol('break');
+type Piece = string | typeof BREAK;
+
+interface Run {
+  kind: 'run';
+  content: string;
+  style: TextElementStyle;
+}
+
+/**
+ * A block's text elements as one line of inline Markdown (hard breaks as `\` + newline). Text is
+ * escaped so it shows as written; styles become `**`, `*`, `~~` and code spans. Markdown has no
+ * underline, and emitting `<u>` would tie the view to a renderer's HTML allowlist, so underline is
+ * dropped: the words survive, only the decoration is lost.
+ */
+export function renderInline(elements: readonly TextElement[] | undefined, links: LinkResolver): string {
+  const pieces: Piece[] = [];
+  for (const element of mergeRuns(elements ?? [])) {
+    if (element.kind === 'run') pushText(pieces, element);
+    else pieces.push(renderElement(element.element, links));
+  }
+  while (pieces[0] === BREAK) pieces.shift();
+  while (pieces.at(-1) === BREAK) pieces.pop();
+  let out = '';
+  let atLineStart = true;
+  for (const piece of pieces) {
+    if (piece === BREAK) {
+      out += '\\\n';
+      atLineStart = true;
+      continue;
+    }
+    out += atLineStart ? escapeLineStart(piece) : piece;
+    atLineStart = false;
+  }
+  return out;
+}
+
+/** The plain text of elements, unescaped, for code blocks and equations. */
+export function plainText(elements: readonly TextElement[] | undefined): string {
+  return (elements ?? [])
+    .map((e) => e.text_run?.content ?? mentionText(e.mention_doc) ?? e.equation?.content ?? '')
+    .join('');
+}
+
+// In code, a pasted document URL becomes a mention; the URL is what the author typed.
+function mentionText(mention: TextElement['mention_doc']): string | undefined {
+  if (!mention) return undefined;
+  if (!mention.url) return mention.title;
+  try {
+    return decodeURIComponent(mention.url);
+  } catch {
+    return mention.url;
+  }
+}
+
+/** Math content made safe to sit in Markdown: `<` and `>` would otherwise open raw HTML. */
+export function mathText(content: string): string {
+  return content.trim().replace(/</g, '\\lt ').replace(/>/g, '\\gt ');
+}
+
+// Feishu splits text into runs at every edit; neighbouring runs with one style must be joined, or
+// `**a****b**` would come out instead of `**ab**`.
+function mergeRuns(elements: readonly TextElement[]): (Run | { kind: 'other'; element: TextElement })[] {
+  const out: (Run | { kind: 'other'; element: TextElement })[] = [];
+  for (const element of elements) {
+    const run = element.text_run;
+    if (!run) {
+      out.push({ kind: 'other', element });
+      continue;
+    }
+    const style = run.text_element_style ?? {};
+    const previous = out.at(-1);
+    if (previous?.kind === 'run' && styleKey(previous.style) === styleKey(style)) {
+      previous.content += run.content ?? '';
+    } else {
+      out.push({ kind: 'run', content: run.content ?? '', style });
+    }
+  }
+  return out;
+}
+
+function styleKey(style: TextElementStyle): string {
+  return [style.bold, style.italic, style.strikethrough, style.inline_code, style.link?.url ?? '']
+    .map((v) => (typeof v === 'string' ? v : v ? '1' : '0'))
+    .join('|');
+}
+
+function pushText(pieces: Piece[], run: Run): void {
+  run.content.split(/\r?\n/).forEach((line, index) => {
+    if (index > 0) pieces.push(BREAK);
+    if (line !== '') pieces.push(styled(line, run.style));
+  });
+}
+
+function styled(text: string, style: TextElementStyle): string {
+  // Emphasis delimiters next to whitespace do not count, so the whitespace moves outside them.
+  const [, lead = '', core = '', trail = ''] = /^(\s*)(.*?)(\s*)$/su.exec(text) ?? [];
+  if (core === '') return text;
+  let md = style.inline_code ? codeSpan(core) : escapeInline(core);
+  if (style.bold && style.italic) md = `***${md}***`;
+  else if (style.bold) md = `**${md}**`;
+  else if (style.italic) md = `*${md}*`;
+  if (style.strikethrough) md = `~~${md}~~`;
+  const url = style.link?.url;
+  if (url) {
+    const destination = safeLinkDestination(url);
+    md = destination ? `[${md}](${destination})` : `${md} (link removed: ${codeSpan(url)})`;
+  }
+  return `${lead}${md}${trail}`;
+}
+
+function renderElement(element: TextElement, links: LinkResolver): string {
+  if (element.mention_user) {
+    const id = element.mention_user.user_id ?? '';
+    return `@${escapeInline(links.user?.(id) ?? id)}`;
+  }
+  if (element.mention_doc) return mentionDoc(element.mention_doc, links);
+  if (element.equation) return `$${mathText(element.equation.content ?? '')}$`;
+  if (element.file) {
+    const token = element.file.file_token ?? '';
+    const path = links.media(token);
+    return path ? `[attachment](${encodeLinkPath(path)})` : `[attachment not backed up: ${codeSpan(token)}]`;
+  }
+  if (element.link_preview) {
+    const { url = '', title } = element.link_preview;
+    const destination = safeLinkDestination(url);
+    const label = escapeInline(title || url);
+    return destination ? `[${label}](${destination})` : label;
+  }
+  if (element.reminder) {
+    const ms = Number(element.reminder.notify_time ?? element.reminder.expire_time);
+    return Number.isFinite(ms) ? `[reminder: ${new Date(ms).toISOString()}]` : '[reminder]';
+  }
+  if (element.inline_block) return `[inline block ${codeSpan(element.inline_block.block_id ?? '')}]`;
+  const kind = Object.keys(element)[0] ?? 'empty';
+  return `[unsupported inline element: ${codeSpan(kind)}]`;
+}
+
+function mentionDoc(mention: NonNullable<TextElement['mention_doc']>, links: LinkResolver): string {
+  const label = escapeInline(mention.title || mention.url || mention.token || 'document');
+  const type = MENTION_OBJ_TYPES[mention.obj_type ?? -1] as EmbeddedDocumentType | undefined;
+  const local = type && mention.token ? links.document(type, mention.token) : undefined;
+  if (local) return `[${label}](${encodeLinkPath(local)})`;
+  const destination = mention.url ? safeLinkDestination(mention.url) : undefined;
+  return destination ? `[${label}](${destination})` : label;
+}
