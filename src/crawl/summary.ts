@@ -1,0 +1,45 @@
+/** Per document type: what the crawl did with them. */
+export interface DocumentCounts {
+  /** Seen in a listing, a root or an embedding. */
+  found: number;
+  /** Read because new, changed or never finished. */
+  changed: number;
+  /** Not read: the revision matched the inventory. */
+  unchanged: number;
+  /** Could not be read (permission, deleted, ...); see `failures`. */
+  failed: number;
+  /** Cannot be read by design (old docs, mind notes, slides). */
+  skipped: number;
+}
+
+export interface CrawlFailure {
+  type: string;
+  token: string;
+  title?: string | undefined;
+  kind: string;
+  message: string;
+  fix?: string | undefined;
+}
+
+export interface CrawlSummary {
+  documents: Record<string, DocumentCounts>;
+  failures: CrawlFailure[];
+  refs: { found: number; new: number; gone: number };
+  media: { new: number };
+  /** Requests sent per bucket during this crawl, retries included. */
+  calls: Record<string, number>;
+  /** True when the signal stopped the crawl; checkpoints hold where to resume. */
+  interrupted: boolean;
+}
+
+export interface CrawlProgress {
+  documentsDone: number;
+  documentsQueued: number;
+  refsFound: number;
+  newMedia: number;
+  calls: number;
+}
+
+export function emptyCounts(): DocumentCounts {
+  return { found: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+}

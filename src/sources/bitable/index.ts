@@ -1,0 +1,156 @@
+import type { Envelope } from '../../feishu/client.js';
+import { splitEmbedded } from '../docx/extract.js';
+import { PageGuard } from '../paging.js';
+import type { Source, SourceContext, Target } from '../types.js';
+import { type BitableRecord, extractRecords } from './extract.js';
+
+interface Paged<T> {
+  items?: T[];
+  has_more?: boolean;
+  page_token?: string;
+}
+
+interface Table {
+  table_id: string;
+  name?: string;
+  revision?: number;
+}
+
+interface Field {
+  field_id: string;
+  field_name: string;
+  type: number;
+}
+
+const ATTACHMENT = 17;
+const RECORDS_PAGE = 500;
+
+/**
+ * A base (bitable app): always lists its tables, whose revisions decide which tables are read again.
+ * https://open.feishu.cn/document/server-docs/docs/bitable-v1/app-table/list
+ */
+export const bitableSource: Source = {
+  type: 'bitable',
+  async *read(ctx, target, from) {
+    const operation = `GET /open-apis/bitable/v1/apps/${target.token}/tables`;
+    const guard = new PageGuard(operation);
+    let pageToken = from?.pageToken;
+    guard.resume(pageToken);
+    do {
+      const data = await listTables(ctx, target.token, pageToken);
+      pageToken = guard.next(data.has_more, data.page_token);
+      const tables = (data.items ?? []).filter((t) => !target.scope || t.table_id === target.scope);
+      const children: Target[] = tables.map((t) => ({
+        type: 'bitable_table',
+        token: `${target.token}_${t.table_id}`,
+        title: t.name,
+        listedRevision: t.revision === undefined ? undefined : `rev:${t.revision}`,
+      }));
+      yield { children, next: pageToken ? { phase: 'tables', pageToken } : undefined };
+    } while (pageToken);
+  },
+};
+
+/**
+ * One table: its attachment fields (type 17), then its records 500 a page, asking only for the
+ * attachment fields. A table without attachment fields costs one call.
+ * https://open.feishu.cn/document/server-docs/docs/bitable-v1/app-table-field/list
+ * https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/search
+ */
+export const bitableTableSource: Source = {
+  type: 'bitable_table',
+  async revision(ctx, target) {
+    const { token: app, id } = splitEmbedded(target.token)!;
+    const guard = new PageGuard(`GET /open-apis/bitable/v1/apps/${app}/tables`);
+    let pageToken: string | undefined;
+    do {
+      const data = await listTables(ctx, app, pageToken);
+      const table = data.items?.find((t) => t.table_id === id);
+      if (table)
+        return {
+          title: table.name,
+          revision: table.revision === undefined ? undefined : `rev:${table.revision}`,
+        };
+      pageToken = guard.next(data.has_more, data.page_token);
+    } while (pageToken);
+    return {};
+  },
+  async *read(ctx, target, from) {
+    const { token: app, id: tableId } = splitEmbedded(target.token)!;
+    const fields = await attachmentFields(ctx, app, tableId);
+    if (fields.size === 0) {
+      yield {};
+      return;
+    }
+    const operation = `POST /open-apis/bitable/v1/apps/${app}/tables/${tableId}/records/search`;
+    const guard = new PageGuard(operation);
+    let pageToken = from?.pageToken;
+    guard.resume(pageToken);
+    do {
+      const params: { page_size: number; page_token?: string } = { page_size: RECORDS_PAGE };
+      if (pageToken) params.page_token = pageToken;
+      const data = await ctx.client.call<Paged<BitableRecord>>(
+        'bitable.records',
+        operation,
+        (o) =>
+          ctx.client.sdk.bitable.v1.appTableRecord.search(
+            {
+              path: { app_token: app, table_id: tableId },
+              params,
+              data: { field_names: [...fields.keys()] },
+            },
+            o,
+          ) as Promise<Envelope<Paged<BitableRecord>>>,
+        ctx.signal,
+      );
+      pageToken = guard.next(data.has_more, data.page_token);
+      yield {
+        refs: extractRecords(tableId, fields, data.items ?? []),
+        next: pageToken ? { phase: 'records', pageToken } : undefined,
+      };
+    } while (pageToken);
+  },
+};
+
+function listTables(ctx: SourceContext, app: string, pageToken: string | undefined): Promise<Paged<Table>> {
+  const params: { page_size: number; page_token?: string } = { page_size: 100 };
+  if (pageToken) params.page_token = pageToken;
+  return ctx.client.call<Paged<Table>>(
+    'bitable.tables',
+    `GET /open-apis/bitable/v1/apps/${app}/tables`,
+    (o) =>
+      ctx.client.sdk.bitable.v1.appTable.list({ path: { app_token: app }, params }, o) as Promise<
+        Envelope<Paged<Table>>
+      >,
+    ctx.signal,
+  );
+}
+
+/** Attachment field name -> id, all pages. */
+async function attachmentFields(
+  ctx: SourceContext,
+  app: string,
+  tableId: string,
+): Promise<Map<string, string>> {
+  const operation = `GET /open-apis/bitable/v1/apps/${app}/tables/${tableId}/fields`;
+  const guard = new PageGuard(operation);
+  const out = new Map<string, string>();
+  let pageToken: string | undefined;
+  do {
+    const params: { page_size: number; page_token?: string } = { page_size: 100 };
+    if (pageToken) params.page_token = pageToken;
+    const data = await ctx.client.call<Paged<Field>>(
+      'bitable.fields',
+      operation,
+      (o) =>
+        ctx.client.sdk.bitable.v1.appTableField.list(
+          { path: { app_token: app, table_id: tableId }, params },
+          o,
+        ) as Promise<Envelope<Paged<Field>>>,
+      ctx.signal,
+    );
+    for (const f of data.items ?? []) if (f.type === ATTACHMENT) out.set(f.field_name, f.field_id);
+    pageToken = guard.next(data.has_more, data.page_token);
+  } while (pageToken);
+  return out;
+}

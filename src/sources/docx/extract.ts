@@ -1,0 +1,75 @@
+import type { FoundRef } from '../../inventory/media-refs.js';
+import type { Target } from '../types.js';
+
+/** A block as the docx blocks API returns it. */
+export interface Block {
+  block_id: string;
+  block_type: number;
+  parent_id?: string;
+  [payload: string]: unknown;
+}
+
+// https://open.feishu.cn/document/server-docs/docs/docs/docx-v1/data-structure/block
+const IMAGE = 27;
+const FILE = 23;
+const SHEET = 30;
+const BITABLE = 18;
+const BOARD = 43;
+
+/**
+ * The media and embedded documents of a page of blocks: image and file blocks (file blocks sit inside
+ * view blocks, so every block is looked at, not just top-level ones), inline files in any text element,
+ * whiteboards, and embedded sheets and bitables (whose `token` is `<docToken>_<sheetOrTableId>`).
+ */
+export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; children: Target[] } {
+  const refs: FoundRef[] = [];
+  const children: Target[] = [];
+  for (const b of blocks) {
+    const payload = (key: string): Record<string, unknown> | undefined => {
+      const v = b[key];
+      return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+    };
+    if (b.block_type === IMAGE) {
+      const token = str(payload('image')?.token);
+      if (token) refs.push({ fileToken: token, location: b.block_id, kind: 'image' });
+    } else if (b.block_type === FILE) {
+      const file = payload('file');
+      const token = str(file?.token);
+      if (token) refs.push({ fileToken: token, location: b.block_id, kind: 'file', name: str(file?.name) });
+    } else if (b.block_type === BOARD) {
+      const token = str(payload('board')?.token);
+      if (token) {
+        children.push({ type: 'board', token });
+        refs.push({ fileToken: token, location: b.block_id, kind: 'board', source: 'board' });
+      }
+    } else if (b.block_type === SHEET || b.block_type === BITABLE) {
+      const embedded = splitEmbedded(str(payload(b.block_type === SHEET ? 'sheet' : 'bitable')?.token));
+      // The whole spreadsheet or base is crawled: a superset of the embedded view, so nothing is missed.
+      if (embedded)
+        children.push({ type: b.block_type === SHEET ? 'sheet' : 'bitable', token: embedded.token });
+    }
+    for (const [key, value] of Object.entries(b)) {
+      const elements = (value as { elements?: unknown } | null)?.elements;
+      if (!Array.isArray(elements)) continue;
+      elements.forEach((el, i) => {
+        const file = (el as { file?: { file_token?: unknown } } | null)?.file;
+        const token = str(file?.file_token);
+        if (token)
+          refs.push({ fileToken: token, location: `${b.block_id}/${key}[${i}]`, kind: 'inline_file' });
+      });
+    }
+  }
+  return { refs, children };
+}
+
+/** `<token>_<id>` -> its parts; the id never holds an underscore. */
+export function splitEmbedded(value: string | undefined): { token: string; id: string } | undefined {
+  if (!value) return undefined;
+  const at = value.lastIndexOf('_');
+  if (at <= 0 || at === value.length - 1) return { token: value, id: '' };
+  return { token: value.slice(0, at), id: value.slice(at + 1) };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

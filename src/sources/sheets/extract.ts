@@ -1,0 +1,67 @@
+import type { FoundRef } from '../../inventory/media-refs.js';
+
+/** `0` -> `A`, `26` -> `AA`. */
+export function columnLetters(index: number): string {
+  let n = index + 1;
+  let out = '';
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    out = String.fromCharCode(65 + rem) + out;
+    n = Math.floor((n - 1) / 26);
+  }
+  return out;
+}
+
+/**
+ * Attachment and embed-image objects in a block of cells (alone or inside a cell's array), located
+ * as `sheetId!A1`. `firstRow` is the 0-based row of `values[0]`.
+ */
+export function extractCells(sheetId: string, firstRow: number, values: readonly unknown[][]): FoundRef[] {
+  const refs: FoundRef[] = [];
+  values.forEach((row, r) => {
+    if (!Array.isArray(row)) return;
+    row.forEach((cell, c) => {
+      if (!cell || typeof cell !== 'object') return;
+      for (const item of Array.isArray(cell) ? cell : [cell]) {
+        const o = item as {
+          type?: unknown;
+          fileToken?: unknown;
+          text?: unknown;
+          size?: unknown;
+          mimeType?: unknown;
+        };
+        if (!o || typeof o.fileToken !== 'string' || !o.fileToken) continue;
+        const location = `${sheetId}!${columnLetters(c)}${firstRow + r + 1}`;
+        if (o.type === 'attachment') {
+          refs.push({
+            fileToken: o.fileToken,
+            location,
+            kind: 'sheet_attachment',
+            name: typeof o.text === 'string' ? o.text : undefined,
+            size: typeof o.size === 'number' ? o.size : undefined,
+            mimeType: typeof o.mimeType === 'string' ? o.mimeType : undefined,
+          });
+        } else if (o.type === 'embed-image') {
+          refs.push({ fileToken: o.fileToken, location, kind: 'sheet_image' });
+        }
+      }
+    });
+  });
+  return refs;
+}
+
+/** Bytes a values response may use: half the 10 MB cap, so an unusually wide row block still fits. */
+export const TARGET_RESPONSE_BYTES = 5 * 1024 * 1024;
+/** Cells asked for in a first block, before a response tells how big a row really is. */
+export const FIRST_BLOCK_CELLS = 100_000;
+
+/**
+ * Rows for the next block: from the first-block cell budget, or from the bytes per row the last
+ * response measured, so responses stay well under the 10 MB cap.
+ */
+export function nextBlockRows(columns: number, measuredBytesPerRow: number | undefined): number {
+  if (measuredBytesPerRow && measuredBytesPerRow > 0) {
+    return Math.max(1, Math.floor(TARGET_RESPONSE_BYTES / measuredBytesPerRow));
+  }
+  return Math.max(1, Math.floor(FIRST_BLOCK_CELLS / Math.max(1, columns)));
+}

@@ -1,0 +1,72 @@
+import type { FeishuClient } from '../feishu/client.js';
+import type { Checkpoint } from '../inventory/checkpoints.js';
+import type { FoundRef } from '../inventory/media-refs.js';
+
+/** Every kind of thing the crawl records in `documents.type`. */
+export type DocType =
+  | 'folder'
+  | 'wiki_space'
+  | 'wiki_node'
+  | 'docx'
+  | 'sheet'
+  | 'bitable'
+  | 'bitable_table'
+  | 'board'
+  | 'file'
+  | 'doc'
+  | 'mindnote'
+  | 'slides';
+
+/** A document to crawl, as whoever found it describes it. */
+export interface Target {
+  type: DocType;
+  token: string;
+  title?: string | undefined;
+  url?: string | undefined;
+  /** The change key the listing gave (drive `modified_time`, wiki `obj_edit_time`), prefixed by its kind. */
+  listedRevision?: string | undefined;
+  /** Limits the crawl: a sheet id for a spreadsheet, a table id for a bitable. */
+  scope?: string | undefined;
+  /** Source-specific context, e.g. a wiki node's space id. */
+  meta?: Record<string, string> | undefined;
+}
+
+/** One page of results: written with its checkpoint in one transaction. */
+export interface SourcePage {
+  children?: Target[];
+  refs?: FoundRef[];
+  /** Where to resume after this page; undefined when the document is finished. */
+  next?: Checkpoint | undefined;
+}
+
+export interface SourceContext {
+  client: FeishuClient;
+  signal?: AbortSignal | undefined;
+}
+
+/** What a cheap revision check learnt; `memo` is handed to `read` so it need not ask again. */
+export interface RevisionProbe {
+  revision?: string | undefined;
+  title?: string | undefined;
+  memo?: unknown;
+}
+
+/**
+ * One document kind behind one interface (renovate's datasources, rclone's backends). A source pages
+ * its own endpoints and yields pages; it never touches the inventory.
+ */
+export interface Source {
+  readonly type: DocType;
+  /**
+   * The document's revision when the listing did not give one; absent for containers that are
+   * always listed again (folders, wiki nodes), whose children carry their own revisions.
+   */
+  revision?(ctx: SourceContext, target: Target): Promise<RevisionProbe>;
+  /** Reads the document from `from` (or the start), one page at a time. */
+  read(
+    ctx: SourceContext,
+    target: Target,
+    from: Checkpoint | undefined,
+    memo: unknown,
+  ): AsyncIterable<SourcePage>;
+}
