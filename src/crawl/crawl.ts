@@ -92,20 +92,18 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   /** Documents found inside one that is not read this time still get visited. */
   const knownChildren = (row: DocumentRow): (Job | undefined)[] =>
     db.transaction(() =>
-      docs
-        .children(row.id)
-        .map((c) =>
-          discover(
-            {
-              type: c.type as DocType,
-              token: c.token,
-              title: c.title ?? undefined,
-              scope: c.scope ?? undefined,
-            },
-            row.id,
-            row.root_id ?? undefined,
-          ),
+      docs.children(row.id).map((c) =>
+        discover(
+          {
+            type: c.type as DocType,
+            token: c.token,
+            title: c.title ?? undefined,
+            scope: c.scope ?? undefined,
+          },
+          row.id,
+          row.root_id ?? undefined,
         ),
+      ),
     )();
 
   const writePage = (
