@@ -17,7 +17,8 @@ const LABEL_WIDTH = 170;
 const CAPTION_WIDTH = 130;
 const ROW = 28;
 const BAR = 18;
-const MAX_LABEL_CHARS = 26;
+/** Label room in "narrow character" units: a CJK or other wide character takes two. */
+const LABEL_UNITS = 22;
 
 /**
  * A horizontal bar chart as inline SVG: labels on the left, bars scaled to the largest value,
@@ -31,7 +32,7 @@ export function barChart(bars: readonly Bar[], options: { color: string; emptyTe
   const rows = bars.map((b, i) => {
     const y = i * ROW;
     const w = b.value > 0 ? Math.max(2, (b.value / max) * span) : 0;
-    const label = b.label.length > MAX_LABEL_CHARS ? `${b.label.slice(0, MAX_LABEL_CHARS - 1)}…` : b.label;
+    const label = fitLabel(b.label, LABEL_UNITS);
     const text = `<text x="${LABEL_WIDTH - 10}" y="${y + ROW / 2}" class="bar-label">${escapeHtml(label)}</text>`;
     const labelEl = b.href
       ? `<a href="${escapeHtml(b.href)}" target="_blank" rel="noopener">${text}</a>`
@@ -59,4 +60,15 @@ export function filesCaption(files: number, bytes: number): string {
 
 export function bytesCaption(files: number, bytes: number): string {
   return `${formatBytes(bytes)} · ${formatCount(files)} file${files === 1 ? '' : 's'}`;
+}
+
+/** Cuts a label to about `units` narrow characters, so text-anchored at the bar never runs off the left. */
+export function fitLabel(label: string, units: number): string {
+  let used = 0;
+  const chars = Array.from(label);
+  for (let i = 0; i < chars.length; i++) {
+    used += chars[i]!.codePointAt(0)! >= 0x2e80 ? 2 : 1;
+    if (used > units) return `${chars.slice(0, Math.max(1, i - 1)).join('')}…`;
+  }
+  return label;
 }

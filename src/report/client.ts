@@ -75,7 +75,7 @@ export const REPORT_JS = String.raw`
   }
   function fill(r, i) {
     r.name.textContent = R.name[i]; r.name.title = R.name[i];
-    r.mime.textContent = mimes[R.mime[i]];
+    r.mime.textContent = mimes[R.mime[i]]; r.mime.title = mimes[R.mime[i]];
     r.size.textContent = fmtBytes(R.size[i]);
     var sha = R.sha[i];
     r.sha.textContent = sha ? sha.slice(0, 12) + '\u2026' : '\u2014'; r.sha.title = sha || '';

@@ -4,6 +4,7 @@ export const REPORT_CSS = `
 --ok:#12a150;--pending:#e8890c;--failed:#e03131;--gone:#8b95a7;--shadow:0 1px 2px rgba(16,24,40,.06),0 4px 16px rgba(16,24,40,.06)}
 @media (prefers-color-scheme:dark){:root{--bg:#0f131a;--card:#171c26;--ink:#e6e9ef;--muted:#98a2b3;--line:#2a3140;--shadow:none}}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif}
 a{color:var(--accent)}
@@ -36,14 +37,14 @@ h3{font-size:14px;margin:0 0 10px;font-weight:600;color:var(--muted)}
 .chart .bar-label{text-anchor:end}
 .chart .bar-caption{fill:var(--muted);font-variant-numeric:tabular-nums}
 .chart .bar-track{fill:var(--line);opacity:.55}
-.chart .clickable{cursor:pointer}.chart .clickable:hover rect:nth-of-type(2),.chart .clickable:focus rect:nth-of-type(2){opacity:.8}
+.chart .clickable{cursor:pointer;outline:none}.chart .clickable:focus-visible .bar-track{stroke:var(--accent);stroke-width:2}.chart .clickable:hover rect:nth-of-type(2),.chart .clickable:focus rect:nth-of-type(2){opacity:.8}
 .empty{color:var(--muted)}
 .doctypes{display:flex;flex-wrap:wrap;gap:8px;margin-top:10px}
 .chip{background:var(--bg);border:1px solid var(--line);border-radius:999px;padding:2px 10px;font-size:12px;color:var(--muted)}
 .chip b{color:var(--ink);font-weight:600}
 .failures{display:grid;grid-template-columns:repeat(auto-fit,minmax(360px,1fr));gap:14px}
 .failure{border:1px solid var(--line);border-left:4px solid var(--failed);border-radius:10px;padding:14px 16px}
-.failure .head{display:flex;justify-content:space-between;gap:8px;font-weight:600}
+.failure .head{display:flex;justify-content:space-between;gap:8px;font-weight:600}.failure .head span:last-child{white-space:nowrap}
 .failure .fix{background:rgba(59,91,219,.08);border-radius:8px;padding:8px 10px;margin:10px 0}
 .failure ul{margin:6px 0 0;padding-left:18px;color:var(--muted);font-size:13px}
 .failure .ex{color:var(--muted);font-size:13px;margin-top:6px;overflow-wrap:anywhere}
@@ -58,7 +59,7 @@ h3{font-size:14px;margin:0 0 10px;font-weight:600;color:var(--muted)}
 .thead button{all:unset;cursor:pointer;display:block;padding:9px 10px;white-space:nowrap}
 .thead button:focus-visible{outline:2px solid var(--accent)}
 .thead [aria-sort=ascending] button::after{content:" ▲"}.thead [aria-sort=descending] button::after{content:" ▼"}
-.viewport{height:min(68vh,720px);min-width:1100px;overflow-y:auto;position:relative}
+.viewport{max-height:min(68vh,720px);min-width:1100px;overflow-y:auto;position:relative}
 .spacer{position:relative}
 .rows{position:absolute;top:0;left:0;right:0;will-change:transform}
 .tr{height:34px;border-bottom:1px solid var(--line);align-items:center}
