@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Builds dist/ (incrementally, only when sources changed) for the CLI tests that run the bin.
+    globalSetup: ['test/cli/global-setup.ts'],
   },
 });

@@ -4,6 +4,7 @@ import { hideBin } from 'yargs/helpers';
 import { exportCommand } from './commands/export.js';
 import { initCommand } from './commands/init.js';
 import { statusCommand } from './commands/status.js';
+import { backupCommand, crawlCommand, downloadCommand } from './commands/transfer.js';
 import { verifyCommand } from './commands/verify.js';
 import { ExitCode } from './exit-codes.js';
 import { installStreamRedaction } from './redact.js';
@@ -24,6 +25,9 @@ await yargs(hideBin(process.argv))
   .scriptName('feishu-backup')
   .usage('$0 <command> [options]\n\nBack up the images and attachments inside Feishu/Lark documents.')
   .env('FEISHU_BACKUP')
+  .command(backupCommand)
+  .command(crawlCommand)
+  .command(downloadCommand)
   .command(initCommand)
   .command(statusCommand)
   .command(exportCommand)

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config/index.js';
-import { FeishuClient } from '../feishu/client.js';
 import { acquireLock, lockPathFor, markAbandonedRuns, type RunLock } from '../inventory/lock.js';
 import { type Db, openInventory } from '../inventory/open.js';
 import { finishRun, startRun } from '../inventory/runs.js';
@@ -20,8 +19,6 @@ export interface Session {
   lock: RunLock;
   signals: SignalHandling;
   output: Output;
-  /** Created on first use: `verify` never needs the network. */
-  client(): FeishuClient;
 }
 
 export interface Outcome {
@@ -71,31 +68,7 @@ export async function withSession(
     db = openInventory(config.database);
     markAbandonedRuns(db);
     const runId = startRun(db, command);
-    let client: FeishuClient | undefined;
-    const session: Session = {
-      config,
-      db,
-      runId,
-      lock,
-      signals,
-      output,
-      client: () => {
-        client ??= new FeishuClient({
-          appId: config.appId,
-          appSecret: config.appSecret,
-          baseUrl: config.baseUrl,
-          rates: { ...config.limits.rates, 'media.download': config.limits.downloadQps },
-          onRetry: (e) =>
-            output.log({
-              ...e,
-              level: 'debug',
-              event: 'feishu.retry',
-              message: `${e.operation}: ${e.kind}, retry ${e.attempt} in ${Math.round(e.delayMs)} ms`,
-            }),
-        });
-        return client;
-      },
-    };
+    const session: Session = { config, db, runId, lock, signals, output };
     let outcome: Outcome;
     try {
       outcome = await work(session);

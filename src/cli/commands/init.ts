@@ -1,8 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { FeishuClient } from '../../feishu/client.js';
-import { checkAccess, SCOPES } from '../check-access.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadCliConfig } from '../inventory-access.js';
@@ -84,12 +82,10 @@ export const initCommand: CommandModule<object, InitArgs> = {
         if (!process.env.FEISHU_APP_ID || !process.env.FEISHU_APP_SECRET) return ExitCode.ok;
       }
       const config = loadCliConfig({ ...args, config: file });
-      const client = new FeishuClient({
-        appId: config.appId,
-        appSecret: config.appSecret,
-        baseUrl: config.baseUrl,
-        maxRetries: 2,
-      });
+      // Loaded here: the SDK takes a second to import and writing a file does not need it.
+      const { makeClient } = await import('../client-factory.js');
+      const { checkAccess, SCOPES } = await import('../check-access.js');
+      const client = makeClient(config, output, 2);
       const checks = await checkAccess(client, config);
       output.resultEvent('init.check', 'access checked', { baseUrl: config.baseUrl, checks });
       const lines = [`Checking access to ${config.baseUrl} as ${config.appId}:`];

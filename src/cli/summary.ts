@@ -1,0 +1,123 @@
+import type { DownloadPlan, DownloadSummary } from '../download/index.js';
+import type { StatusReport } from '../inventory/status.js';
+import { ExitCode } from './exit-codes.js';
+import { formatBytes, formatCount, formatDuration } from './format.js';
+
+/** What a run did, gathered for the closing summary and runs.summary_json. */
+export interface RunReport {
+  command: string;
+  dryRun: boolean;
+  durationMs: number;
+  interrupted: boolean;
+  /** The crawl's own summary, kept as-is for --json and the runs table. */
+  crawl?: unknown;
+  download?: DownloadSummary;
+  /** What a download would do (dry run), or what is left (crawl alone). */
+  plan?: DownloadPlan;
+  /** The inventory after the run: what was found, what failed and why. */
+  after: StatusReport;
+  outputDir: string;
+  database: string;
+}
+
+/** The exit code a run ends with; see exit-codes.ts and the README. */
+export function exitCodeFor(r: Omit<RunReport, 'durationMs'>): number {
+  if (r.interrupted || r.download?.stopReason === 'interrupted') return ExitCode.interrupted;
+  if (r.download?.stopReason === 'fatal') return ExitCode.error;
+  if (r.download?.stopReason === 'quota') return ExitCode.quota;
+  if (r.download?.stopReason === 'budget') return ExitCode.budget;
+  const docErrors = r.after.documents.byStatus.error ?? 0;
+  if (docErrors > 0) return ExitCode.partial;
+  if (r.download) {
+    const left = r.download.left;
+    // "All in scope backed up" means nothing failed for good or is waiting for a retry.
+    if (left.files + left.failedSkipped > 0) return ExitCode.partial;
+  }
+  return ExitCode.ok;
+}
+
+const STOP_TEXT: Record<number, string> = {
+  [ExitCode.ok]: 'everything in scope is backed up',
+  [ExitCode.partial]: 'finished, but some files or documents failed (see above)',
+  [ExitCode.quota]: "today's download quota is spent; the next run continues",
+  [ExitCode.budget]: 'the run budget was reached; the next run continues',
+  [ExitCode.interrupted]: 'interrupted; the next run resumes where this one stopped',
+  [ExitCode.error]: 'stopped by an error (see above)',
+};
+
+/** The closing summary: found, downloaded, skipped, failed (by reason, with the fix), left. */
+export function renderSummary(r: RunReport, exitCode: number): string {
+  const a = r.after;
+  const out: string[] = [];
+  const title = `${r.command}${r.dryRun ? ' --dry-run' : ''} finished in ${formatDuration(r.durationMs)}`;
+  out.push(`── ${title} ${'─'.repeat(Math.max(0, 74 - title.length))}`);
+  const docErrors = a.documents.byStatus.error ?? 0;
+  out.push(
+    row(
+      'Found',
+      `${formatCount(a.documents.total)} documents, ${formatCount(a.media.total.count)} media files` +
+        (a.media.total.bytes ? ` (${formatBytes(a.media.total.bytes)} known)` : ''),
+    ),
+  );
+  if (docErrors) out.push(row('', `${formatCount(docErrors)} documents could not be read`));
+  if (r.dryRun && r.plan) {
+    out.push(
+      row(
+        'Would fetch',
+        `${formatCount(r.plan.files)} files, ${formatBytes(r.plan.bytesKnown)}` +
+          (r.plan.unknownSize ? ` + ${formatCount(r.plan.unknownSize)} of unknown size` : ''),
+      ),
+    );
+    if (r.plan.failedSkipped)
+      out.push(row('', `${formatCount(r.plan.failedSkipped)} failed before; add --retry-failed`));
+  }
+  const d = r.download;
+  if (d) {
+    out.push(
+      row(
+        'Downloaded',
+        `${formatCount(d.downloaded)} files, ${formatBytes(d.bytesPublished)} (${formatCount(d.requests)} requests)`,
+      ),
+    );
+    const already = Math.max(0, (a.media.byStatus.done?.count ?? 0) - d.downloaded);
+    out.push(row('Skipped', `${formatCount(already)} already backed up`));
+  }
+  const failures = a.failures;
+  if (failures.length) {
+    const total = failures.reduce((n, f) => n + f.count, 0);
+    out.push(row('Failed', `${formatCount(total)} (by reason)`));
+    for (const f of failures) {
+      out.push(
+        `    ${formatCount(f.count).padStart(6)}  ${f.subject} ${f.kind}${f.code ? ` ${f.code}` : ''}`,
+      );
+      if (f.fix) out.push(`            fix: ${f.fix}`);
+    }
+  } else if (!r.dryRun) {
+    out.push(row('Failed', 'none'));
+  }
+  const left = d?.left ?? (r.dryRun ? undefined : r.plan);
+  if (left) {
+    const text = left.files
+      ? `${formatCount(left.files)} files, ${formatBytes(left.bytesKnown)} for the next run`
+      : 'nothing';
+    out.push(
+      row(
+        'Left',
+        text + (left.failedSkipped ? ` (+${formatCount(left.failedSkipped)} failed for good)` : ''),
+      ),
+    );
+  }
+  const q = d?.quota;
+  if (q)
+    out.push(
+      row('Quota', `${formatCount(q.remaining)} of ${formatCount(q.limit)} downloads left today (${q.day})`),
+    );
+  out.push(row('Result', `${STOP_TEXT[exitCode] ?? 'done'} (exit ${exitCode})`));
+  out.push(row('Files', r.outputDir));
+  out.push(row('Inventory', r.database));
+  return out.join('\n');
+}
+
+function row(label: string, text: string): string {
+  return `${label.padEnd(12)}${text}`;
+}

@@ -1,0 +1,146 @@
+import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
+import { readStatus } from '../inventory/status.js';
+import { systemClock } from '../limits/clock.js';
+import { makeClient } from './client-factory.js';
+import { runCrawl } from './crawl-step.js';
+import { ExitCode } from './exit-codes.js';
+import { formatBytes, formatCount } from './format.js';
+import type { GlobalArgs, TransferArgs } from './options.js';
+import type { Outcome, Session } from './session.js';
+import { exitCodeFor, type RunReport, renderSummary } from './summary.js';
+import { todayIn } from './today.js';
+
+export type Mode = 'backup' | 'crawl' | 'download';
+export type Args = GlobalArgs & TransferArgs;
+
+/** backup = crawl + download; crawl and download are its halves. Loaded lazily by commands/transfer.ts. */
+export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outcome> {
+  const { config, db, output } = s;
+  const started = Date.now();
+  const dryRun = mode !== 'crawl' && args.dryRun === true;
+  const deadline = args.maxDuration === undefined ? undefined : started + args.maxDuration;
+  // --max-duration also bounds the crawl: its checkpoints let the next run resume it.
+  const deadlineSignal =
+    deadline === undefined ? undefined : AbortSignal.timeout(Math.max(0, deadline - started));
+  const signal = deadlineSignal ? AbortSignal.any([s.signals.signal, deadlineSignal]) : s.signals.signal;
+  const client = makeClient(config, output);
+  const progress = output.startProgress();
+  const quotaAtStart = readQuotaUsage({
+    db,
+    perDay: config.limits.downloadsPerDay,
+    timeZone: config.limits.dayBoundaryTimeZone,
+    clock: systemClock,
+  });
+  progress.update({ quotaLeft: quotaAtStart.remaining });
+
+  let crawl: unknown;
+  let budgetHitInCrawl = false;
+  if (mode !== 'download') {
+    progress.update({ phase: 'crawl' });
+    try {
+      crawl = await runCrawl(s, client, progress, signal);
+    } catch (e) {
+      if (!signal.aborted) throw e;
+    }
+    if (signal.aborted && !s.signals.received) budgetHitInCrawl = true;
+  }
+
+  let download: DownloadSummary | undefined;
+  const plan = planDownloads(db, { retryFailed: args.retryFailed === true });
+  if (mode !== 'crawl' && !dryRun && !signal.aborted) {
+    progress.update({ phase: 'download', filesTotal: plan.files, bytesTotal: plan.bytesKnown });
+    const budget: { maxDownloads?: number; maxBytes?: number; deadline?: number } = {};
+    if (args.maxDownloads !== undefined) budget.maxDownloads = args.maxDownloads;
+    if (args.maxBytes !== undefined) budget.maxBytes = args.maxBytes;
+    if (deadline !== undefined) budget.deadline = deadline;
+    download = await downloadAll({
+      client,
+      db,
+      outputDir: config.outputDir,
+      runId: s.runId,
+      limits: {
+        qps: config.limits.downloadQps,
+        perDay: config.limits.downloadsPerDay,
+        concurrency: config.limits.concurrency,
+        dayBoundaryTimeZone: config.limits.dayBoundaryTimeZone,
+      },
+      budget,
+      retryFailed: args.retryFailed === true,
+      // Ctrl-C stops the downloader; the deadline is its budget, which it checks per file.
+      signal: s.signals.signal,
+      log: output.log,
+      onProgress: (p) =>
+        progress.update({
+          filesTotal: p.filesTotal,
+          filesDone: p.filesDone,
+          failed: p.filesFailed,
+          bytesTotal: p.bytesTotalKnown,
+          bytesDone: p.bytesReceived,
+          quotaLeft: Math.max(0, quotaAtStart.remaining - p.requests),
+        }),
+    });
+  }
+  output.stopProgress();
+
+  if (dryRun) listPlanned(s, args.verbose);
+  const after = readStatus(db, {
+    day: todayIn(config.limits.dayBoundaryTimeZone),
+    dailyLimit: config.limits.downloadsPerDay,
+  });
+  const report: RunReport = {
+    command: mode,
+    dryRun,
+    durationMs: Date.now() - started,
+    interrupted: s.signals.received !== undefined,
+    crawl,
+    plan,
+    after,
+    outputDir: config.outputDir,
+    database: config.database,
+  };
+  if (download) report.download = download;
+  let exitCode = exitCodeFor(report);
+  if (budgetHitInCrawl && !report.interrupted) exitCode = ExitCode.budget;
+  output.result(renderSummary(report, exitCode));
+  const summary = {
+    command: mode,
+    dryRun,
+    exitCode,
+    durationMs: report.durationMs,
+    crawl,
+    plan,
+    download,
+    documents: after.documents,
+    media: after.media,
+    failures: after.failures,
+  };
+  output.resultEvent('run.summary', `${mode} finished with exit code ${exitCode}`, summary);
+  return { exitCode, summary };
+}
+
+/** --dry-run: name the files a download would fetch (the first 20; all with --verbose). */
+function listPlanned(s: Session, verbose: boolean): void {
+  const limit = verbose ? -1 : 20;
+  const rows = s.db
+    .prepare(
+      `SELECT file_token, name, size, status FROM media
+        WHERE status IN ('pending', 'partial', 'error') ORDER BY id LIMIT ?`,
+    )
+    .all(limit) as { file_token: string; name: string | null; size: number | null; status: string }[];
+  if (!rows.length) return;
+  const lines = ['Would download:'];
+  for (const r of rows) {
+    const size = r.size === null ? '?' : formatBytes(r.size);
+    lines.push(
+      `  ${size.padStart(8)}  ${r.name ?? r.file_token}${r.status === 'pending' ? '' : ` (${r.status})`}`,
+    );
+  }
+  const total = (
+    s.db.prepare("SELECT COUNT(*) AS n FROM media WHERE status IN ('pending','partial','error')").get() as {
+      n: number;
+    }
+  ).n;
+  if (total > rows.length)
+    lines.push(`  ... and ${formatCount(total - rows.length)} more (--verbose lists all)`);
+  s.output.result(lines.join('\n'));
+}

@@ -1,0 +1,139 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type FakeFeishu,
+  type GenerateOptions,
+  generateTenant,
+  startFakeFeishu,
+} from '../fake-feishu/index.js';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A small generated tenant on loopback. */
+export async function startTenant(options: GenerateOptions = {}): Promise<FakeFeishu> {
+  return startFakeFeishu({
+    tenant: generateTenant({
+      seed: 7,
+      folders: 1,
+      docxPerFolder: 2,
+      sheets: 1,
+      bitables: 1,
+      recordsPerTable: 4,
+      wikiSpaces: 0,
+      maxMediaBytes: 8192,
+      ...options,
+    }),
+  });
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'feishu-backup-cli-'));
+}
+
+/** Writes a config pointing at the fake; the secret is left out unless `withSecret` (then pass it in env). */
+export function writeConfig(
+  dir: string,
+  fake: FakeFeishu,
+  extra: Record<string, unknown> = {},
+  withSecret = true,
+): string {
+  const file = join(dir, 'config.json');
+  const config = {
+    appId: fake.appId,
+    ...(withSecret ? { appSecret: fake.appSecret } : {}),
+    baseUrl: fake.url,
+    roots: [{ type: 'folder', token: fake.tenant.rootFolderToken }],
+    outputDir: './backup',
+    // Pacing off: the fake has no limits unless a test sets one, and tests must be quick.
+    limits: {
+      downloadQps: 1000,
+      rates: Object.fromEntries(['docx.blocks', 'drive.list', 'bitable.records'].map((b) => [b, 'off'])),
+    },
+    ...extra,
+  };
+  writeFileSync(file, JSON.stringify(config, null, 2));
+  return file;
+}
+
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  // Nothing from the developer's own shell (a real FEISHU_APP_SECRET, FEISHU_BACKUP_*) leaks in.
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('FEISHU_')),
+  ) as NodeJS.ProcessEnv;
+  return { ...base, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', ...env };
+}
+
+/** Starts the CLI; the caller waits on its output and exit. */
+export function spawnCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Cli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? process.cwd(),
+    env: childEnv(options.env ?? {}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Cli(child);
+}
+
+export async function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
+  return spawnCli(args, options).done;
+}
+
+export class Cli {
+  stdout = '';
+  stderr = '';
+  readonly done: Promise<CliResult>;
+  #waiters: { re: RegExp; resolve: () => void }[] = [];
+
+  constructor(readonly child: ChildProcess) {
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      this.stdout += d;
+      this.#check();
+    });
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      this.stderr += d;
+      this.#check();
+    });
+    this.done = new Promise((resolve) => {
+      child.on('close', (code, signal) =>
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }),
+      );
+    });
+  }
+
+  /** Resolves when stdout or stderr matches `re` (event-driven, no polling). */
+  waitFor(re: RegExp): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ re, resolve });
+      this.#check();
+      void this.done.then(() => reject(new Error(`exited before ${re}:\n${this.stdout}\n${this.stderr}`)));
+    });
+  }
+
+  #check(): void {
+    const text = this.stdout + this.stderr;
+    this.#waiters = this.#waiters.filter((w) => {
+      if (!w.re.test(text)) return true;
+      w.resolve();
+      return false;
+    });
+  }
+}
+
+/** Parses NDJSON output; throws on a line that is not JSON. */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
