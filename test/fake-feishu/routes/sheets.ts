@@ -109,6 +109,23 @@ export const sheetsRoutes: RouteDef[] = [
       if (dt !== null && dt !== 'FormattedString')
         throw new ContractError(`dateTimeRenderOption ${dt} is not documented`);
       const asText = option === null || option === 'ToString';
+      const tooLarge = fail(
+        400,
+        SHEETS_TOO_LARGE_CODE,
+        'response data exceeds 10M, please narrow the ranges',
+      );
+      // Every cell costs at least `null,`: refuse huge ranges before building them.
+      let minBytes = 0;
+      for (const raw of ranges) {
+        const sheet = ss.sheets.find((s) => s.sheetId === raw.split('!')[0]);
+        if (!sheet) continue;
+        const r = parseRange(raw, sheet.rowCount, sheet.columnCount);
+        minBytes +=
+          5 *
+          Math.max(0, Math.min(r.endRow, sheet.rowCount) - r.startRow) *
+          Math.max(0, Math.min(r.endCol, sheet.columnCount) - r.startCol);
+      }
+      if (minBytes > SHEETS_MAX_RESPONSE_BYTES) return tooLarge;
       const valueRanges: Record<string, unknown>[] = [];
       for (const raw of ranges) {
         const sheetId = raw.split('!')[0];
@@ -123,7 +140,7 @@ export const sheetsRoutes: RouteDef[] = [
       );
       const reply = ok(data);
       if (JSON.stringify(reply.body).length > SHEETS_MAX_RESPONSE_BYTES) {
-        return fail(400, SHEETS_TOO_LARGE_CODE, 'response data exceeds 10M, please narrow the ranges');
+        return tooLarge;
       }
       return reply;
     },
