@@ -1,17 +1,22 @@
+import { type CrawlSummary, crawl } from '../crawl/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import type { ProgressDisplay } from './progress.js';
 import type { Session } from './session.js';
 
-/** The crawl as the CLI calls it; the one place that knows src/crawl's signature. */
-export async function runCrawl(
+/** The crawl as the CLI runs it: progress into the display, events into the output. */
+export function runCrawl(
   s: Session,
   client: FeishuClient,
   progress: ProgressDisplay,
   signal: AbortSignal,
-): Promise<unknown> {
-  void s;
-  void client;
-  void progress;
-  void signal;
-  throw new Error('crawl: not yet implemented');
+): Promise<CrawlSummary> {
+  return crawl({
+    client,
+    db: s.db,
+    config: s.config,
+    runId: s.runId,
+    signal,
+    log: s.output.log,
+    onProgress: (p) => progress.update({ docsCrawled: p.documentsDone, mediaFound: p.refsFound }),
+  });
 }

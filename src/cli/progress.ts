@@ -57,7 +57,9 @@ export function describeProgress(s: ProgressState, bytesPerSecond: number): { he
   const rate = bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '-';
   const tail =
     `${formatCount(s.filesDone)}/${formatCount(s.filesTotal)} files  ` +
-    `${formatBytes(s.bytesDone)}/${formatBytes(s.bytesTotal)}  ${rate}  ETA ${eta}`;
+    // Sizes are not always known before a download; never show "5 MB/3 MB".
+    `${s.bytesTotal >= s.bytesDone ? `${formatBytes(s.bytesDone)}/${formatBytes(s.bytesTotal)}` : formatBytes(s.bytesDone)}` +
+    `  ${rate}  ETA ${eta}`;
   return { head, tail };
 }
 

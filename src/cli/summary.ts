@@ -1,3 +1,4 @@
+import type { CrawlSummary } from '../crawl/index.js';
 import type { DownloadPlan, DownloadSummary } from '../download/index.js';
 import type { StatusReport } from '../inventory/status.js';
 import { ExitCode } from './exit-codes.js';
@@ -9,8 +10,7 @@ export interface RunReport {
   dryRun: boolean;
   durationMs: number;
   interrupted: boolean;
-  /** The crawl's own summary, kept as-is for --json and the runs table. */
-  crawl?: unknown;
+  crawl?: CrawlSummary;
   download?: DownloadSummary;
   /** What a download would do (dry run), or what is left (crawl alone). */
   plan?: DownloadPlan;
@@ -59,6 +59,19 @@ export function renderSummary(r: RunReport, exitCode: number): string {
         (a.media.total.bytes ? ` (${formatBytes(a.media.total.bytes)} known)` : ''),
     ),
   );
+  if (r.crawl) {
+    const c = Object.values(r.crawl.documents).reduce(
+      (t, d) => ({ changed: t.changed + d.changed, unchanged: t.unchanged + d.unchanged }),
+      { changed: 0, unchanged: 0 },
+    );
+    out.push(
+      row(
+        'Crawled',
+        `${formatCount(c.changed)} read, ${formatCount(c.unchanged)} unchanged; ` +
+          `${formatCount(r.crawl.media.new)} new media, ${formatCount(r.crawl.refs.gone)} references gone`,
+      ),
+    );
+  }
   if (docErrors) out.push(row('', `${formatCount(docErrors)} documents could not be read`));
   if (r.dryRun && r.plan) {
     out.push(

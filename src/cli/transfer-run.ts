@@ -1,3 +1,4 @@
+import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
 import { readStatus } from '../inventory/status.js';
 import { systemClock } from '../limits/clock.js';
@@ -33,7 +34,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   });
   progress.update({ quotaLeft: quotaAtStart.remaining });
 
-  let crawl: unknown;
+  let crawl: CrawlSummary | undefined;
   let budgetHitInCrawl = false;
   if (mode !== 'download') {
     progress.update({ phase: 'crawl' });
@@ -42,7 +43,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     } catch (e) {
       if (!signal.aborted) throw e;
     }
-    if (signal.aborted && !s.signals.received) budgetHitInCrawl = true;
+    if ((signal.aborted || crawl?.interrupted) && !s.signals.received) budgetHitInCrawl = true;
   }
 
   let download: DownloadSummary | undefined;
