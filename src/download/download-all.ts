@@ -124,6 +124,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     },
     stop,
     stopping: () => state.reason !== 'complete',
+    halted: () => state.reason !== 'complete' && state.reason !== 'budget',
   };
 
   const groups = new Map<string, FailureGroup>();
@@ -162,7 +163,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   };
   const stopFor = (reason: 'budget'): undefined => {
     // A budget met exactly by the last file is still a complete run.
-    if (queue.buffered > 0 || queue.next() !== undefined) stop(reason);
+    if (queue.hasMore()) stop(reason);
     return undefined;
   };
 

@@ -54,7 +54,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   ctx.states.beginAttempt(row.id, new Date(ctx.clock.now()));
   try {
     for (;;) {
-      if (ctx.stopping()) return await park(ctx, row, paths.part);
+      if (ctx.halted()) return await park(ctx, row, paths.part);
       const point = await resumePoint(paths, knownSize);
       const token = await ctx.client.token();
       try {
@@ -63,7 +63,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         return await park(ctx, row, paths.part);
       }
       // Reserved right before sending, so every request counts and none is counted twice.
-      if (ctx.stopping()) return await park(ctx, row, paths.part);
+      if (ctx.halted()) return await park(ctx, row, paths.part);
       if (!ctx.quota.tryReserve()) {
         ctx.stop('quota');
         return await park(ctx, row, paths.part);

@@ -8,6 +8,15 @@ export interface Envelope {
   msg?: string;
 }
 
+/**
+ * Closes a body we will not read. undici's body emits an AbortError when destroyed without a reason;
+ * with no reader listening that would be an uncaught exception, so swallow it here.
+ */
+export function dropBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 /** Reads an error body (bounded), returning the Feishu envelope if it is one. Destroys the rest. */
 export async function readEnvelope(body: Readable): Promise<Envelope | undefined> {
   const chunks: Buffer[] = [];
@@ -21,7 +30,7 @@ export async function readEnvelope(body: Readable): Promise<Envelope | undefined
   } catch {
     // A reset while reading an error body: classify by status alone.
   } finally {
-    body.destroy();
+    dropBody(body);
   }
   return size > MAX_ENVELOPE_BYTES ? undefined : parseEnvelope(Buffer.concat(chunks));
 }
@@ -37,6 +46,8 @@ export async function sniffEnvelope(
   body: Readable,
   contentType: string | undefined,
 ): Promise<{ envelope?: Envelope; body: AsyncIterable<Uint8Array> }> {
+  // Errors still reach the iterator; this only keeps a late one (after we stopped reading) from crashing.
+  body.on('error', () => undefined);
   const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const held: Buffer[] = [];
   let size = 0;

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { FeishuError, isNetworkError } from '../feishu/errors.js';
 import { filenameFromContentDisposition } from './content-disposition.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
-import { readEnvelope, sniffEnvelope } from './envelope.js';
+import { dropBody, readEnvelope, sniffEnvelope } from './envelope.js';
 import { BodyTooLongError, discardPart, type PartPaths, PartWriter, resumePoint } from './part-file.js';
 
 /**
@@ -62,7 +62,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   const status = res.statusCode;
   if (status === 416) {
     // Our `.part` claims bytes the file does not have (it shrank, or the part was complete): start over.
-    res.body.destroy();
+    dropBody(res.body);
     await discardPart(req.paths);
     return { type: 'again', reason: 'the server refused the range (416); starting the file again' };
   }
@@ -83,7 +83,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
       (length === undefined || length === range.end! - range.start + 1) &&
       (req.expectedTotal === undefined || range.total === req.expectedTotal);
     if (!consistent) {
-      res.body.destroy();
+      dropBody(res.body);
       await discardPart(req.paths);
       return {
         type: 'again',
@@ -97,8 +97,20 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     from = 0;
     total = parseContentLength(h('content-length'));
   }
+  // The known failure of other tools: a JSON error envelope with status 200 saved as the image.
+  let sniffed: Awaited<ReturnType<typeof sniffEnvelope>>;
+  try {
+    sniffed = await sniffEnvelope(res.body, h('content-type'));
+  } catch (e) {
+    dropBody(res.body);
+    return { type: 'error', error: transportError(operation, e) };
+  }
+  if (sniffed.envelope) {
+    return { type: 'error', error: envelopeError(operation, status, sniffed.envelope, res.headers) };
+  }
+
   if (total !== undefined && req.knownSize !== undefined && total !== req.knownSize) {
-    res.body.destroy();
+    dropBody(res.body);
     return {
       type: 'error',
       error: new FeishuError(operation, {
@@ -107,12 +119,6 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
         kind: 'protocol',
       }),
     };
-  }
-
-  // The known failure of other tools: a JSON error envelope with status 200 saved as the image.
-  const sniffed = await sniffEnvelope(res.body, h('content-type'));
-  if (sniffed.envelope) {
-    return { type: 'error', error: envelopeError(operation, status, sniffed.envelope, res.headers) };
   }
 
   let writer: PartWriter;

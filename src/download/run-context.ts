@@ -27,6 +27,8 @@ export interface RunContext {
   onBytes: (n: number) => void;
   /** Stops new files (and new requests) for `reason`; the first reason that is not 'complete' wins. */
   stop: (reason: Exclude<StopReason, 'complete'>, fatal?: { code: string; message: string }) => void;
-  /** True once `stop` was called: workers take no new file and make no new request. */
+  /** True once `stop` was called: workers take no new file. */
   stopping: () => boolean;
+  /** True when in-flight files must not make another request either (quota, interrupt, fatal; not budget). */
+  halted: () => boolean;
 }

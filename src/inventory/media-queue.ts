@@ -66,6 +66,17 @@ export class MediaQueue {
 
   /** The next row to download, or undefined when none is left for this run. */
   next(): MediaRow | undefined {
+    this.#fill();
+    return this.#buffer.shift();
+  }
+
+  /** Whether `next` would return a row, without taking it. */
+  hasMore(): boolean {
+    this.#fill();
+    return this.#buffer.length > 0;
+  }
+
+  #fill(): void {
     if (this.#buffer.length === 0 && !this.#exhausted) {
       const rows = this.#select.all(this.#batchSize);
       if (rows.length < this.#batchSize) this.#exhausted = true;
@@ -74,12 +85,6 @@ export class MediaQueue {
       })();
       this.#buffer = rows;
     }
-    return this.#buffer.shift();
-  }
-
-  /** Rows taken from the database but not handed out (returned to `pending` view on stop). */
-  get buffered(): number {
-    return this.#buffer.length;
   }
 }
 

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Env, startEnv } from './env.js';
+import { insertRef, mediaRow } from './helpers.js';
+
+let env: Env;
+afterEach(async () => {
+  await env?.close();
+});
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+describe('downloadAll', () => {
+  it('stores every file once, verified, and never fetches a done file again', async () => {
+    env = await startEnv();
+    const a = env.media({ name: '设计稿.png', size: 300_000 });
+    const b = env.media({ name: 'notes', mimeType: 'text/plain', size: 10 });
+    const c = env.media({ name: 'shared.jpg', mimeType: 'image/jpeg', size: 5_000, sizeKnown: false });
+    const id = (env.db.prepare('SELECT id FROM media WHERE file_token = ?').get(c.token) as { id: number })
+      .id;
+    insertRef(env.db, id, { type: 'docx', token: 'doxcnOne', title: 'Plan / Q1' });
+    insertRef(env.db, id, { type: 'docx', token: 'doxcnTwo', title: 'Plan / Q1' });
+
+    const first = await env.run();
+    expect(first).toMatchObject({ stopReason: 'complete', downloaded: 3, requests: 3 });
+    for (const m of [a, b, c]) {
+      const row = mediaRow(env.db, m.token);
+      expect(row).toMatchObject({ status: 'done', sha256: sha(env.bytesOf(m)), bytes_on_disk: m.size });
+      expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    }
+    expect(mediaRow(env.db, a.token).path).toBe(`media/${a.token.slice(0, 2)}/${a.token}/设计稿.png`);
+    expect(mediaRow(env.db, b.token).path).toMatch(/\/notes\.txt$/);
+    // Browsable by document: hard links to the one stored copy, not copies.
+    const stored = statSync(join(env.outputDir, mediaRow(env.db, c.token).path!));
+    expect(stored.nlink).toBe(3);
+    const docDir = join(env.outputDir, 'by-document', 'docx', 'Plan _ Q1 (doxcnOne)');
+    expect(readdirSync(docDir)).toEqual(['shared.jpg']);
+    expect(existsSync(join(env.outputDir, '.partial', `${a.token}.part`))).toBe(false);
+
+    const second = await env.run();
+    expect(second).toMatchObject({ stopReason: 'complete', downloaded: 0, requests: 0 });
+    expect(env.fake.requestsTo('media.download')).toHaveLength(3);
+  });
+
+  it('resumes a download reset mid-body with Range, fetching only the missing bytes', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 1_000_000 });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'reset', afterBytes: 400_000 } });
+    const summary = await env.run();
+    expect(summary).toMatchObject({ stopReason: 'complete', downloaded: 1 });
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs).toHaveLength(2);
+    const have = Number(/^bytes=(\d+)-$/.exec(String(reqs[1]!.headers.range))![1]);
+    expect(have).toBeGreaterThan(0);
+    expect(have).toBeLessThanOrEqual(400_000);
+    expect(reqs[1]!.status).toBe(206);
+    expect(reqs[1]!.bytesSent).toBe(m.size - have);
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('continues a .part left by an interrupted run in the next run', async () => {
+    env = await startEnv({ fakeClock: true });
+    const m = env.media({ size: 200_000 });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 1_000 } });
+    const controller = new AbortController();
+    // Ctrl-C once some bytes have arrived.
+    const first = await env.run({
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.bytesReceived >= 2_000) controller.abort();
+      },
+    });
+    const part = join(env.outputDir, '.partial', `${m.token}.part`);
+    expect(first.stopReason).toBe('interrupted');
+    const parked = mediaRow(env.db, m.token);
+    expect(parked.status).toBe('partial');
+    expect(parked.bytes_on_disk).toBeGreaterThan(0);
+    expect(statSync(part).size).toBe(parked.bytes_on_disk);
+
+    const second = await env.run();
+    expect(second).toMatchObject({ stopReason: 'complete', downloaded: 1 });
+    expect(env.fake.requestsTo('media.download').at(-1)!.headers.range).toBe(
+      `bytes=${parked.bytes_on_disk}-`,
+    );
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('starts over from zero when the server ignores Range', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 500_000 });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'reset', afterBytes: 200_000 } });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'ignore-range' } });
+    const summary = await env.run();
+    expect(summary.downloaded).toBe(1);
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs[1]).toMatchObject({ status: 200, bytesSent: m.size });
+    expect(reqs[1]!.headers.range).toMatch(/^bytes=\d+-$/);
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(mediaRow(env.db, m.token).sha256).toBe(sha(env.bytesOf(m)));
+  });
+
+  it('never saves a JSON error answered with status 200 as the file', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 2_000 });
+    env.fake.faults.inject({
+      route: 'media.download',
+      fault: { kind: 'json-200', code: 1061004, msg: 'forbidden' },
+    });
+    const summary = await env.run();
+    expect(summary.downloaded).toBe(0);
+    expect(mediaRow(env.db, m.token)).toMatchObject({
+      status: 'failed',
+      error_kind: 'permission',
+      path: null,
+    });
+    expect(existsSync(join(env.outputDir, 'media'))).toBe(false);
+    expect(existsSync(join(env.outputDir, '.partial', `${m.token}.part`))).toBe(false);
+  });
+
+  it('retries a JSON-200 internal error and then saves the real bytes', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 2_000 });
+    env.fake.faults.inject({
+      route: 'media.download',
+      fault: { kind: 'json-200', code: 1061001, msg: 'internal' },
+    });
+    expect((await env.run()).downloaded).toBe(1);
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('refuses a body whose size differs from what the inventory knows', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 50_000 });
+    env.fake.faults.inject({
+      route: 'media.download',
+      times: 5,
+      fault: { kind: 'lying-length', declared: 40_000 },
+    });
+    const summary = await env.run();
+    expect(summary.downloaded).toBe(0);
+    expect(mediaRow(env.db, m.token)).toMatchObject({ status: 'error', error_kind: 'protocol', path: null });
+    expect(summary.failures).toMatchObject([{ kind: 'protocol', status: 'error', count: 1 }]);
+    expect(existsSync(join(env.outputDir, 'media'))).toBe(false);
+    // Bounded: one retry for a protocol error, not an endless loop.
+    expect(env.fake.requestsTo('media.download')).toHaveLength(2);
+  });
+
+  it('recovers from a truncated body whose Content-Length lied upwards', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 50_000, sizeKnown: false });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'lying-length', declared: 80_000 } });
+    const summary = await env.run();
+    expect(summary.downloaded).toBe(1);
+    expect(readFileSync(join(env.outputDir, mediaRow(env.db, m.token).path!))).toEqual(env.bytesOf(m));
+  });
+});
