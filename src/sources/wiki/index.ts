@@ -1,4 +1,5 @@
 import type { Envelope } from '../../feishu/client.js';
+import { FeishuError } from '../../feishu/errors.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import { PageGuard } from '../paging.js';
 import type { DocType, Source, SourceContext, SourcePage, Target } from '../types.js';
@@ -147,6 +148,11 @@ export async function getNode(ctx: SourceContext, token: string): Promise<WikiNo
       >,
     ctx.signal,
   );
-  if (!data.node) throw new Error(`get_node ${token}: answer has no node`);
+  if (!data.node) {
+    throw new FeishuError('GET /open-apis/wiki/v2/spaces/get_node', {
+      msg: 'answer has no node',
+      kind: 'protocol',
+    });
+  }
   return data.node;
 }
