@@ -1,6 +1,6 @@
 import type { Db } from '../inventory/open.js';
 import { type FailureRow, groupFailures, mimeBars, sizeBars, totalsByState } from './aggregate.js';
-import { relativeHref, safeHttpUrl, tenantDomain } from './links.js';
+import { hrefMaker, safeHttpUrl, tenantDomain } from './links.js';
 import {
   collectDocuments,
   collectRoots,
@@ -48,6 +48,7 @@ function collect(db: Db, meta: ReportMeta): ReportData {
   };
 
   const appearsIn = documentsPerMedia(db);
+  const hrefOf = hrefMaker(meta.reportPath, meta.outputDir);
   const failureRows: FailureRow[] = [];
   const media: ReportMedia[] = [];
   const rows = db
@@ -84,7 +85,7 @@ function collect(db: Db, meta: ReportMeta): ReportData {
       state,
       status: r.status,
       appearsIn: appearsIn.get(r.id) ?? [],
-      href: r.path && r.status === 'done' ? relativeHref(meta.reportPath, meta.outputDir, r.path) : null,
+      href: r.path && r.status === 'done' ? hrefOf(r.path) : null,
       error,
     });
   }

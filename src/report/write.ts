@@ -1,4 +1,4 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../inventory/open.js';
 import { collectReportData } from './collect.js';
@@ -24,6 +24,7 @@ export function writeHtmlReport(
   const data = collectReportData(db, { ...meta, reportPath: target });
   const html = renderReportHtml(data);
   const tmp = `${target}.${process.pid}.tmp`;
+  mkdirSync(path.dirname(target), { recursive: true });
   try {
     writeFileSync(tmp, html);
     renameSync(tmp, target);

@@ -6,6 +6,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../../bench/chromium.js';
 import { openInventory } from '../../src/inventory/open.js';
+import { collectReportData } from '../../src/report/collect.js';
+import { renderReportHtml } from '../../src/report/render.js';
 import { writeHtmlReport } from '../../src/report/write.js';
 import { HOSTILE_NAME, seedTenant } from './fixture.js';
 
@@ -31,12 +33,17 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     writeFileSync(path.join(outputDir, 'media', 'lo', 'logo.png'), 'not really a png');
     const db = openInventory(path.join(dir, 'inventory.sqlite'));
     seedTenant(db);
-    writeHtmlReport(db, path.join(outputDir, 'report.html'), {
+    const meta = {
       outputDir,
       baseUrl: 'https://open.feishu.cn',
       roots: ['folder:fldPlans', 'wiki:spcHandbook'],
       generatedAt: new Date('2024-05-03T09:00:00Z'),
-    });
+    };
+    writeHtmlReport(db, path.join(outputDir, 'report.html'), meta);
+    // The same report with its table data gzipped, as large reports are written.
+    const compressed = path.join(outputDir, 'report-compressed.html');
+    const data = collectReportData(db, { ...meta, reportPath: compressed });
+    writeFileSync(compressed, renderReportHtml(data, { compressAbove: 0 }));
     db.close();
 
     browser = await launchChromium();
@@ -125,5 +132,17 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     await page.screenshot({ path: shot, fullPage: true });
     console.info(`report screenshot: ${shot}`);
     expect(errors).toEqual([]);
+  });
+
+  it('reads table data that was written compressed, as large reports are', async () => {
+    const other = await browser.context.newPage();
+    const seen: string[] = [];
+    other.on('pageerror', (err) => seen.push(err.message));
+    await other.goto(pathToFileURL(path.join(dir, 'backup', 'report-compressed.html')).href);
+    await other.waitForSelector('html[data-open-ms]');
+    expect(await other.textContent('#row-count')).toBe('All 9 files');
+    expect(await other.$$eval('#rows-body .td.name', (cells) => cells.length)).toBeGreaterThanOrEqual(9);
+    expect(seen).toEqual([]);
+    await other.close();
   });
 });

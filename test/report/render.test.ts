@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Db, openInventory } from '../../src/inventory/open.js';
 import { collectReportData } from '../../src/report/collect.js';
 import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
+import { hrefMaker, relativeHref } from '../../src/report/links.js';
 import { renderReportHtml, type TablePayload } from '../../src/report/render.js';
 import { writeHtmlReport } from '../../src/report/write.js';
 import { HOSTILE_NAME, HOSTILE_TITLE, seedTenant } from './fixture.js';
@@ -24,7 +27,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function render(overrides: { baseUrl?: string; roots?: string[] } = {}): string {
+function render(overrides: { baseUrl?: string; roots?: string[]; compressAbove?: number } = {}): string {
   const outputDir = path.join(dir, 'backup');
   return renderReportHtml(
     collectReportData(db, {
@@ -34,12 +37,17 @@ function render(overrides: { baseUrl?: string; roots?: string[] } = {}): string 
       roots: overrides.roots ?? ['folder:fldPlans'],
       generatedAt: new Date('2024-05-03T09:00:00Z'),
     }),
+    overrides.compressAbove === undefined ? {} : { compressAbove: overrides.compressAbove },
   );
 }
 
 function embeddedPayload(html: string): TablePayload {
-  const match = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(html);
-  return JSON.parse(match![1]!) as TablePayload;
+  const match =
+    /<script type="application\/json" id="report-data"( data-encoding="gzip-base64")?>([\s\S]*?)<\/script>/.exec(
+      html,
+    );
+  const text = match![1] ? gunzipSync(Buffer.from(match![2]!, 'base64')).toString('utf8') : match![2]!;
+  return JSON.parse(text) as TablePayload;
 }
 
 describe('escaping', () => {
@@ -108,6 +116,33 @@ describe('renderReportHtml', () => {
   it('escapes a hostile tenant base URL', () => {
     const html = render({ baseUrl: '"><script>alert(1)</script>' });
     expect(html.match(/<script/gi)).toHaveLength(2);
+  });
+});
+
+describe('links to backed-up files', () => {
+  it('are the same whether worked out one by one or with the shared prefix', () => {
+    const segment = fc.stringMatching(/^[^/\0]{1,12}$/).filter((x) => x !== '.' && x !== '..');
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(segment, fc.constantFrom('..', '.', '')), { minLength: 1, maxLength: 4 }),
+        (parts) => {
+          const mediaPath = parts.join('/');
+          for (const report of ['/b/out/report.html', '/b/out/audits/r.html', '/elsewhere/r.html']) {
+            expect(hrefMaker(report, '/b/out')(mediaPath)).toBe(relativeHref(report, '/b/out', mediaPath));
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe('large reports', () => {
+  it('embed the table data compressed, and it reads back to the same rows', () => {
+    const plain = render();
+    const packed = render({ compressAbove: 0 });
+    expect(packed).toContain('data-encoding="gzip-base64"');
+    expect(embeddedPayload(packed)).toEqual(embeddedPayload(plain));
+    expect(packed.match(/<script/gi)).toHaveLength(2);
   });
 });
 
