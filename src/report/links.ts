@@ -4,7 +4,9 @@ import { pathToFileURL } from 'node:url';
 /** Path separators of this platform: a backslash is an ordinary character in a POSIX file name. */
 const SEPARATOR = path.sep === '\\' ? /[\\/]/ : /\//;
 const NEEDS_RESOLVE =
-  path.sep === '\\' ? /(^|[\\/])\.\.?([\\/]|$)|^[\\/]|^[a-zA-Z]:|[\\/]{2}|^$|[\\/]$/ : /(^|\/)\.\.?(\/|$)|^\/|\/\/|^$|\/$/;
+  path.sep === '\\'
+    ? /(^|[\\/])\.\.?([\\/]|$)|^[\\/]|^[a-zA-Z]:|[\\/]{2}|^$|[\\/]$/
+    : /(^|\/)\.\.?(\/|$)|^\/|\/\/|^$|\/$/;
 
 /**
  * A function giving each media path its `href` from a page at `reportPath` (see relativeHref), with
