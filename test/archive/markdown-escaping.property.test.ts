@@ -101,4 +101,34 @@ describe('Markdown escaping of document text', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keeps a styled run styled between any neighbouring text, Chinese punctuation included', () => {
+    const word = fc
+      .array(fc.constantFrom(...'a中，。「」《》()!?.:*_~`1 '.split('')), { minLength: 1, maxLength: 6 })
+      .map((chars) => chars.join('').trim())
+      .filter((w) => w !== '');
+    fc.assert(
+      fc.property(word, word, word, (before, styledText, after) => {
+        const inline = paragraphInline(
+          renderParagraph([
+            { text_run: { content: before, text_element_style: {} } },
+            { text_run: { content: styledText, text_element_style: { bold: true } } },
+            { text_run: { content: after, text_element_style: {} } },
+          ]),
+        );
+        // Where CommonMark's flanking rules leave `**` literal, the renderer uses <strong> instead.
+        const open = inline.findIndex((t) => t.type === 'strong_open' || t.content === '<strong>');
+        const close = inline.findIndex((t) => t.type === 'strong_close' || t.content === '</strong>');
+        expect(open).toBeGreaterThanOrEqual(0);
+        expect(textOf(inline.slice(open + 1, close))).toBe(styledText);
+        expect(textOf(inline.filter((t) => t.type === 'text' || t.type === 'code_inline'))).toBe(
+          before + styledText + after,
+        );
+        expect(inline.filter((t) => t.type === 'html_inline' && !/^<\/?strong>$/.test(t.content))).toEqual(
+          [],
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

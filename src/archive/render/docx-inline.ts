@@ -17,15 +17,16 @@ interface Run {
 /**
  * A block's text elements as one line of inline Markdown (hard breaks as `\` + newline). Text is
  * escaped so it shows as written; styles become `**`, `*`, `~~` and code spans. Markdown has no
- * underline, and emitting `<u>` would tie the view to a renderer's HTML allowlist, so underline is
- * dropped: the words survive, only the decoration is lost.
+ * underline, so underline is dropped: the words survive, only the decoration is lost.
  */
 export function renderInline(elements: readonly TextElement[] | undefined, links: LinkResolver): string {
   const pieces: Piece[] = [];
-  for (const element of mergeRuns(elements ?? [])) {
-    if (element.kind === 'run') pushText(pieces, element);
+  const merged = mergeRuns(elements ?? []);
+  merged.forEach((element, i) => {
+    if (element.kind === 'run')
+      pushText(pieces, element, edge(merged[i - 1], 'end'), edge(merged[i + 1], 'start'));
     else pieces.push(renderElement(element.element, links));
-  }
+  });
   while (pieces[0] === BREAK) pieces.shift();
   while (pieces.at(-1) === BREAK) pieces.pop();
   let out = '';
@@ -67,10 +68,11 @@ export function mathText(content: string): string {
 
 // Feishu splits text into runs at every edit; neighbouring runs with one style must be joined, or
 // `**a****b**` would come out instead of `**ab**`.
-function mergeRuns(elements: readonly TextElement[]): (Run | { kind: 'other'; element: TextElement })[] {
-  const out: (Run | { kind: 'other'; element: TextElement })[] = [];
+function mergeRuns(elements: readonly TextElement[]): Element[] {
+  const out: Element[] = [];
   for (const element of elements) {
     const run = element.text_run;
+    if (run && !run.content) continue;
     if (!run) {
       out.push({ kind: 'other', element });
       continue;
@@ -92,29 +94,68 @@ function styleKey(style: TextElementStyle): string {
     .join('|');
 }
 
-function pushText(pieces: Piece[], run: Run): void {
-  run.content.split(/\r?\n/).forEach((line, index) => {
+type Element = Run | { kind: 'other'; element: TextElement };
+
+const PUNCTUATION = /[\p{P}\p{S}]/u;
+const isStyled = (s: TextElementStyle): boolean =>
+  Boolean(s.bold || s.italic || s.strikethrough || s.inline_code || s.link?.url);
+
+/**
+ * The character a neighbouring element shows next to a run, as far as CommonMark's flanking rules
+ * care: '' for a paragraph edge, a delimiter for styled runs, and a letter (the cautious guess) for
+ * mentions and other elements.
+ */
+function edge(element: Element | undefined, side: 'start' | 'end'): string {
+  if (!element) return '';
+  if (element.kind !== 'run') return 'a';
+  const ch = side === 'end' ? element.content.at(-1) : element.content[0];
+  if (ch === undefined || ch === '\n') return '';
+  return /\s/.test(ch) || !isStyled(element.style) ? ch : '*';
+}
+
+function pushText(pieces: Piece[], run: Run, before: string, after: string): void {
+  const lines = run.content.split(/\r?\n/);
+  lines.forEach((line, index) => {
     if (index > 0) pieces.push(BREAK);
-    if (line !== '') pieces.push(styled(line, run.style));
+    const prev = index === 0 ? before : '';
+    const next = index === lines.length - 1 ? after : '';
+    if (line !== '') pieces.push(styled(line, run.style, prev, next));
   });
 }
 
-function styled(text: string, style: TextElementStyle): string {
+function styled(text: string, style: TextElementStyle, prev: string, next: string): string {
   // Emphasis delimiters next to whitespace do not count, so the whitespace moves outside them.
   const [, lead = '', core = '', trail = ''] = /^(\s*)(.*?)(\s*)$/su.exec(text) ?? [];
   if (core === '') return text;
   let md = style.inline_code ? codeSpan(core) : escapeInline(core);
-  if (style.bold && style.italic) md = `***${md}***`;
-  else if (style.bold) md = `**${md}**`;
-  else if (style.italic) md = `*${md}*`;
-  if (style.strikethrough) md = `~~${md}~~`;
   const url = style.link?.url;
+  // `**` only opens before punctuation when it follows a space or punctuation, and only closes after
+  // punctuation when a space or punctuation follows: `的**《书》**是` stays literal asterisks. Chinese
+  // text hits this all the time, so there the HTML tags (ours, never the document's) are used.
+  const loose = (c: string): boolean => c === '' || /\s/.test(c) || PUNCTUATION.test(c);
+  const opens = lead !== '' || url !== undefined || !PUNCTUATION.test(md[0]!) || loose(prev);
+  const closes = trail !== '' || url !== undefined || !PUNCTUATION.test(md.at(-1)!) || loose(next);
+  const [b, i, s] = opens && closes ? MARKDOWN_DELIMITERS : HTML_DELIMITERS;
+  if (style.italic) md = `${i[0]}${md}${i[1]}`;
+  if (style.bold) md = `${b[0]}${md}${b[1]}`;
+  if (style.strikethrough) md = `${s[0]}${md}${s[1]}`;
   if (url) {
     const destination = safeLinkDestination(url);
     md = destination ? `[${md}](${destination})` : `${md} (link removed: ${codeSpan(url)})`;
   }
   return `${lead}${md}${trail}`;
 }
+
+const MARKDOWN_DELIMITERS = [
+  ['**', '**'],
+  ['*', '*'],
+  ['~~', '~~'],
+] as const;
+const HTML_DELIMITERS = [
+  ['<strong>', '</strong>'],
+  ['<em>', '</em>'],
+  ['<del>', '</del>'],
+] as const;
 
 function renderElement(element: TextElement, links: LinkResolver): string {
   if (element.mention_user) {
