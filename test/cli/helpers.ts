@@ -137,3 +137,51 @@ export function jsonLines(stdout: string): Record<string, unknown>[] {
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
+
+/** Every document readable and every media file downloadable: a backup of it should exit 0. */
+export function makeHealthy(fake: FakeFeishu): void {
+  const t = fake.tenant;
+  for (const m of t.media.values()) m.state = 'ok';
+  for (const d of t.docs.values()) d.access = 'ok';
+  for (const s of t.sheets.values()) s.access = 'ok';
+  for (const b of t.bitables.values()) b.access = 'ok';
+  // Plain drive files need drive/v1/files/:token/download, which the downloader does not call yet;
+  // leave them out so "healthy" means every file can be fetched.
+  for (const [token, entry] of t.drive) if (entry.type === 'file') t.drive.delete(token);
+}
+
+export interface MediaRowOnDisk {
+  file_token: string;
+  status: string;
+  path: string | null;
+  sha256: string | null;
+}
+
+/** The media rows of an inventory, read the way an auditor would. */
+export async function mediaRows(database: string): Promise<MediaRowOnDisk[]> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(database, { readonly: true });
+  try {
+    return db
+      .prepare('SELECT file_token, status, path, sha256 FROM media ORDER BY id')
+      .all() as MediaRowOnDisk[];
+  } finally {
+    db.close();
+  }
+}
+
+export async function runRows(
+  database: string,
+): Promise<{ command: string; status: string; exit_code: number | null }[]> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(database, { readonly: true });
+  try {
+    return db.prepare('SELECT command, status, exit_code FROM runs ORDER BY id').all() as {
+      command: string;
+      status: string;
+      exit_code: number | null;
+    }[];
+  } finally {
+    db.close();
+  }
+}

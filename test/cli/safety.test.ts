@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeFeishu } from '../fake-feishu/index.js';
+import {
+  makeHealthy,
+  mediaRows,
+  runCli,
+  runRows,
+  spawnCli,
+  startTenant,
+  tempDir,
+  writeConfig,
+} from './helpers.js';
+
+let fake: FakeFeishu | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+function writeLock(dir: string, pid: number): string {
+  const lock = join(dir, 'backup', 'inventory.sqlite.lock');
+  spawnSync('mkdir', ['-p', join(dir, 'backup')]);
+  writeFileSync(
+    lock,
+    JSON.stringify({
+      pid,
+      hostname: hostname(),
+      startedAt: '2026-01-01T00:00:00.000Z',
+      command: 'backup',
+      nonce: 'n',
+    }),
+  );
+  return lock;
+}
+
+describe('one run at a time', () => {
+  it('exits 6 at once, naming the holder, while another live run holds the lock', async () => {
+    fake = await startTenant();
+    const dir = tempDir();
+    const config = writeConfig(dir, fake);
+    const lock = writeLock(dir, process.pid);
+    const r = await runCli(['backup', '--config', config]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(
+      new RegExp(`Another run holds the inventory lock: backup \\(pid ${process.pid}`),
+    );
+    expect(fake.requests).toHaveLength(0);
+    expect(existsSync(lock)).toBe(true);
+  });
+
+  it('takes over the stale lock of a killed run and says so', async () => {
+    fake = await startTenant();
+    makeHealthy(fake);
+    const dir = tempDir();
+    const config = writeConfig(dir, fake);
+    // A pid that has certainly exited: a child we ran to completion.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const lock = writeLock(dir, dead);
+    const r = await runCli(['backup', '--config', config]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Took over a stale lock left by pid/);
+    expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe('interruption', () => {
+  it('on SIGINT parks in-flight files, records the run, exits 130; the next run resumes and completes', async () => {
+    fake = await startTenant();
+    makeHealthy(fake);
+    const dir = tempDir();
+    const config = writeConfig(dir, fake);
+    let downloading!: () => void;
+    const started = new Promise<void>((resolve) => {
+      downloading = resolve;
+    });
+    // Downloads trickle, so the signal lands mid-file; the first request tells us one is in flight.
+    fake.inject({
+      route: 'media.download',
+      fault: { kind: 'slow', bytesPerSecond: 200 },
+      times: 1000,
+      match: () => {
+        downloading();
+        return true;
+      },
+    });
+    const cli = spawnCli(['backup', '--config', config]);
+    await started;
+    await cli.waitFor(/Downloading \d+ file/);
+    cli.child.kill('SIGINT');
+    const r = await cli.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT: stopping/);
+    expect(r.stdout).toMatch(/interrupted; the next run resumes/);
+    const db = join(dir, 'backup', 'inventory.sqlite');
+    expect((await runRows(db)).at(-1)).toEqual({ command: 'backup', status: 'interrupted', exit_code: 130 });
+    expect(existsSync(`${db}.lock`)).toBe(false);
+
+    fake.faults.clear();
+    const resumed = await runCli(['download', '--config', config]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect((await mediaRows(db)).every((m) => m.status === 'done')).toBe(true);
+  });
+
+  it('exits at once with 130 on a second SIGINT, leaving an inventory the next run can use', async () => {
+    fake = await startTenant();
+    makeHealthy(fake);
+    const dir = tempDir();
+    const config = writeConfig(dir, fake);
+    let downloading!: () => void;
+    const started = new Promise<void>((resolve) => {
+      downloading = resolve;
+    });
+    // So slow that the first Ctrl-C cannot finish the files: only the second one ends the run.
+    fake.inject({
+      route: 'media.download',
+      fault: { kind: 'slow', bytesPerSecond: 1 },
+      times: 1000,
+      match: () => {
+        downloading();
+        return true;
+      },
+    });
+    const cli = spawnCli(['backup', '--config', config]);
+    await started;
+    await cli.waitFor(/Downloading \d+ file/);
+    cli.child.kill('SIGINT');
+    await cli.waitFor(/Press Ctrl-C again/);
+    cli.child.kill('SIGINT');
+    const r = await cli.done;
+    expect(r.code).toBe(130);
+    const db = join(dir, 'backup', 'inventory.sqlite');
+    expect(existsSync(`${db}.lock`)).toBe(false);
+    fake.faults.clear();
+    const next = await runCli(['backup', '--config', config]);
+    expect(next.code, next.stderr).toBe(0);
+    // The run that exited at once could not record its end; the next one marks it interrupted.
+    expect((await runRows(db)).map((r) => r.status)).toEqual(['interrupted', 'ok']);
+  });
+});
