@@ -1,4 +1,5 @@
 import { embeddedDocument, fileLink, imageLink } from './docx-embeds.js';
+import { decodeSafely, field, payload, token } from './docx-fields.js';
 import { mathText, plainText, renderInline } from './docx-inline.js';
 import { renderTable } from './docx-table.js';
 import type { DocumentMeta, RawBlock, TextPayload } from './docx-types.js';
@@ -174,7 +175,9 @@ function textBlock(text: TextPayload, ctx: Context): string {
   if (!ctx.inTable && elements.length === 1 && elements[0]?.equation) {
     return displayMath(elements[0].equation.content ?? '');
   }
-  return renderInline(text.elements, ctx.links);
+  const inline = renderInline(text.elements, ctx.links);
+  // A paragraph of nothing but spaces would only leave trailing whitespace behind.
+  return inline.trim() === '' ? '' : inline;
 }
 
 function displayMath(content: string): string {
@@ -243,26 +246,4 @@ function indent(text: string, pad: string): string {
     .split('\n')
     .map((line) => (line ? pad + line : line))
     .join('\n');
-}
-
-function field(block: RawBlock, key: string): Record<string, unknown> {
-  const value = block[key];
-  return value && typeof value === 'object' ? (value as Record<string, unknown>) : {};
-}
-
-function payload(block: RawBlock, key: string): TextPayload {
-  return field(block, key) as TextPayload;
-}
-
-function token(block: RawBlock, key: string): string | undefined {
-  const value = field(block, key).token;
-  return typeof value === 'string' && value ? value : undefined;
-}
-
-function decodeSafely(url: string): string {
-  try {
-    return decodeURIComponent(url);
-  } catch {
-    return url;
-  }
 }
