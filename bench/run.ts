@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: every benchmark, one after the other (they share two cores badly if run at once).
+ * Each writes its own figures (BENCHMARKS.md); this prints a one-line record of each for the log.
+ */
+import { runCrawlBench } from './crawl.js';
+import { runDownloadBench } from './download.js';
+
+const benches: [string, () => Promise<unknown>][] = [
+  ['crawl', () => runCrawlBench()],
+  ['download', () => runDownloadBench()],
+];
+
+let failed = false;
+for (const [name, run] of benches) {
+  const started = Date.now();
+  process.stdout.write(`bench ${name}: running...\n`);
+  try {
+    const result = await run();
+    process.stdout.write(
+      `bench ${name}: done in ${((Date.now() - started) / 1000).toFixed(1)} s\n${JSON.stringify(result)}\n`,
+    );
+  } catch (e) {
+    failed = true;
+    process.stderr.write(
+      `bench ${name}: failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
+  }
+}
+process.exitCode = failed ? 1 : 0;
