@@ -11,7 +11,7 @@ export function formatBytes(n: number): string {
     v /= 1024;
     u++;
   }
-  return u === 0 ? `${v} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${UNITS[u]}`;
+  return u === 0 ? `${Math.round(v)} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${UNITS[u]}`;
 }
 
 /** 3725 s -> "1h2m"; 75 s -> "1m15s"; 9 s -> "9s". */
@@ -77,4 +77,59 @@ export function parseDuration(input: string): number {
     throw new TypeError(`Expected a duration such as 2h, 90m, 1h30m or 45s, got ${JSON.stringify(input)}`);
   }
   return Math.round(total);
+}
+
+/** Terminal columns a string takes: CJK and emoji are two columns wide. */
+export function displayWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += isWide(ch.codePointAt(0)!) ? 2 : 1;
+  return w;
+}
+
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1faff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+/**
+ * Wraps at word boundaries to `width` columns, continuation lines indented by `indent`. A live
+ * display needs this: a line the terminal wraps by itself throws off the redraw's cursor count.
+ */
+export function wrapText(text: string, width: number, indent = ''): string {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(' ')) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (displayWidth(candidate) <= width || !line) {
+        line = candidate;
+        continue;
+      }
+      out.push(line);
+      line = `${indent}${word}`;
+    }
+    // A single word wider than the line (a long path or URL) is cut hard.
+    while (displayWidth(line) > width) {
+      let cut = 0;
+      let w = 0;
+      for (const ch of line) {
+        w += displayWidth(ch);
+        if (w > width) break;
+        cut += ch.length;
+      }
+      out.push(line.slice(0, cut));
+      line = `${indent}${line.slice(cut)}`;
+    }
+    out.push(line);
+  }
+  return out.join('\n');
 }

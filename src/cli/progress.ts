@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { formatBytes, formatCount, formatDuration } from './format.js';
+import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 
 /** What the live display shows; every field is optional so each phase fills in what it knows. */
 export interface ProgressState {
@@ -55,6 +55,8 @@ export function describeProgress(s: ProgressState, bytesPerSecond: number): { he
   const left = s.bytesTotal - s.bytesDone;
   const eta = bytesPerSecond > 0 && left > 0 ? formatDuration((left / bytesPerSecond) * 1000) : '-';
   const rate = bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '-';
+  if (s.filesTotal === 0 && s.phase === 'crawl')
+    return { head, tail: 'listing documents; downloads start after the crawl' };
   const tail =
     `${formatCount(s.filesDone)}/${formatCount(s.filesTotal)} files  ` +
     // Sizes are not always known before a download; never show "5 MB/3 MB".
@@ -80,7 +82,7 @@ export class TtyProgress implements ProgressDisplay {
   readonly #bar: cliProgress.SingleBar;
   #stopped = false;
 
-  constructor(stream: NodeJS.WritableStream) {
+  constructor(private readonly stream: NodeJS.WritableStream) {
     this.#multi = new cliProgress.MultiBar(
       {
         stream,
@@ -88,7 +90,7 @@ export class TtyProgress implements ProgressDisplay {
         hideCursor: true,
         clearOnComplete: false,
         stopOnComplete: false,
-        barsize: 16,
+        barsize: 12,
         barCompleteChar: '█',
         barIncompleteChar: '░',
         // Truncate rather than wrap on a narrow terminal: wrapped lines break the redraw.
@@ -113,8 +115,12 @@ export class TtyProgress implements ProgressDisplay {
   }
 
   log(line: string): void {
-    if (this.#stopped) process.stderr.write(`${line}\n`);
-    else this.#multi.log(`${line}\n`);
+    if (this.#stopped) this.stream.write(`${line}\n`);
+    else this.#multi.log(`${wrapText(line, Math.max(40, this.#columns() - 1), '  ')}\n`);
+  }
+
+  #columns(): number {
+    return (this.stream as { columns?: number }).columns ?? 80;
   }
 
   stop(): void {

@@ -2,7 +2,7 @@ import type { CrawlSummary } from '../crawl/index.js';
 import type { DownloadPlan, DownloadSummary } from '../download/index.js';
 import type { StatusReport } from '../inventory/status.js';
 import { ExitCode } from './exit-codes.js';
-import { formatBytes, formatCount, formatDuration } from './format.js';
+import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 
 /** What a run did, gathered for the closing summary and runs.summary_json. */
 export interface RunReport {
@@ -103,7 +103,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       out.push(
         `    ${formatCount(f.count).padStart(6)}  ${f.subject} ${f.kind}${f.code ? ` ${f.code}` : ''}`,
       );
-      if (f.fix) out.push(`            fix: ${f.fix}`);
+      if (f.fix) out.push(wrapText(`            fix: ${f.fix}`, 79, '                 '));
     }
   } else if (!r.dryRun) {
     out.push(row('Failed', 'none'));

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { readStatus, type StatusReport } from '../../inventory/status.js';
 import { ExitCode } from '../exit-codes.js';
-import { formatBytes, formatCount } from '../format.js';
+import { formatBytes, formatCount, wrapText } from '../format.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
@@ -75,7 +75,7 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
       lines.push(
         `  ${formatCount(f.count).padStart(6)} ${f.subject} ${f.kind}${code}${f.example ? `: ${f.example}` : ''}`,
       );
-      if (f.fix) lines.push(`         fix: ${f.fix}`);
+      if (f.fix) lines.push(wrapText(`         fix: ${f.fix}`, 79, '              '));
     }
   }
   return lines.join('\n');

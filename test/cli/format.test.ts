@@ -1,0 +1,104 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { csvField, writeExport } from '../../src/cli/export-writer.js';
+import { displayWidth, formatBytes, parseDuration, parseSize, wrapText } from '../../src/cli/format.js';
+import { describeProgress, emptyProgress } from '../../src/cli/progress.js';
+import type { ExportRow } from '../../src/inventory/export.js';
+
+describe('flag values', () => {
+  it('reads sizes in powers of 1024', () => {
+    expect(parseSize('500M')).toBe(500 * 1024 ** 2);
+    expect(parseSize('1.5GB')).toBe(1.5 * 1024 ** 3);
+    expect(parseSize('2 GiB')).toBe(2 * 1024 ** 3);
+    expect(parseSize('1048576')).toBe(1048576);
+    expect(() => parseSize('lots')).toThrow(/Expected a size/);
+  });
+
+  it('reads durations like 2h, 90m and 1h30m', () => {
+    expect(parseDuration('2h')).toBe(7_200_000);
+    expect(parseDuration('1h30m')).toBe(5_400_000);
+    expect(parseDuration('45')).toBe(45_000);
+    expect(() => parseDuration('2 hours')).toThrow(/Expected a duration/);
+  });
+
+  it('shows sizes rounded for humans', () => {
+    expect(formatBytes(473.568)).toBe('474 B');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+  });
+});
+
+describe('CSV export', () => {
+  it('quotes commas, quotes and line breaks, and defuses spreadsheet formulas', () => {
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvField(null)).toBe('');
+    expect(csvField(42)).toBe('42');
+  });
+
+  it('writes a header and one line per row, sources flattened', async () => {
+    const row: ExportRow = {
+      fileToken: 'boxA',
+      name: 'report "Q3", final.pdf',
+      mimeType: 'application/pdf',
+      size: 10,
+      sha256: 'ab',
+      status: 'done',
+      path: 'media/bo/boxA.pdf',
+      sources: [
+        { docType: 'docx', docToken: 'doxA', location: 'blk1' },
+        { docType: 'sheet', docToken: 'shtB', location: 's1!A2' },
+      ],
+    };
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    expect(await writeExport([row], 'csv', out)).toBe(1);
+    expect(text).toBe(
+      'fileToken,name,mimeType,size,sha256,status,path,sources\r\n' +
+        'boxA,"report ""Q3"", final.pdf",application/pdf,10,ab,done,media/bo/boxA.pdf,docx:doxA:blk1; sheet:shtB:s1!A2\r\n',
+    );
+  });
+
+  it('writes valid JSON for zero rows too', async () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (d: Buffer) => {
+      text += d.toString();
+    });
+    await writeExport([], 'json', out);
+    expect(JSON.parse(text)).toEqual([]);
+  });
+});
+
+describe('terminal layout', () => {
+  it('keeps both progress lines within 80 columns with large numbers', () => {
+    const s = {
+      ...emptyProgress('download'),
+      docsCrawled: 123_456,
+      mediaFound: 1_234_567,
+      filesDone: 1_234_567,
+      filesTotal: 9_876_543,
+      bytesDone: 900 * 1024 ** 3,
+      bytesTotal: 999 * 1024 ** 3,
+      failed: 12_345,
+      quotaLeft: 10_000,
+    };
+    const { head, tail } = describeProgress(s, 12.5 * 1024 ** 2);
+    expect(displayWidth(head)).toBeLessThanOrEqual(80);
+    // The bar (12), a space, "100%" and a space take 18 columns in front of the tail.
+    expect(18 + displayWidth(tail)).toBeLessThanOrEqual(80);
+  });
+
+  it('wraps by display width, counting CJK as two columns', () => {
+    const wrapped = wrapText(
+      '警告 合同扫描件.pdf could not be downloaded because the app lacks permission',
+      30,
+      '  ',
+    );
+    for (const line of wrapped.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(30);
+  });
+});
