@@ -15,17 +15,35 @@ export const REPORT_JS = String.raw`
   var ROW_H = 34, OVERSCAN = 10;
   var root = document.documentElement;
   performance.mark('report:script');
-  var dataEl = document.getElementById('report-data');
-  if (dataEl.getAttribute('data-encoding') !== 'gzip-base64') start(JSON.parse(dataEl.textContent));
+  var parts = document.querySelectorAll('script.report-data'), chunks = [];
+  for (var c = 0; c < parts.length; c++) chunks.push(parts[c].textContent);
+  var packed = parts.length && parts[0].getAttribute('data-encoding') === 'gzip-base64';
+  if (!packed) start(JSON.parse(chunks.join('') || 'null'));
   else if (typeof DecompressionStream === 'undefined') {
     document.getElementById('rows-viewport').textContent = 'This browser is too old to show the file table (it lacks DecompressionStream); the summary above is complete.';
   } else {
-    var bin = atob(dataEl.textContent), bytes = new Uint8Array(bin.length);
+    gunzip(chunks.join('')).then(function (text) { start(JSON.parse(text)); }, function (err) {
+      document.getElementById('rows-viewport').textContent = 'The file table could not be read: ' + err;
+    });
+  }
+
+  // A reader and one TextDecoder call: several times faster than new Response(stream).text().
+  function gunzip(base64) {
+    var bin = atob(base64), bytes = new Uint8Array(bin.length);
     for (var b = 0; b < bin.length; b++) bytes[b] = bin.charCodeAt(b);
-    new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).text()
-      .then(function (text) { start(JSON.parse(text)); }, function (err) {
-        document.getElementById('rows-viewport').textContent = 'The file table could not be read: ' + err;
+    var ds = new DecompressionStream('gzip'), writer = ds.writable.getWriter();
+    writer.write(bytes);
+    writer.close();
+    var reader = ds.readable.getReader(), out = [], total = 0;
+    function pump() {
+      return reader.read().then(function (r) {
+        if (!r.done) { out.push(r.value); total += r.value.length; return pump(); }
+        var all = new Uint8Array(total), at = 0;
+        for (var k = 0; k < out.length; k++) { all.set(out[k], at); at += out[k].length; }
+        return new TextDecoder().decode(all);
       });
+    }
+    return pump();
   }
 
   // Everything below runs once the data is in hand, synchronously or after decompression.
