@@ -6,6 +6,7 @@ import { initCommand } from './commands/init.js';
 import { statusCommand } from './commands/status.js';
 import { backupCommand, crawlCommand, downloadCommand } from './commands/transfer.js';
 import { verifyCommand } from './commands/verify.js';
+import { ENV_PREFIX, scopeEnvToCommand } from './env-scope.js';
 import { ExitCode } from './exit-codes.js';
 import { installStreamRedaction } from './redact.js';
 import { packageVersion } from './version.js';
@@ -21,10 +22,13 @@ const EPILOGUE = [
     '5 run budget reached, 6 another run holds the lock, 130 interrupted.',
 ].join('\n\n');
 
-await yargs(hideBin(process.argv))
+const argv = hideBin(process.argv);
+scopeEnvToCommand(argv, process.env);
+
+await yargs(argv)
   .scriptName('feishu-backup')
   .usage('$0 <command> [options]\n\nBack up the images and attachments inside Feishu/Lark documents.')
-  .env('FEISHU_BACKUP')
+  .env(ENV_PREFIX)
   .command(backupCommand)
   .command(crawlCommand)
   .command(downloadCommand)

@@ -57,6 +57,21 @@ describe('the command line', () => {
     expect(r.stderr).toMatch(/does not exist; pass --config/);
   });
 
+  it('takes flags from FEISHU_BACKUP_* variables, ignoring those a command has no flag for', async () => {
+    const dir = tempDir();
+    const env = {
+      FEISHU_BACKUP_MAX_DURATION: '2h',
+      FEISHU_BACKUP_UNRELATED: 'x',
+      FEISHU_BACKUP_DATABASE: join(dir, 'none.sqlite'),
+    };
+    const status = await runCli(['status'], { env, cwd: dir });
+    expect(status.code).toBe(2);
+    expect(status.stderr).toMatch(/No inventory at .*none\.sqlite/);
+    const bad = await runCli(['backup'], { env: { FEISHU_BACKUP_MAX_DURATION: 'forever' }, cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Expected a duration/);
+  });
+
   it('writes a starting config with init, and refuses to overwrite it', async () => {
     const dir = tempDir();
     const first = await runCli(['init', '--out', 'c.json'], { cwd: dir });
