@@ -9,4 +9,4 @@ export {
 } from './load.js';
 export { parseRootUrl, type UrlParse } from './root-url.js';
 export { parseRoot, rootSpec, rootToken } from './roots.js';
-export type { Config, Limits, Root } from './types.js';
+export { type Archive, archiveOf, type Config, DEFAULT_ARCHIVE, type Limits, type Root } from './types.js';

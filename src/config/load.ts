@@ -20,6 +20,7 @@ export interface ConfigInput {
   outputDir?: string;
   database?: string;
   limits?: Partial<Record<string, unknown>>;
+  archive?: Partial<Record<string, unknown>>;
 }
 
 export interface LoadConfigOptions {
@@ -31,6 +32,12 @@ export interface LoadConfigOptions {
   overrides?: Partial<ConfigInput>;
   /** @default process.cwd() */
   cwd?: string;
+  /**
+   * For commands that never call Feishu (`render`): appId, appSecret and roots may be absent, so a
+   * backup copy can be worked on without credentials.
+   * @default false
+   */
+  offline?: boolean;
 }
 
 const rate = z.union([z.number().nonnegative(), z.literal('Infinity'), z.literal('off')]);
@@ -44,6 +51,13 @@ const limitsSchema = z.strictObject({
   rates: z.record(z.string(), rate).default({}),
 });
 
+const archiveSchema = z.strictObject({
+  snapshots: z.boolean().default(true),
+  view: z.boolean().default(true),
+  whiteboards: z.boolean().default(true),
+  driveFiles: z.boolean().default(true),
+});
+
 const configSchema = z.strictObject({
   appId: z.string().min(1),
   appSecret: z.string().min(1),
@@ -53,10 +67,18 @@ const configSchema = z.strictObject({
   database: z.string().min(1).optional(),
   // Checked on its own below, so its problems are reported even when the top level has some.
   limits: z.record(z.string(), z.unknown()).optional(),
+  archive: archiveSchema.optional(),
+});
+
+const offlineSchema = configSchema.extend({
+  appId: z.string().optional(),
+  appSecret: z.string().optional(),
+  roots: z.array(z.unknown()).optional(),
 });
 
 const TOP_KEYS = Object.keys(configSchema.shape);
 const LIMIT_KEYS = Object.keys(limitsSchema.shape);
+const ARCHIVE_KEYS = Object.keys(archiveSchema.shape);
 
 /** Fixes for the usual mistakes, keyed by the dotted path of the key. */
 const FIXES: Record<string, string> = {
@@ -73,6 +95,10 @@ const FIXES: Record<string, string> = {
   'limits.concurrency': 'use a whole number from 1 to 64',
   'limits.crawlConcurrency': 'use a whole number from 1 to 64',
   'limits.dayBoundaryTimeZone': 'use an IANA time zone such as "Asia/Shanghai"',
+  'archive.snapshots': 'use true or false (false keeps no document snapshots)',
+  'archive.view': 'use true or false (false skips the Markdown/CSV view at the end of backup)',
+  'archive.whiteboards': 'use true or false',
+  'archive.driveFiles': 'use true or false',
 };
 
 /**
@@ -92,7 +118,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   for (const [key, value] of Object.entries(overrides)) if (value !== undefined) merged[key] = value;
 
   const problems: string[] = [];
-  const parsed = configSchema.safeParse(merged);
+  const parsed = (options.offline ? offlineSchema : configSchema).safeParse(merged);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       problems.push(...describeIssue(issue, merged).split('\n').filter(Boolean));
@@ -122,13 +148,14 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     ? path.resolve(base('database'), parsed.data.database)
     : path.join(outputDir, DATABASE_FILE);
   const config: Config = {
-    appId: parsed.data.appId,
-    appSecret: parsed.data.appSecret,
+    appId: parsed.data.appId ?? '',
+    appSecret: parsed.data.appSecret ?? '',
     baseUrl,
     roots,
     outputDir,
     database,
     limits: { ...limits, rates },
+    archive: archiveSchema.parse(parsed.data.archive ?? {}),
   };
   if (file) config.configFile = file;
   return config;
@@ -179,7 +206,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: Record<string, unknown>):
   const at = issue.path.map(String).join('.');
   if (at.startsWith('roots.') || (at === 'limits.rates' && issue.code !== 'invalid_type')) return '';
   if (issue.code === 'unrecognized_keys') {
-    const known = at === 'limits' ? LIMIT_KEYS : TOP_KEYS;
+    const known = at === 'limits' ? LIMIT_KEYS : at === 'archive' ? ARCHIVE_KEYS : TOP_KEYS;
     return issue.keys
       .map((key) => {
         const hint = didYouMean(key, known);

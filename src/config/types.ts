@@ -29,6 +29,25 @@ export interface Limits {
   rates: Partial<Record<Bucket, number>>;
 }
 
+/** What the archive holds besides the media; every part is on by default (the complete archive). */
+export interface Archive {
+  /** Keep each document revision's raw API content as gzip JSON under `snapshots/`. @default true */
+  snapshots: boolean;
+  /** Regenerate the browsable Markdown/CSV view under `view/` at the end of `backup`. @default true */
+  view: boolean;
+  /** Export whiteboards as images (downloader; not wired yet). @default true */
+  whiteboards: boolean;
+  /** Download files stored in the drive itself, not only media inside documents (downloader; not wired yet). @default true */
+  driveFiles: boolean;
+}
+
+export const DEFAULT_ARCHIVE: Readonly<Archive> = {
+  snapshots: true,
+  view: true,
+  whiteboards: true,
+  driveFiles: true,
+};
+
 export interface Config {
   appId: string;
   appSecret: string;
@@ -40,6 +59,13 @@ export interface Config {
   /** Absolute path of the SQLite inventory. */
   database: string;
   limits: Limits;
+  /** Absent in configs built by hand (tests, benchmarks): read it with `archiveOf(config)`. */
+  archive?: Archive;
   /** Absolute path of the config file read, if any. */
   configFile?: string;
+}
+
+/** The archive options, with the defaults where a hand-built config has none. */
+export function archiveOf(config: Pick<Config, 'archive'>): Archive {
+  return { ...DEFAULT_ARCHIVE, ...config.archive };
 }

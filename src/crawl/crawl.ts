@@ -1,9 +1,11 @@
 import PQueue from 'p-queue';
-import type { Config } from '../config/types.js';
+import { type DocumentSnapshot, SnapshotIncompleteError } from '../archive/snapshots/stage.js';
+import { SnapshotWriter } from '../archive/snapshots/writer.js';
+import { archiveOf, type Config } from '../config/types.js';
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
-import { CheckpointRepo } from '../inventory/checkpoints.js';
+import { type Checkpoint, CheckpointRepo } from '../inventory/checkpoints.js';
 import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
 import { type FoundRef, MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
@@ -39,7 +41,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const docs = new DocumentRepo(db);
   const refs = new MediaRefRepo(db);
   const checkpoints = new CheckpointRepo(db);
-  const ctx: SourceContext = { client, signal };
+  const snapshots = archiveOf(config).snapshots ? new SnapshotWriter(db, config.outputDir) : undefined;
+  const ctx: SourceContext = { client, signal, snapshots: snapshots !== undefined };
   const callsBefore = new Map(client.calls);
   const summary: CrawlSummary = {
     documents: {},
@@ -208,7 +211,12 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
         if (probe.title && !target.title)
           docs.see({ type: target.type, token: target.token, title: probe.title }, runId);
       }
-      if (revision !== undefined && row.status === 'done' && row.crawled_revision === revision) {
+      if (
+        revision !== undefined &&
+        row.status === 'done' &&
+        row.crawled_revision === revision &&
+        !snapshots?.missing(row, revision)
+      ) {
         counts(target.type).unchanged++;
         schedule(knownChildren(row));
         return;
@@ -225,8 +233,14 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
         docs.setRevision(row.id, revision ?? null);
       })();
     }
+    const snapshot = snapshots?.begin({ ...row, title: target.title ?? row.title }, revision);
+    if (!from) snapshot?.reset();
+    let position: Checkpoint | undefined = from;
     for await (const page of source.read(ctx, target, from, memo)) {
       const next = page.next;
+      // Staged (durably) before the checkpoint that moves past it is committed.
+      snapshot?.stage(position, page.snapshot ?? null, next);
+      position = next;
       const jobs = writePage(job, page.refs ?? [], page.children ?? [], () => {
         if (next) checkpoints.put(row.id, next, passRun);
       });
@@ -234,12 +248,35 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
       progress();
       signal?.throwIfAborted();
     }
+    const published = snapshot ? await publishSnapshot(snapshot, target) : undefined;
     db.transaction(() => {
       summary.refs.gone += refs.markGone(row.id, passRun);
       docs.markDone(row.id, revision ?? null);
       checkpoints.clear(row.id);
+      if (published) snapshots?.record(row.id, published, runId);
     })();
+    snapshot?.discard();
     counts(target.type).changed++;
+  };
+
+  /** A pass that began before snapshots were on cannot be published; the next run takes it again. */
+  const publishSnapshot = async (
+    snapshot: DocumentSnapshot,
+    target: Target,
+  ): Promise<Awaited<ReturnType<DocumentSnapshot['publish']>> | undefined> => {
+    try {
+      return await snapshot.publish();
+    } catch (e) {
+      if (!(e instanceof SnapshotIncompleteError)) throw e;
+      log?.({
+        level: 'warn',
+        event: 'crawl.snapshot.incomplete',
+        message: `${target.type} ${target.title ?? target.token}: snapshot not kept (${e.message}); it is taken on the next run`,
+        type: target.type,
+        token: target.token,
+      });
+      return undefined;
+    }
   };
 
   for (const root of config.roots) {

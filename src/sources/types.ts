@@ -37,11 +37,15 @@ export interface SourcePage {
   refs?: FoundRef[];
   /** Where to resume after this page; undefined when the document is finished. */
   next?: Checkpoint | undefined;
+  /** The page's raw API content, kept in the document's snapshot (src/archive/snapshots/assemble.ts). */
+  snapshot?: unknown;
 }
 
 export interface SourceContext {
   client: FeishuClient;
   signal?: AbortSignal | undefined;
+  /** Snapshots are on: read whole content (every bitable field, tables without attachments too). */
+  snapshots?: boolean | undefined;
 }
 
 /** What a cheap revision check learnt; `memo` is handed to `read` so it need not ask again. */

@@ -77,8 +77,9 @@ export const bitableTableSource: Source = {
   },
   async *read(ctx, target, from) {
     const { token: app, id: tableId } = splitEmbedded(target.token)!;
-    const fields = await attachmentFields(ctx, app, tableId);
-    if (fields.size === 0) {
+    const { attachments: fields, all } = await tableFields(ctx, app, tableId);
+    // A snapshot needs every record, so only without snapshots is a table without attachments done here.
+    if (fields.size === 0 && !ctx.snapshots) {
       yield {};
       return;
     }
@@ -97,7 +98,8 @@ export const bitableTableSource: Source = {
             {
               path: { app_token: app, table_id: tableId },
               params,
-              data: { field_names: [...fields.keys()] },
+              // All fields for a snapshot: bigger pages, not more calls.
+              data: ctx.snapshots ? {} : { field_names: [...fields.keys()] },
             },
             o,
           ) as Promise<Envelope<Paged<BitableRecord>>>,
@@ -106,6 +108,7 @@ export const bitableTableSource: Source = {
       pageToken = guard.next(data.has_more, data.page_token);
       yield {
         refs: extractRecords(tableId, fields, data.items ?? []),
+        snapshot: { fields: all, items: data.items ?? [] },
         next: pageToken ? { phase: 'records', pageToken } : undefined,
       };
     } while (pageToken);
@@ -126,15 +129,16 @@ function listTables(ctx: SourceContext, app: string, pageToken: string | undefin
   );
 }
 
-/** Attachment field name -> id, all pages. */
-async function attachmentFields(
+/** Every field (raw, for the snapshot) and the attachment fields' name -> id, all pages. */
+async function tableFields(
   ctx: SourceContext,
   app: string,
   tableId: string,
-): Promise<Map<string, string>> {
+): Promise<{ attachments: Map<string, string>; all: Field[] }> {
   const operation = `GET /open-apis/bitable/v1/apps/${app}/tables/${tableId}/fields`;
   const guard = new PageGuard(operation);
   const out = new Map<string, string>();
+  const all: Field[] = [];
   let pageToken: string | undefined;
   do {
     const params: { page_size: number; page_token?: string } = { page_size: 100 };
@@ -149,8 +153,11 @@ async function attachmentFields(
         ) as Promise<Envelope<Paged<Field>>>,
       ctx.signal,
     );
-    for (const f of data.items ?? []) if (f.type === ATTACHMENT) out.set(f.field_name, f.field_id);
+    for (const f of data.items ?? []) {
+      all.push(f);
+      if (f.type === ATTACHMENT) out.set(f.field_name, f.field_id);
+    }
     pageToken = guard.next(data.has_more, data.page_token);
   } while (pageToken);
-  return out;
+  return { attachments: out, all };
 }

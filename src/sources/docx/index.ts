@@ -56,6 +56,7 @@ export const docxSource: Source = {
       pageToken = guard.next(data.has_more, data.page_token);
       yield {
         ...extractBlocks(data.items ?? []),
+        snapshot: { items: data.items ?? [] },
         next: pageToken ? { phase: 'blocks', pageToken } : undefined,
       };
     } while (pageToken);

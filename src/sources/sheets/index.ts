@@ -73,11 +73,17 @@ export const sheetSource: Source = {
           const refs = extractCells(id, row - count, values);
           yield {
             refs,
+            snapshot: { sheet, startRow: row - count, rows: values },
             next: row < rows ? { phase: `values:${id}`, pageToken: String(row) } : { phase: `float:${id}` },
           };
         }
       }
-      yield { refs: await floatImages(ctx, target.token, id), next: nextSheetCheckpoint(sheets, id) };
+      const floats = await floatImages(ctx, target.token, id);
+      yield {
+        refs: floats.refs,
+        snapshot: { sheet, floatImages: floats.items },
+        next: nextSheetCheckpoint(sheets, id),
+      };
     }
   },
 };
@@ -122,7 +128,11 @@ function readValues(ctx: SourceContext, token: string, range: string): Promise<V
   );
 }
 
-async function floatImages(ctx: SourceContext, token: string, sheetId: string): Promise<FoundRef[]> {
+async function floatImages(
+  ctx: SourceContext,
+  token: string,
+  sheetId: string,
+): Promise<{ refs: FoundRef[]; items: unknown[] }> {
   const data = await ctx.client.call<FloatImages>(
     'sheets.float_images',
     `GET /open-apis/sheets/v3/spreadsheets/${token}/sheets/${sheetId}/float_images/query`,
@@ -133,11 +143,12 @@ async function floatImages(ctx: SourceContext, token: string, sheetId: string): 
       ) as Promise<Envelope<FloatImages>>,
     ctx.signal,
   );
-  return (data.items ?? [])
+  const refs = (data.items ?? [])
     .filter((f) => f.float_image_token)
     .map((f) => ({
       fileToken: f.float_image_token!,
       location: `float:${f.float_image_id}`,
       kind: 'float_image',
     }));
+  return { refs, items: data.items ?? [] };
 }
