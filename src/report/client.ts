@@ -51,6 +51,19 @@ export const REPORT_JS = String.raw`
     performance.mark('report:parsed');
     var R = data.rows, docs = data.docs, mimes = data.mimes, states = data.states;
     var n = R.name.length;
+    var shaEls = document.querySelectorAll('script.report-sha'), shaParts = [];
+    for (var q = 0; q < shaEls.length; q++) shaParts.push(shaEls[q].textContent);
+    var shas = shaParts.join(''), shaSlot = new Int32Array(n);
+    for (var z = 0, slot = 0; z < n; z++) shaSlot[z] = R.h[z] ? slot++ : -1;
+    var HEX = [];
+    for (var x = 0; x < 256; x++) HEX.push((x < 16 ? '0' : '') + x.toString(16));
+    function shaOf(i) {
+      var at = shaSlot[i];
+      if (at < 0) return null;
+      var bin = atob(shas.substr(at * 43, 43) + '='), hex = '';
+      for (var y = 0; y < bin.length; y++) hex += HEX[bin.charCodeAt(y)];
+      return hex;
+    }
     var $ = function (id) { return document.getElementById(id); };
     var viewport = $('rows-viewport'), spacer = $('rows-spacer'), body = $('rows-body');
     var search = $('search'), stateSel = $('filter-state'), mimeSel = $('filter-mime'), countEl = $('row-count');
@@ -77,7 +90,7 @@ export const REPORT_JS = String.raw`
       if (hay) return;
       hay = new Array(n);
       for (var i = 0; i < n; i++) {
-        var parts = [R.name[i], mimes[R.mime[i]], R.sha[i] || '', R.href[i] ? decode(R.href[i]) : ''];
+        var parts = [R.name[i], mimes[R.mime[i]], shaOf(i) || '', R.href[i] ? decode(R.href[i]) : ''];
         var ds = docsOf(i);
         for (var j = 0; j < ds.length; j++) parts.push(docs[ds[j]][0]);
         hay[i] = parts.join('\n').toLowerCase();
@@ -111,7 +124,7 @@ export const REPORT_JS = String.raw`
       r.name.textContent = R.name[i]; r.name.title = R.name[i];
       r.mime.textContent = mimes[R.mime[i]]; r.mime.title = mimes[R.mime[i]];
       r.size.textContent = fmtBytes(R.size[i]);
-      var sha = R.sha[i];
+      var sha = shaOf(i);
       r.sha.textContent = sha ? sha.slice(0, 12) + '\u2026' : '\u2014'; r.sha.title = sha || '';
       r.state.className = 'pill s' + R.state[i]; r.state.textContent = states[R.state[i]];
       r.state.title = R.err[i] || '';
@@ -165,7 +178,7 @@ export const REPORT_JS = String.raw`
       if (name === 'state') return function (i) { return R.state[i]; };
       if (name === 'mime') return function (i) { return mimes[R.mime[i]]; };
       if (name === 'where') return function (i) { var d = docsOf(i); return d.length ? docs[d[0]][0].toLowerCase() : ''; };
-      if (name === 'sha') return function (i) { return R.sha[i] || ''; };
+      if (name === 'sha') return function (i) { return shaOf(i) || ''; };
       if (name === 'local') return function (i) { return R.href[i] || ''; };
       return function (i) { return R.name[i].toLowerCase(); };
     }

@@ -20,13 +20,30 @@ export interface TablePayload {
     name: string[];
     mime: number[];
     size: (number | null)[];
-    sha: (string | null)[];
+    /** 1 when the file has a SHA-256, whose digest is then the next one in `shaBlob`. */
+    h: (0 | 1)[];
     state: number[];
     /** A position in `docs`, or a list of them when the file appears in several documents. */
     docs: (number | number[])[];
     href: (string | null)[];
     err: (string | null)[];
   };
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+/**
+ * Every SHA-256 in row order, each as 43 characters of unpadded base64. Random digests are most of
+ * a big report's bytes and gain nothing from gzip or JSON; kept apart, the page slices out the
+ * few it shows instead of decompressing and parsing them all before the table can appear.
+ */
+export function shaBlob(d: ReportData): string {
+  let out = '';
+  for (const m of d.media) {
+    if (m.sha256 && SHA256_HEX.test(m.sha256))
+      out += Buffer.from(m.sha256, 'hex').toString('base64').slice(0, 43);
+  }
+  return out;
 }
 
 export function tablePayload(d: ReportData): TablePayload {
@@ -36,7 +53,7 @@ export function tablePayload(d: ReportData): TablePayload {
     name: [],
     mime: [],
     size: [],
-    sha: [],
+    h: [],
     state: [],
     docs: [],
     href: [],
@@ -47,7 +64,7 @@ export function tablePayload(d: ReportData): TablePayload {
     rows.name.push(m.name);
     rows.mime.push(m.mimeIndex);
     rows.size.push(m.size);
-    rows.sha.push(m.sha256);
+    rows.h.push(m.sha256 && SHA256_HEX.test(m.sha256) ? 1 : 0);
     rows.state.push(stateIndex.get(m.state)!);
     rows.docs.push(where.length === 1 ? where[0]! : where);
     rows.href.push(m.href);
@@ -109,7 +126,7 @@ ${filesSection(d)}
 ${aboutSection(d)}
 </main>
 <footer>Written by feishu-backup. This file makes no network request; links to backed-up files are relative to it.</footer>
-${dataElements(tablePayload(d), options.compressAbove ?? 2 ** 20)}
+${dataElements(tablePayload(d), shaBlob(d), options.compressAbove ?? 2 ** 20)}
 <script>${REPORT_JS}</script>
 </body>
 </html>
@@ -124,13 +141,17 @@ const CHUNK = 65536;
  * Plain: JSON escaped for a script element. Compressed: base64, whose alphabet has no `<`, `>` or
  * `&` at all. Either way no name can end an element early, wherever a split falls.
  */
-function dataElements(payload: TablePayload, compressAbove: number): string {
+function dataElements(payload: TablePayload, shas: string, compressAbove: number): string {
   const json = jsonForScript(payload);
   const compressed = json.length > compressAbove;
   const text = compressed ? gzipSync(json, { level: 6 }).toString('base64') : json;
   const open = `<script type="application/json" class="report-data"${compressed ? ' data-encoding="gzip-base64"' : ''}>`;
   const parts: string[] = [];
   for (let i = 0; i < text.length; i += CHUNK) parts.push(`${open}${text.slice(i, i + CHUNK)}</script>`);
+  // base64 again: nothing here can close the element either.
+  for (let i = 0; i < shas.length; i += CHUNK) {
+    parts.push(`<script type="text/plain" class="report-sha">${shas.slice(i, i + CHUNK)}</script>`);
+  }
   return parts.join('\n');
 }
 

@@ -93,6 +93,10 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     expect(names[0]).toBe('launch.mp4');
     expect(names).toContain(HOSTILE_NAME);
     expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    const digests = await page.$$eval('#rows-body .td.mono', (cells) =>
+      cells.map((c) => c.getAttribute('title')),
+    );
+    expect(digests).toEqual(expect.arrayContaining(['a'.repeat(64), 'b'.repeat(64), '']));
   });
 
   it('narrows the table to matching files as the auditor types', async () => {

@@ -56,7 +56,9 @@ function embeddedPayload(html: string): TablePayload {
 /** Every script element that is not one of the report's data elements: only its own script may be left. */
 function scriptTags(html: string): string[] {
   return (html.match(/<script[^>]*>/gi) ?? []).filter(
-    (t) => !t.startsWith('<script type="application/json" class="report-data"'),
+    (t) =>
+      !t.startsWith('<script type="application/json" class="report-data"') &&
+      t !== '<script type="text/plain" class="report-sha">',
   );
 }
 
@@ -86,13 +88,20 @@ describe('renderReportHtml', () => {
   });
 
   it('carries every file to the table, hostile names included, byte for byte', () => {
-    const payload = embeddedPayload(render());
+    const html = render();
+    const payload = embeddedPayload(html);
     expect(payload.rows.name).toHaveLength(9);
     expect(payload.rows.name).toContain(HOSTILE_NAME);
     expect(payload.docs.map((d) => d[0])).toContain(HOSTILE_TITLE);
     const i = payload.rows.name.indexOf('report <2024>.pdf');
     expect(payload.rows.href[i]).toBe('media/re/report%20%3C2024%3E.pdf');
     expect(payload.states[payload.rows.state[i]!]).toBe('Backed up');
+    const shas = [...html.matchAll(/<script type="text\/plain" class="report-sha">([^<]*)<\/script>/g)]
+      .map((m) => m[1])
+      .join('');
+    const digests = shas.match(/.{43}/g)!.map((b) => Buffer.from(`${b}=`, 'base64').toString('hex'));
+    expect(digests).toEqual(['b', 'c', 'a', 'd'].map((c) => c.repeat(64)));
+    expect(payload.rows.h.filter(Boolean)).toHaveLength(4);
   });
 
   it('needs nothing from the network: no external stylesheet, script, image or font', () => {
