@@ -107,10 +107,11 @@ function isWide(cp: number): boolean {
 export function wrapText(text: string, width: number, indent = ''): string {
   const out: string[] = [];
   for (const para of text.split('\n')) {
-    let line = '';
-    for (const word of para.split(' ')) {
-      const candidate = line ? `${line} ${word}` : word;
-      if (displayWidth(candidate) <= width || !line) {
+    const lead = /^ */.exec(para)![0];
+    let line = lead;
+    for (const word of para.slice(lead.length).split(' ')) {
+      const candidate = line === lead ? `${line}${word}` : `${line} ${word}`;
+      if (displayWidth(candidate) <= width || line === lead) {
         line = candidate;
         continue;
       }

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
+import { displayWidth, formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 
 /** What the live display shows; every field is optional so each phase fills in what it knows. */
 export interface ProgressState {
@@ -111,12 +111,21 @@ export class TtyProgress implements ProgressDisplay {
     this.#head.update(0, { text: head });
     // Percent by files: sizes are not always known in advance, file counts are.
     this.#bar.setTotal(Math.max(1, this.state.filesTotal));
-    this.#bar.update(this.state.filesDone, { text: tail });
+    // Failed files are finished too: the bar reaches 100% when nothing is left to try.
+    this.#bar.update(this.state.filesDone + this.state.failed, { text: tail });
   }
 
   log(line: string): void {
     if (this.#stopped) this.stream.write(`${line}\n`);
-    else this.#multi.log(`${wrapText(line, Math.max(40, this.#columns() - 1), '  ')}\n`);
+    else {
+      // cli-progress writes a log line over the old bars without clearing them: pad every physical
+      // line to the width so no remnant of a bar shows after a short line.
+      const width = Math.max(40, this.#columns() - 1);
+      const lines = wrapText(line, width, '  ').split('\n');
+      this.#multi.log(
+        `${lines.map((l) => l + ' '.repeat(Math.max(0, width - displayWidth(l)))).join('\n')}\n`,
+      );
+    }
   }
 
   #columns(): number {

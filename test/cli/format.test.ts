@@ -101,4 +101,10 @@ describe('terminal layout', () => {
     );
     for (const line of wrapped.split('\n')) expect(displayWidth(line)).toBeLessThanOrEqual(30);
   });
+
+  it('keeps the leading indentation of a wrapped line', () => {
+    const wrapped = wrapText('    fix: share the document with the app, then run again', 30, '         ');
+    expect(wrapped.split('\n')[0]).toMatch(/^ {4}fix: share/);
+    expect(wrapped.split('\n')[1]).toMatch(/^ {9}\S/);
+  });
 });
