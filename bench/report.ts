@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -194,7 +194,8 @@ painted frame: "open" is navigation start to the table drawn; the others are inp
 | sort by name | ${ms(r.sortMs)} | |
 
 Writing the report (SQL, render, write): ${ms(r.writeMs)}; the HTML is ${(r.htmlBytes / 2 ** 20).toFixed(1)} MB.
-Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}.
+Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}; load average
+${loadavg()[0]!.toFixed(1)} when it finished (the engineers' other jobs share these cores: re-run on an idle machine).
 
 Reproduce: \`npm run build && node dist/bench/report.js\`
 `;
