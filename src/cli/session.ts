@@ -68,6 +68,18 @@ export async function withSession(
     db = openInventory(config.database);
     markAbandonedRuns(db);
     const runId = startRun(db, command);
+    output.log({
+      level: 'debug',
+      event: 'run.start',
+      message: `Run #${runId} (${command}): config ${config.configFile ?? '(none)'}, output ${config.outputDir}, inventory ${config.database}, ${config.roots.length} root(s).`,
+      runId,
+      command,
+      configFile: config.configFile,
+      outputDir: config.outputDir,
+      database: config.database,
+      baseUrl: config.baseUrl,
+      limits: config.limits,
+    });
     const session: Session = { config, db, runId, lock, signals, output };
     let outcome: Outcome;
     try {

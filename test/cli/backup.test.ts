@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeFeishu } from '../fake-feishu/index.js';
@@ -86,6 +86,25 @@ describe('backup', () => {
     expect(last.exitCode).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(fake.appSecret);
     expect(r.stdout).not.toMatch(/\bt-[A-Za-z0-9._-]{20,}/);
+    // Nor in the inventory: its database and WAL hold no secret.
+    for (const file of ['inventory.sqlite', 'inventory.sqlite-wal']) {
+      const path = join(dir, 'backup', file);
+      if (existsSync(path)) expect(readFileSync(path).includes(fake.appSecret)).toBe(false);
+    }
+  });
+
+  it('with --quiet prints only the summary, and with --verbose also debug events', async () => {
+    fake = await startTenant();
+    makeHealthy(fake);
+    const dir = tempDir();
+    const config = writeConfig(dir, fake);
+    const quiet = await runCli(['backup', '--quiet', '--config', config]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toMatch(/Result\s+everything in scope is backed up/);
+    const verbose = await runCli(['crawl', '--verbose', '--config', config]);
+    expect(verbose.code).toBe(0);
+    expect(verbose.stderr).toMatch(/debug: /);
   });
 
   it('with --dry-run plans the download without a single download call', async () => {

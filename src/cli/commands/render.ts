@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { renderView, type ViewSummary } from '../../archive/view/render-view.js';
+import { DATABASE_FILE, loadConfig } from '../../config/index.js';
+import { acquireLock, lockPathFor } from '../../inventory/lock.js';
+import { UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { formatCount } from '../format.js';
+import { openExistingInventory } from '../inventory-access.js';
+import { type GlobalArgs, globalOptions } from '../options.js';
+import { runCommand } from '../runner.js';
+
+export const renderCommand: CommandModule<object, GlobalArgs> = {
+  command: 'render',
+  describe:
+    'Regenerate the browsable view (<outputDir>/view: Markdown, CSV, index.md) from the snapshots; offline, no credentials',
+  builder: (y: Argv) =>
+    globalOptions(y)
+      .example('$0 render --config backup.json', '')
+      .example('$0 render --output-dir /mnt/backup-copy', ''),
+  handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
+    runCommand(args, async (output) => {
+      const place = locateOffline(args);
+      const db = openExistingInventory(place.database, false);
+      // One writer per inventory: a backup rendering its own view at the same time would race the swap.
+      const lock = acquireLock(lockPathFor(place.database), 'render');
+      try {
+        const summary = renderView(db, place.outputDir);
+        output.resultEvent('render.summary', 'view rendered', { outputDir: place.outputDir, ...summary });
+        output.result(describeView(summary, place.outputDir));
+        return summary.unreadable.length > 0 ? ExitCode.partial : ExitCode.ok;
+      } finally {
+        lock.release();
+        db.close();
+      }
+    }),
+};
+
+/** One paragraph for the run summary of `render` and `backup`. */
+export function describeView(s: ViewSummary, outputDir: string): string {
+  const lines = [
+    `View       ${formatCount(s.documents)} documents, ${formatCount(s.files)} files in ${path.join(outputDir, 'view')}`,
+    `Links      ${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} marked not backed up yet`,
+  ];
+  if (s.unreadable.length > 0)
+    lines.push(
+      `Unreadable ${formatCount(s.unreadable.length)} snapshots (listed in view/index.md); run verify`,
+    );
+  return lines.join('\n');
+}
+
+/**
+ * The config without credentials or roots (render never calls Feishu), else just --output-dir /
+ * --database, so a copy of the backup can be rendered on any machine.
+ */
+function locateOffline(args: GlobalArgs): { database: string; outputDir: string } {
+  const file = args.config ?? process.env.FEISHU_BACKUP_CONFIG;
+  if (file) {
+    const overrides: Record<string, unknown> = {};
+    if (args.outputDir) overrides.outputDir = args.outputDir;
+    if (args.database) overrides.database = args.database;
+    const config = loadConfig({ file, overrides, offline: true, env: {} });
+    return { database: config.database, outputDir: config.outputDir };
+  }
+  if (!args.outputDir && !args.database) {
+    throw new UsageError(
+      'render needs to know where the backup is.',
+      'Pass --config <file> or --output-dir <folder holding inventory.sqlite>.',
+    );
+  }
+  const outputDir = path.resolve(args.outputDir ?? path.dirname(args.database!));
+  const database = path.resolve(args.database ?? path.join(outputDir, DATABASE_FILE));
+  if (!existsSync(outputDir))
+    throw new UsageError(`No backup folder at ${outputDir}.`, 'Check --output-dir.');
+  return { database, outputDir };
+}
