@@ -1,4 +1,4 @@
-const GLOBAL = ['config', 'output-dir', 'database', 'json', 'quiet', 'verbose'];
+const GLOBAL = ['config', 'output-dir', 'database', 'json', 'quiet', 'verbose', 'progress-interval'];
 const TRANSFER = ['dry-run', 'max-downloads', 'max-bytes', 'max-duration', 'concurrency', 'retry-failed'];
 
 /** The flags each command takes, so FEISHU_BACKUP_<FLAG> applies only where the flag exists. */

@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exportCommand } from './commands/export.js';
 import { initCommand } from './commands/init.js';
+import { renderCommand } from './commands/render.js';
 import { statusCommand } from './commands/status.js';
 import { backupCommand, crawlCommand, downloadCommand } from './commands/transfer.js';
 import { verifyCommand } from './commands/verify.js';
@@ -36,6 +37,7 @@ await yargs(argv)
   .command(statusCommand)
   .command(exportCommand)
   .command(verifyCommand)
+  .command(renderCommand)
   .demandCommand(1, 'Name a command; see --help.')
   .recommendCommands()
   .strict()

@@ -9,6 +9,8 @@ export interface GlobalArgs {
   json: boolean;
   quiet: boolean;
   verbose: boolean;
+  /** Seconds between progress lines off a terminal (and `progress` events with --json). */
+  progressInterval: number;
 }
 
 /** Flags of the commands that download (backup, download). */
@@ -52,13 +54,35 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
         describe: 'Only warnings, errors and the summary',
       })
       .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Debug events too' })
+      .option('progress-interval', {
+        type: 'number',
+        default: 5,
+        describe:
+          'Seconds between progress lines when not on a terminal (cron) and between --json progress events',
+        coerce: (v: unknown) => {
+          const n = Number(v);
+          if (!Number.isFinite(n) || n <= 0)
+            throw new TypeError(`Expected --progress-interval to be seconds > 0, got ${String(v)}`);
+          return n;
+        },
+      })
       // Not .conflicts(): yargs counts a boolean's default as "given".
       .check((a) => {
         if (a.quiet && a.verbose) throw new TypeError('Pass --quiet or --verbose, not both.');
         return true;
       })
       .group(
-        ['config', 'output-dir', 'database', 'json', 'quiet', 'verbose', 'help', 'version'],
+        [
+          'config',
+          'output-dir',
+          'database',
+          'json',
+          'quiet',
+          'verbose',
+          'progress-interval',
+          'help',
+          'version',
+        ],
         'Global options:',
       ) as unknown as Argv<T & GlobalArgs>
   );

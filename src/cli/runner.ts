@@ -9,7 +9,12 @@ import { Output } from './output.js';
  * event loop drains (stdout flushed, database closed) before the process ends.
  */
 export async function runCommand(args: GlobalArgs, body: (output: Output) => Promise<number>): Promise<void> {
-  const output = new Output({ json: args.json, quiet: args.quiet, verbose: args.verbose });
+  const output = new Output({
+    json: args.json,
+    quiet: args.quiet,
+    verbose: args.verbose,
+    progressIntervalMs: (args.progressInterval ?? 5) * 1000,
+  });
   let code: number;
   try {
     code = await body(output);

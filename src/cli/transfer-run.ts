@@ -1,8 +1,11 @@
+import { renderView, type ViewSummary } from '../archive/view/render-view.js';
+import { archiveOf } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
 import { readStatus } from '../inventory/status.js';
 import { systemClock } from '../limits/clock.js';
 import { makeClient } from './client-factory.js';
+import { describeView } from './commands/render.js';
 import { runCrawl } from './crawl-step.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes, formatCount } from './format.js';
@@ -82,6 +85,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     });
   }
   output.stopProgress();
+  const view = mode === 'backup' && !dryRun && !signal.aborted ? renderViewStep(s) : undefined;
 
   if (dryRun) listPlanned(s, args.verbose);
   const after = readStatus(db, {
@@ -103,6 +107,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   let exitCode = exitCodeFor(report);
   if (budgetHitInCrawl && !report.interrupted) exitCode = ExitCode.budget;
   output.result(renderSummary(report, exitCode));
+  if (view) output.result(describeView(view, config.outputDir));
   const summary = {
     command: mode,
     dryRun,
@@ -111,12 +116,24 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     crawl,
     plan,
     download,
+    view,
     documents: after.documents,
     media: after.media,
     failures: after.failures,
   };
   output.resultEvent('run.summary', `${mode} finished with exit code ${exitCode}`, summary);
   return { exitCode, summary };
+}
+
+/** archive.view: the Markdown/CSV view, regenerated from the snapshots; a failure here loses no backup. */
+function renderViewStep(s: Session): ViewSummary | undefined {
+  if (!archiveOf(s.config).view) return undefined;
+  try {
+    return renderView(s.db, s.config.outputDir);
+  } catch (e) {
+    s.output.warn('view.failed', `The view was not regenerated: ${(e as Error).message}. Run \`feishu-backup render\`.`);
+    return undefined;
+  }
 }
 
 /** --dry-run: name the files a download would fetch (the first 20; all with --verbose). */

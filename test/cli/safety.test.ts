@@ -67,6 +67,19 @@ describe('one run at a time', () => {
   });
 });
 
+describe('off a terminal', () => {
+  it('writes a progress line every interval while downloading', async () => {
+    fake = await startTenant();
+    makeHealthy(fake);
+    const dir = tempDir();
+    fake.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 2000 }, times: 1000 });
+    const cli = spawnCli(['backup', '--progress-interval', '0.2', '--config', writeConfig(dir, fake)]);
+    await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media found.*\| \d+\/\d+ files/);
+    cli.child.kill('SIGINT');
+    expect((await cli.done).code).toBe(130);
+  });
+});
+
 describe('interruption', () => {
   it('on SIGINT parks in-flight files, records the run, exits 130; the next run resumes and completes', async () => {
     fake = await startTenant();

@@ -22,17 +22,18 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
     runCommand(args, async (output) => {
       const place = locateOffline(args);
-      const db = openExistingInventory(place.database, false);
       // One writer per inventory: a backup rendering its own view at the same time would race the swap.
       const lock = acquireLock(lockPathFor(place.database), 'render');
+      let db: ReturnType<typeof openExistingInventory> | undefined;
       try {
+        db = openExistingInventory(place.database, false);
         const summary = renderView(db, place.outputDir);
         output.resultEvent('render.summary', 'view rendered', { outputDir: place.outputDir, ...summary });
         output.result(describeView(summary, place.outputDir));
         return summary.unreadable.length > 0 ? ExitCode.partial : ExitCode.ok;
       } finally {
+        db?.close();
         lock.release();
-        db.close();
       }
     }),
 };

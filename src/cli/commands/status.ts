@@ -55,6 +55,9 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     `Media      ${formatCount(r.media.total.count)} files, ${formatBytes(r.media.total.bytes)} known${media ? `: ${media}` : ''}`,
   );
   lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
+  lines.push(
+    `Snapshots  ${formatCount(r.snapshots.count)} document revisions, ${formatBytes(r.snapshots.bytes)}`,
+  );
   const q = r.quota;
   const limit = q.limit === undefined ? '' : ` of ${formatCount(q.limit)}, ${formatCount(q.left ?? 0)} left`;
   lines.push(`Quota      ${formatCount(q.used)} downloads used today${limit} (${q.day}, ${tz})`);
