@@ -131,7 +131,10 @@ function renderViewStep(s: Session): ViewSummary | undefined {
   try {
     return renderView(s.db, s.config.outputDir);
   } catch (e) {
-    s.output.warn('view.failed', `The view was not regenerated: ${(e as Error).message}. Run \`feishu-backup render\`.`);
+    s.output.warn(
+      'view.failed',
+      `The view was not regenerated: ${(e as Error).message}. Run \`feishu-backup render\`.`,
+    );
     return undefined;
   }
 }

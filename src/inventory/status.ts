@@ -1,4 +1,5 @@
 import type { Db } from './open.js';
+import { snapshotTotals } from './snapshots.js';
 
 export interface CountBytes {
   count: number;
@@ -31,6 +32,8 @@ export interface StatusReport {
   media: { total: CountBytes; byStatus: Record<string, CountBytes> };
   /** Bytes of files recorded as downloaded. */
   bytesOnDisk: number;
+  /** Document snapshots kept (migration 0005): how many, and their compressed bytes on disk. */
+  snapshots: { count: number; bytes: number };
   quota: { day: string; used: number; limit: number | undefined; left: number | undefined };
   runs: RunRow[];
   failures: FailureReason[];
@@ -139,6 +142,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     documents: { total: docTotal, byType, byStatus: docByStatus },
     media: { total, byStatus: mediaByStatus },
     bytesOnDisk,
+    snapshots: snapshotTotals(db),
     quota: {
       day: options.day,
       used,
