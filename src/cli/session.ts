@@ -12,8 +12,11 @@ import type { Output } from './output.js';
 import { handleSignals, type SignalHandling } from './signals.js';
 
 /** Everything a writing command (backup, crawl, download, verify) works with. */
-export interface Session {
-  config: Config;
+export interface Session<C extends Config | undefined = Config> {
+  /** Undefined only for commands that run from --database alone (verify). */
+  config: C;
+  database: string;
+  outputDir: string;
   db: Db;
   runId: number;
   lock: RunLock;
@@ -32,18 +35,31 @@ export interface Outcome {
  * handling; then the work; then the run is recorded with its exit code, whatever happened. The lock
  * is also released by an exit handler, so a second Ctrl-C (process.exit) does not leave it behind.
  */
-export async function withSession(
-  args: GlobalArgs,
+export interface Place<C extends Config | undefined> {
+  config: C;
+  database: string;
+  outputDir: string;
+}
+
+/** The usual place of a run: the full config (credentials included). */
+export function configPlace(args: GlobalArgs, prepare?: (config: Config) => void): () => Place<Config> {
+  return () => {
+    const config = loadCliConfig(args);
+    prepare?.(config);
+    return { config, database: config.database, outputDir: config.outputDir };
+  };
+}
+
+export async function withSession<C extends Config | undefined>(
   command: string,
   output: Output,
-  work: (session: Session) => Promise<Outcome>,
-  prepare?: (config: Config) => void,
+  locate: () => Place<C>,
+  work: (session: Session<C>) => Promise<Outcome>,
 ): Promise<number> {
-  const config = loadCliConfig(args);
-  prepare?.(config);
-  mkdirSync(config.outputDir, { recursive: true });
-  mkdirSync(dirname(config.database), { recursive: true });
-  const lock = acquireLock(lockPathFor(config.database), command);
+  const { config, database, outputDir } = locate();
+  mkdirSync(outputDir, { recursive: true });
+  mkdirSync(dirname(database), { recursive: true });
+  const lock = acquireLock(lockPathFor(database), command);
   const releaseOnExit = (): void => lock.release();
   process.on('exit', releaseOnExit);
   if (lock.tookOver) {
@@ -65,22 +81,22 @@ export async function withSession(
     },
   });
   try {
-    db = openInventory(config.database);
+    db = openInventory(database);
     markAbandonedRuns(db);
     const runId = startRun(db, command);
     output.log({
       level: 'debug',
       event: 'run.start',
-      message: `Run #${runId} (${command}): config ${config.configFile ?? '(none)'}, output ${config.outputDir}, inventory ${config.database}, ${config.roots.length} root(s).`,
+      message: `Run #${runId} (${command}): config ${config?.configFile ?? '(none)'}, output ${outputDir}, inventory ${database}.`,
       runId,
       command,
-      configFile: config.configFile,
-      outputDir: config.outputDir,
-      database: config.database,
-      baseUrl: config.baseUrl,
-      limits: config.limits,
+      configFile: config?.configFile,
+      outputDir,
+      database,
+      baseUrl: config?.baseUrl,
+      limits: config?.limits,
     });
-    const session: Session = { config, db, runId, lock, signals, output };
+    const session: Session<C> = { config, database, outputDir, db, runId, lock, signals, output };
     let outcome: Outcome;
     try {
       outcome = await work(session);

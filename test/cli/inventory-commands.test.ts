@@ -79,6 +79,15 @@ describe('export', () => {
 });
 
 describe('verify', () => {
+  it('runs from --database and --output-dir alone, without credentials, and refuses a missing inventory', async () => {
+    const r = await runCli(['verify', '--database', database, '--output-dir', join(dir, 'backup')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Verified \d+ files/);
+    const none = await runCli(['verify', '--database', join(dir, 'nothing.sqlite'), '--output-dir', dir]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/No inventory at/);
+  });
+
   it('finds nothing wrong after a backup, then reports a corrupt and a missing file and repairs them', async () => {
     const clean = await runCli(['verify', '--config', config]);
     expect(clean.code, clean.stderr).toBe(0);

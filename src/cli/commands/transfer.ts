@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { downloadOptions, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
-import { withSession } from '../session.js';
+import { configPlace, withSession } from '../session.js';
 import type { Args, Mode } from '../transfer-run.js';
 
 const DESCRIBE: Record<Mode, string> = {
@@ -22,13 +22,12 @@ function makeCommand(mode: Mode): CommandModule<object, Args> {
     handler: (args: ArgumentsCamelCase<Args>) =>
       runCommand(args, (output) =>
         withSession(
-          args,
           mode,
           output,
-          async (s) => (await import('../transfer-run.js')).transfer(mode, args, s),
-          (config) => {
+          configPlace(args, (config) => {
             if (args.concurrency !== undefined) config.limits.concurrency = args.concurrency;
-          },
+          }),
+          async (s) => (await import('../transfer-run.js')).transfer(mode, args, s),
         ),
       ),
   };

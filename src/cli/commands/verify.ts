@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { verifyFiles } from '../../inventory/verify.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatBytes, formatCount } from '../format.js';
+import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 import { withSession } from '../session.js';
@@ -27,42 +28,56 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       ) as unknown as Argv<VerifyArgs>,
   handler: (args: ArgumentsCamelCase<VerifyArgs>) =>
     runCommand(args, (output) =>
-      withSession(args, 'verify', output, async (s) => {
-        const progress = output.startProgress();
-        progress.update({ phase: 'verify' });
-        const summary = await verifyFiles({
-          db: s.db,
-          outputDir: s.config.outputDir,
-          repair: args.repair,
-          signal: s.signals.signal,
-          log: output.log,
-          onProgress: (p) =>
-            progress.update({ filesDone: p.checked, filesTotal: p.total, bytesDone: p.bytesHashed }),
-        });
-        output.stopProgress();
-        const { findings, ...counts } = summary;
-        const exitCode = summary.interrupted
-          ? ExitCode.interrupted
-          : summary.missing + summary.corrupt > 0
-            ? ExitCode.partial
-            : ExitCode.ok;
-        output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, exitCode });
-        const lines = [
-          `Verified ${formatCount(summary.checked)} files (${formatBytes(summary.bytesHashed)} hashed): ` +
-            `${formatCount(summary.ok)} ok, ${formatCount(summary.missing)} missing, ${formatCount(summary.corrupt)} corrupt.`,
-        ];
-        for (const f of findings.slice(0, 20)) lines.push(`  ${f.problem.padEnd(7)} ${f.path} (${f.detail})`);
-        if (findings.length > 20) lines.push(`  ... and ${findings.length - 20} more (see --json)`);
-        if (findings.length && args.repair) {
-          lines.push(
-            `Queued ${summary.requeued} files for download again: run \`feishu-backup download\` to fetch them.`,
-          );
-        } else if (findings.length) {
-          lines.push('Run `feishu-backup verify --repair` to queue them for download again.');
-        }
-        if (summary.interrupted) lines.push('Interrupted: not every file was checked.');
-        output.result(lines.join('\n'));
-        return { exitCode, summary: { ...counts, findings: findings.slice(0, 100) } };
-      }),
+      // Verify needs no credentials: --database or --output-dir alone is enough.
+      withSession(
+        'verify',
+        output,
+        () => existingPlace(args),
+        async (s) => {
+          const progress = output.startProgress();
+          progress.update({ phase: 'verify' });
+          const summary = await verifyFiles({
+            db: s.db,
+            outputDir: s.outputDir,
+            repair: args.repair,
+            signal: s.signals.signal,
+            log: output.log,
+            onProgress: (p) =>
+              progress.update({ filesDone: p.checked, filesTotal: p.total, bytesDone: p.bytesHashed }),
+          });
+          output.stopProgress();
+          const { findings, ...counts } = summary;
+          const exitCode = summary.interrupted
+            ? ExitCode.interrupted
+            : summary.missing + summary.corrupt > 0
+              ? ExitCode.partial
+              : ExitCode.ok;
+          output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, exitCode });
+          const lines = [
+            `Verified ${formatCount(summary.checked)} files (${formatBytes(summary.bytesHashed)} hashed): ` +
+              `${formatCount(summary.ok)} ok, ${formatCount(summary.missing)} missing, ${formatCount(summary.corrupt)} corrupt.`,
+          ];
+          for (const f of findings.slice(0, 20))
+            lines.push(`  ${f.problem.padEnd(7)} ${f.path} (${f.detail})`);
+          if (findings.length > 20) lines.push(`  ... and ${findings.length - 20} more (see --json)`);
+          if (findings.length && args.repair) {
+            lines.push(
+              `Queued ${summary.requeued} files for download again: run \`feishu-backup download\` to fetch them.`,
+            );
+          } else if (findings.length) {
+            lines.push('Run `feishu-backup verify --repair` to queue them for download again.');
+          }
+          if (summary.interrupted) lines.push('Interrupted: not every file was checked.');
+          output.result(lines.join('\n'));
+          return { exitCode, summary: { ...counts, findings: findings.slice(0, 100) } };
+        },
+      ),
     ),
 };
+
+/** Where to verify: an inventory that exists (verify must not create an empty one and report "all ok"). */
+function existingPlace(args: GlobalArgs): ReturnType<typeof locateInventory> {
+  const place = locateInventory(args);
+  openExistingInventory(place.database, true).close();
+  return place;
+}
