@@ -240,9 +240,17 @@ function checkLimits(limits: DownloadOptions['limits']): void {
   }
 }
 
-/** 5/s as 5 per 1000 ms; a fractional rate (0.5/s) as 1 per 2000 ms. */
+/**
+ * Our spacing is 2% wider than the limit: requests granted a second apart here can arrive less than
+ * a second apart at the server (network and event-loop jitter), and its window is strict too.
+ */
+const WINDOW_GUARD = 1.02;
+
+/**
+ * Starts evenly spaced (5/s: one every 204 ms) rather than in bursts of 5: at most `qps` in any
+ * sliding second, and arrivals stay spread out, so jitter cannot bunch a burst into the server's
+ * next window (measured: bursts drew 429s at 50/s, spacing none).
+ */
 function limiterFor(qps: number, clock: RunContext['clock']): SlidingWindowLimiter {
-  return Number.isInteger(qps)
-    ? new SlidingWindowLimiter({ limit: qps, windowMs: 1000, clock })
-    : new SlidingWindowLimiter({ limit: 1, windowMs: 1000 / qps, clock });
+  return new SlidingWindowLimiter({ limit: 1, windowMs: (1000 / qps) * WINDOW_GUARD, clock });
 }

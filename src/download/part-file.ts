@@ -112,6 +112,8 @@ export class PartWriter {
   #position: number;
   #syncedAt: number;
   #pending: Uint8Array[] = [];
+  /** A checkpoint in progress: fsync runs beside the stream instead of stalling it. */
+  #syncing: Promise<void> | undefined;
   #pendingBytes = 0;
 
   private constructor(paths: PartPaths, fh: FileHandle, hash: Hash, position: number, total: number) {
@@ -157,7 +159,7 @@ export class PartWriter {
       this.#pendingBytes += chunk.byteLength;
       onBytes?.(chunk.byteLength);
       if (this.#pendingBytes >= BATCH_BYTES) await this.#flush();
-      if (this.#position - this.#syncedAt >= CHECKPOINT_BYTES) await this.#checkpoint();
+      if (this.#position - this.#syncedAt >= CHECKPOINT_BYTES && !this.#syncing) this.#startCheckpoint();
     }
     await this.#flush();
   }
@@ -165,6 +167,7 @@ export class PartWriter {
   /** Keeps what was received for a later resume: flush, fsync, record, close. Returns the bytes kept. */
   async park(): Promise<number> {
     try {
+      await this.#syncing?.catch(() => undefined);
       await this.#flush();
       await this.#checkpoint();
     } finally {
@@ -175,11 +178,13 @@ export class PartWriter {
 
   /** Closes without keeping anything durable beyond what is there (after a local error). */
   async abandon(): Promise<void> {
+    await this.#syncing?.catch(() => undefined);
     await this.#fh.close().catch(() => undefined);
   }
 
   /** Fsyncs and closes the complete file; returns its SHA-256 (hex). */
   async finish(): Promise<{ sha256: string; bytes: number }> {
+    await this.#syncing;
     await this.#flush();
     await this.#fh.sync();
     await this.#fh.close();
@@ -200,6 +205,20 @@ export class PartWriter {
       written += r.bytesWritten;
     }
     this.#position += bytes;
+  }
+
+  /** Syncs what is written so far while the stream goes on; only those bytes are recorded as durable. */
+  #startCheckpoint(): void {
+    const upTo = this.#position;
+    this.#syncedAt = upTo;
+    this.#syncing = (async () => {
+      await this.#fh.datasync();
+      await writeMeta(this.paths, { v: 1, total: this.total, synced: upTo, boot: bootId() });
+    })().finally(() => {
+      this.#syncing = undefined;
+    });
+    // A failure surfaces at park/finish, which await it; do not let it go unhandled meanwhile.
+    this.#syncing.catch(() => undefined);
   }
 
   async #checkpoint(): Promise<void> {
