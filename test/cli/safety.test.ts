@@ -118,6 +118,20 @@ describe('interruption', () => {
     expect((await mediaRows(db)).every((m) => m.status === 'done')).toBe(true);
   });
 
+  it('treats SIGTERM (systemd, docker stop) like Ctrl-C', async () => {
+    fake = await startTenant();
+    makeHealthy(fake);
+    const dir = tempDir();
+    fake.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 200 }, times: 1000 });
+    const cli = spawnCli(['backup', '--config', writeConfig(dir, fake)]);
+    await cli.waitFor(/Downloading \d+ file/);
+    cli.child.kill('SIGTERM');
+    const r = await cli.done;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/SIGTERM: stopping/);
+    expect((await runRows(join(dir, 'backup', 'inventory.sqlite'))).at(-1)?.status).toBe('interrupted');
+  });
+
   it('exits at once with 130 on a second SIGINT, leaving an inventory the next run can use', async () => {
     fake = await startTenant();
     makeHealthy(fake);
