@@ -69,7 +69,8 @@ if (code !== 0 && code !== 3) {
 }
 process.stdout.write(`
 Where to look:
-  ${outputDir}/                the backed-up files (see LAYOUT.md in the repository)
+  ${join(outputDir, 'media')}/          each file once, by token
+  ${join(outputDir, 'by-document')}/    a link per document that references it
   ${join(outputDir, 'inventory.sqlite')}   the SQLite inventory
 Try next:
   node ${bin} status --config ${configFile}
