@@ -63,7 +63,10 @@ function config(dir: string): string {
 
 function byFolder(tree: Map<string, string>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [path, sha] of tree) (out[path.slice(0, path.lastIndexOf('/'))] ??= []).push(sha);
+  for (const [path, sha] of tree) {
+    const folder = path.slice(0, path.lastIndexOf('/'));
+    out[folder] = [...(out[folder] ?? []), sha];
+  }
   for (const list of Object.values(out)) list.sort();
   return out;
 }
