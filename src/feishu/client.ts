@@ -1,4 +1,6 @@
-import * as lark from '@larksuiteoapi/node-sdk';
+import { createRequire } from 'node:module';
+import type * as lark from '@larksuiteoapi/node-sdk';
+import { request as undiciRequest } from 'undici';
 import { calculateRetryDelay } from '../limits/backoff.js';
 import { type Clock, systemClock } from '../limits/clock.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
@@ -53,6 +55,8 @@ interface CachedToken {
 /** The per-call options the SDK takes (its type is not exported). */
 export type RequestOptions = ReturnType<typeof lark.withTenantToken>;
 
+const requireCjs = createRequire(import.meta.url);
+
 const silentLogger = {
   error: (): void => undefined,
   warn: (): void => undefined,
@@ -67,7 +71,6 @@ const silentLogger = {
  * Nothing else imports the SDK.
  */
 export class FeishuClient {
-  readonly sdk: lark.Client;
   readonly baseUrl: string;
   readonly clock: Clock;
   /** Requests sent, per bucket (retries included). */
@@ -79,6 +82,7 @@ export class FeishuClient {
   readonly #random: () => number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   #token: CachedToken | undefined;
+  #sdk: lark.Client | undefined;
   #tokenPromise: Promise<string> | undefined;
 
   constructor(options: FeishuClientOptions) {
@@ -97,17 +101,27 @@ export class FeishuClient {
         this.#limiters.set(bucket, new SlidingWindowLimiter({ limit: rate, clock: this.clock }));
       }
     }
-    this.sdk = new lark.Client({
-      appId: options.appId,
-      appSecret: options.appSecret,
+  }
+
+  /**
+   * The official SDK client, loaded on first use: importing the SDK costs ~75 MiB of memory and a
+   * second of start-up, which a download-only run (undici + the token call) never needs.
+   */
+  get sdk(): lark.Client {
+    if (this.#sdk) return this.#sdk;
+    const sdk = requireCjs('@larksuiteoapi/node-sdk') as typeof lark;
+    this.#sdk = new sdk.Client({
+      appId: this.#appId,
+      appSecret: this.#appSecret,
       domain: this.baseUrl,
       // We manage the tenant token ourselves (refresh on 99991663, a cache per client, a fake clock
       // in tests); the SDK's cache is a module singleton keyed by app id.
       disableTokenCache: true,
-      cache: new lark.DefaultCache(),
+      cache: new sdk.DefaultCache(),
       // The SDK logs whole request configs on errors; ours are classified and redacted instead.
       logger: silentLogger,
     });
+    return this.#sdk;
   }
 
   /** The current tenant access token, fetched or refreshed as needed. */
@@ -153,7 +167,7 @@ export class FeishuClient {
       await this.pace(bucket, signal);
       let error: FeishuError;
       try {
-        const body = await fn(lark.withTenantToken(token));
+        const body = await fn({ headers: { Authorization: `Bearer ${token}` } });
         if (body && typeof body === 'object' && body.code === 0) return (body.data ?? {}) as T;
         error = envelopeError(operation, body);
       } catch (e) {
@@ -199,15 +213,42 @@ export class FeishuClient {
     );
   }
 
+  /**
+   * The one call made without the SDK: a plain JSON POST
+   * (https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal),
+   * so that a download-only run never loads the SDK. Non-2xx answers throw like the SDK's axios does.
+   */
+  async #postTokenRequest(operation: string): Promise<TokenAnswer> {
+    const res = await undiciRequest(`${this.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({ app_id: this.#appId, app_secret: this.#appSecret }),
+      headersTimeout: 30_000,
+      bodyTimeout: 30_000,
+    });
+    const text = await res.body.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) {
+      throw fromSdkError(operation, {
+        isAxiosError: true,
+        response: { status: res.statusCode, data: body, headers: res.headers },
+      });
+    }
+    return (body ?? {}) as TokenAnswer;
+  }
+
   async #fetchToken(): Promise<string> {
     const operation = 'POST /open-apis/auth/v3/tenant_access_token/internal';
     for (let attempt = 1; ; attempt++) {
       await this.pace('auth');
       let error: FeishuError;
       try {
-        const body = (await this.sdk.auth.v3.tenantAccessToken.internal({
-          data: { app_id: this.#appId, app_secret: this.#appSecret },
-        })) as { code?: number; msg?: string; tenant_access_token?: string; expire?: number };
+        const body = await this.#postTokenRequest(operation);
         if (body?.code === 0 && typeof body.tenant_access_token === 'string' && body.tenant_access_token) {
           const expireMs = (typeof body.expire === 'number' && body.expire > 0 ? body.expire : 7200) * 1000;
           // Refresh with 5 minutes (or a tenth of a short life) to spare: a token must not expire mid-call.
@@ -241,6 +282,13 @@ export class FeishuClient {
       await this.clock.sleep(delayMs);
     }
   }
+}
+
+interface TokenAnswer {
+  code?: number;
+  msg?: string;
+  tenant_access_token?: string;
+  expire?: number;
 }
 
 function envelopeError(operation: string, body: unknown): FeishuError {
