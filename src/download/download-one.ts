@@ -51,6 +51,10 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   let rateLimited = 0;
   let protocol = 0;
   let again = 0;
+  // The `extra` to send: the row's, then (after a 400/403) those of its other references, since a
+  // file seen in several tables carries one `extra` per table and the row keeps only the last seen.
+  let extra = row.extra;
+  const extrasTried = new Set<string | null>([extra]);
   ctx.states.beginAttempt(row.id, new Date(ctx.clock.now()));
   try {
     for (;;) {
@@ -74,7 +78,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         baseUrl: ctx.client.baseUrl,
         token,
         fileToken: row.file_token,
-        extra: row.extra,
+        extra,
         paths,
         have: point.have,
         ...(point.total !== undefined || knownSize !== undefined
@@ -149,8 +153,14 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           delayMs = calculateRetryDelay(protocol, undefined, { random: ctx.random });
           break;
         case 'permission':
+        case 'bad_request': {
+          const next = otherExtras(ctx, row.id).find((e) => !extrasTried.has(e));
+          if (next === undefined) return giveUp(ctx, row, paths.part, 'failed', error);
+          extrasTried.add(next);
+          extra = next;
+          continue;
+        }
         case 'not_found':
-        case 'bad_request':
           return giveUp(ctx, row, paths.part, 'failed', error);
         case 'quota':
           // Feishu says the day's downloads are spent (1061045), whatever our own count says.
@@ -189,6 +199,17 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
     if (ctx.signal.aborted) return await park(ctx, row, paths.part);
     throw e;
   }
+}
+
+/** The distinct `extra` values of a media row's live references (the row's own one included). */
+function otherExtras(ctx: RunContext, mediaId: number): string[] {
+  return ctx.db
+    .prepare<[number], { extra: string }>(
+      `SELECT DISTINCT extra FROM media_refs
+       WHERE media_id = ? AND gone_at IS NULL AND extra IS NOT NULL ORDER BY id`,
+    )
+    .all(mediaId)
+    .map((r) => r.extra);
 }
 
 async function park(ctx: RunContext, row: MediaRow, part: string): Promise<FileResult> {
