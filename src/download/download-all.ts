@@ -241,16 +241,21 @@ function checkLimits(limits: DownloadOptions['limits']): void {
 }
 
 /**
- * Our spacing is 2% wider than the limit: requests granted a second apart here can arrive less than
+ * Our window is 2% wider than the limit: requests granted a second apart here can arrive less than
  * a second apart at the server (network and event-loop jitter), and its window is strict too.
  */
 const WINDOW_GUARD = 1.02;
 
 /**
- * Starts evenly spaced (5/s: one every 204 ms) rather than in bursts of 5: at most `qps` in any
- * sliding second, and arrivals stay spread out, so jitter cannot bunch a burst into the server's
- * next window (measured: bursts drew 429s at 50/s, spacing none).
+ * At most `qps` starts in any sliding (1.02) second, spread evenly (5/s: about one every 204 ms) rather
+ * than in bursts of 5, so jitter cannot bunch a burst into the server's next window (measured: bursts
+ * drew 429s at 50/s). Spacing follows a schedule, so a late timer does not slow every later request.
  */
 function limiterFor(qps: number, clock: RunContext['clock']): SlidingWindowLimiter {
-  return new SlidingWindowLimiter({ limit: 1, windowMs: (1000 / qps) * WINDOW_GUARD, clock });
+  return new SlidingWindowLimiter({
+    limit: Math.max(1, Math.floor(qps)),
+    windowMs: 1000 * WINDOW_GUARD * (Math.max(1, Math.floor(qps)) / qps),
+    spacingMs: (1000 / qps) * WINDOW_GUARD,
+    clock,
+  });
 }

@@ -5,6 +5,13 @@ export interface SlidingWindowOptions {
   limit: number;
   /** @default 1000 */
   windowMs?: number;
+  /**
+   * Also spread starts at least about this far apart (ms), so a window's allowance is not spent in one
+   * burst that network jitter could squeeze into the server's next window. Lateness is not carried
+   * forward: a start granted a little late does not push the ones after it back.
+   * @default 0 (bursts allowed up to `limit`)
+   */
+  spacingMs?: number;
   clock: Clock;
 }
 
@@ -16,7 +23,10 @@ export interface SlidingWindowOptions {
 export class SlidingWindowLimiter {
   readonly limit: number;
   readonly windowMs: number;
+  readonly spacingMs: number;
   readonly #clock: Clock;
+  /** The earliest time the next start may be granted under `spacingMs` (its scheduled slot). */
+  #nextSlot = Number.NEGATIVE_INFINITY;
   /** Start times of the most recent acquisitions, oldest first (at most `limit`). */
   #starts: number[] = [];
   #chain: Promise<void> = Promise.resolve();
@@ -31,8 +41,13 @@ export class SlidingWindowLimiter {
     if (!Number.isFinite(windowMs) || windowMs <= 0) {
       throw new TypeError(`Expected \`windowMs\` to be a finite number > 0, got ${windowMs}`);
     }
+    const spacingMs = options.spacingMs ?? 0;
+    if (!Number.isFinite(spacingMs) || spacingMs < 0) {
+      throw new TypeError(`Expected \`spacingMs\` to be a finite number >= 0, got ${spacingMs}`);
+    }
     this.limit = options.limit;
     this.windowMs = windowMs;
+    this.spacingMs = spacingMs;
     this.#clock = options.clock;
   }
 
@@ -53,13 +68,19 @@ export class SlidingWindowLimiter {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.#clock.now();
-      let wait = this.#pausedUntil - now;
+      let wait = Math.max(this.#pausedUntil - now, this.#nextSlot - now);
       if (this.#starts.length >= this.limit) {
         wait = Math.max(wait, this.#starts[0]! + this.windowMs - now);
       }
       if (wait <= 0) {
         this.#starts.push(now);
         if (this.#starts.length > this.limit) this.#starts.shift();
+        if (this.spacingMs > 0) {
+          // A grant at most half a slot late keeps the schedule (lateness is not carried forward);
+          // after idling, the schedule restarts from now. The window above still caps any burst.
+          const onSchedule = now - this.#nextSlot <= this.spacingMs / 2;
+          this.#nextSlot = (onSchedule ? this.#nextSlot : now) + this.spacingMs;
+        }
         return;
       }
       await this.#clock.sleep(wait, signal);

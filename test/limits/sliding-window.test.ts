@@ -71,3 +71,24 @@ describe('calculateRetryDelay', () => {
     expect(calculateRetryDelay(1, 52_000, { random: () => 0 })).toBe(52_000);
   });
 });
+
+describe('SlidingWindowLimiter with spacing', () => {
+  it('spreads starts evenly instead of granting a window in one burst', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new SlidingWindowLimiter({ limit: 5, windowMs: 1000, spacingMs: 200, clock });
+    const granted = startAll(limiter, clock, 6);
+    await clock.advance(5000);
+    expect(granted).toEqual([0, 200, 400, 600, 800, 1000]);
+  });
+
+  it('does not carry a late start forward to the ones after it', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new SlidingWindowLimiter({ limit: 5, windowMs: 1000, spacingMs: 200, clock });
+    await limiter.acquire(); // t=0, next slot at 200
+    await clock.advance(250); // the caller comes 50 ms late
+    await limiter.acquire(); // granted at 250; the next slot stays on schedule at 400
+    const granted = startAll(limiter, clock, 1);
+    await clock.advance(150);
+    expect(granted).toEqual([400]);
+  });
+});
