@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import { type DocumentSnapshot, SnapshotIncompleteError } from '../archive/snapshots/stage.js';
 import { SnapshotWriter } from '../archive/snapshots/writer.js';
 import { archiveOf, type Config } from '../config/types.js';
+import { asLocalFatal } from '../download/local-errors.js';
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
@@ -159,6 +160,14 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
       await readDocument(job, source);
     } catch (e) {
       if (signal?.aborted) return;
+      // A full disk or an unwritable output directory (snapshots) fails every document alike: stop
+      // the run with that message instead of recording each document as failed.
+      const local = asLocalFatal(e, (e as { path?: string }).path ?? 'the output directory');
+      if (local) {
+        fatal ??= local;
+        queue.clear();
+        return;
+      }
       const err =
         e instanceof FeishuError
           ? e

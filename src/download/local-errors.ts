@@ -5,6 +5,7 @@
 const FATAL_CODES = new Set([
   'ENOSPC',
   'EDQUOT',
+  'EFBIG',
   'EACCES',
   'EPERM',
   'EROFS',
@@ -31,8 +32,10 @@ export function asLocalFatal(e: unknown, where: string): LocalFatalError | undef
   const hint =
     code === 'ENOSPC' || code === 'EDQUOT'
       ? 'the disk is full: free space or choose another output directory, then run again (downloads resume)'
-      : code === 'EMFILE' || code === 'ENFILE'
-        ? 'too many open files: lower the download concurrency or raise the open-file limit'
-        : 'the output directory is not writable: fix its permissions or choose another one';
+      : code === 'EFBIG'
+        ? 'the file is larger than this file system or the process file-size limit (ulimit -f) allows: raise the limit or choose another output directory, then run again (downloads resume)'
+        : code === 'EMFILE' || code === 'ENFILE'
+          ? 'too many open files: lower the download concurrency or raise the open-file limit'
+          : 'the output directory is not writable: fix its permissions or choose another one';
   return new LocalFatalError(`Cannot write ${where} (${code}): ${hint}.`, code, e);
 }
