@@ -14,11 +14,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { downloadAll } from '../src/download/download-all.js';
-import type { DownloadSummary } from '../src/download/types.js';
 import { FeishuClient } from '../src/feishu/client.js';
 import { openInventory } from '../src/inventory/open.js';
 import { addMedia, emptyTenant, type FakeFeishu, startFakeFeishu } from '../test/fake-feishu/index.js';
+import type { ChildJob, ChildResult } from './download-child.js';
 
+/** The downloading process: a file of its own, so it loads only what a download run loads. */
+const CHILD = fileURLToPath(new URL('./download-child.js', import.meta.url));
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
 
@@ -30,20 +32,6 @@ export interface DownloadBenchOptions {
   resumeFileBytes?: number;
   /** Write the figures into BENCHMARKS.md. @default false */
   write?: boolean;
-}
-
-interface ChildJob {
-  url: string;
-  appId: string;
-  appSecret: string;
-  dbFile: string;
-  outputDir: string;
-}
-
-interface ChildResult {
-  summary: DownloadSummary;
-  wallMs: number;
-  maxRssBytes: number;
 }
 
 export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise<Record<string, unknown>> {
@@ -173,7 +161,7 @@ async function resumeRun(work: string, bytes: number) {
   // Trickle the first attempt so "about half" can be caught from outside.
   fake.faults.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 64 * MiB } });
   const part = path.join(job.outputDir, '.partial', `${tokens[0]}.part`);
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], {
+  const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], {
     stdio: 'ignore',
   });
   for (;;) {
@@ -231,7 +219,7 @@ async function dailyCap(work: string) {
 
 function runChild(job: ChildJob): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], {
+    const child = spawn(process.execPath, [CHILD, JSON.stringify(job)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -243,28 +231,6 @@ function runChild(job: ChildJob): Promise<ChildResult> {
       else resolve(JSON.parse(out) as ChildResult);
     });
   });
-}
-
-/** The child: one downloadAll on a prepared inventory, reporting its own wall time and peak RSS. */
-async function child(job: ChildJob): Promise<void> {
-  const db = openInventory(job.dbFile);
-  const client = new FeishuClient({ appId: job.appId, appSecret: job.appSecret, baseUrl: job.url });
-  const runId = Number(
-    db.prepare("INSERT INTO runs (command, started_at) VALUES ('download', ?)").run(new Date().toISOString())
-      .lastInsertRowid,
-  );
-  const started = performance.now();
-  const summary = await downloadAll({
-    client,
-    db,
-    outputDir: job.outputDir,
-    runId,
-    limits: { qps: 5, perDay: 10_000, concurrency: 1, dayBoundaryTimeZone: 'Asia/Shanghai' },
-  });
-  const wallMs = performance.now() - started;
-  db.close();
-  const result: ChildResult = { summary, wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
-  process.stdout.write(JSON.stringify(result));
 }
 
 interface Figures {
@@ -322,10 +288,6 @@ function writeSection(section: string): void {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  if (process.argv[2] === '--child') {
-    await child(JSON.parse(process.argv[3]!) as ChildJob);
-  } else {
-    const figures = await runDownloadBench({ write: true });
-    console.log(JSON.stringify(figures, null, 2));
-  }
+  const figures = await runDownloadBench({ write: true });
+  console.log(JSON.stringify(figures, null, 2));
 }
