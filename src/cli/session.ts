@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { exposedSecretWarning } from '../config/file-exposure.js';
 import type { Config } from '../config/index.js';
 import { acquireLock, lockPathFor, markAbandonedRuns, type RunLock } from '../inventory/lock.js';
 import { type Db, openInventory } from '../inventory/open.js';
 import { finishRun, startRun } from '../inventory/runs.js';
-import { describeFailure } from './errors.js';
+import { describeFailure, UsageError } from './errors.js';
 import { runStatusFor } from './exit-codes.js';
 import { loadCliConfig } from './inventory-access.js';
 import type { GlobalArgs } from './options.js';
@@ -57,7 +58,14 @@ export async function withSession<C extends Config | undefined>(
   work: (session: Session<C>) => Promise<Outcome>,
 ): Promise<number> {
   const { config, database, outputDir } = locate();
-  mkdirSync(outputDir, { recursive: true });
+  const exposed = config?.configFile ? exposedSecretWarning(config.configFile) : undefined;
+  if (exposed) output.warn('config.exposed', exposed);
+  if (statSync(outputDir, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new UsageError(
+      `The output directory ${outputDir} is a file, not a directory.`,
+      'Point outputDir (or --output-dir) at a folder, or move the file away.',
+    );
+  }
   mkdirSync(dirname(database), { recursive: true });
   const lock = acquireLock(lockPathFor(database), command);
   const releaseOnExit = (): void => lock.release();
@@ -82,6 +90,8 @@ export async function withSession<C extends Config | undefined>(
   });
   try {
     db = openInventory(database);
+    // Only once the inventory opened: a refused run leaves no empty output folder behind.
+    mkdirSync(outputDir, { recursive: true });
     markAbandonedRuns(db);
     const runId = startRun(db, command);
     output.log({

@@ -9,12 +9,35 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
+/** The inventory file exists but SQLite cannot use it (not a database, corrupt, unreadable). */
+export class InventoryUnreadableError extends Error {
+  override readonly name = 'InventoryUnreadableError';
+  readonly code = 'INVENTORY_UNREADABLE';
+  constructor(file: string, cause: unknown) {
+    const why = (cause as Error).message ?? String(cause);
+    const sqlite = (cause as { code?: unknown }).code;
+    super(
+      `Cannot use the inventory ${file}: ${why}${typeof sqlite === 'string' ? ` (${sqlite})` : ''}. ` +
+        'Restore it from a copy, or point --database at another file (a new file starts a fresh inventory, and the next backup checks every file again).',
+      { cause },
+    );
+  }
+}
+
+/** SQLite answers that mean the file itself is unusable, not that a statement was wrong. */
+const UNREADABLE = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN', 'SQLITE_IOERR_SHORT_READ']);
+
 /** Opens (creating if needed) the inventory in WAL mode with a busy timeout, and migrates it. */
 export function openInventory(file: string, options: OpenOptions = {}): Db {
-  const db = new Database(file, {
-    readonly: options.readonly ?? false,
-    fileMustExist: options.readonly ?? false,
-  });
+  let db: Db;
+  try {
+    db = new Database(file, {
+      readonly: options.readonly ?? false,
+      fileMustExist: options.readonly ?? false,
+    });
+  } catch (e) {
+    throw UNREADABLE.has((e as { code?: string }).code ?? '') ? new InventoryUnreadableError(file, e) : e;
+  }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     if (!options.readonly) {
@@ -26,6 +49,6 @@ export function openInventory(file: string, options: OpenOptions = {}): Db {
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw UNREADABLE.has((e as { code?: string }).code ?? '') ? new InventoryUnreadableError(file, e) : e;
   }
 }

@@ -60,7 +60,8 @@ export function writeConfig(
     },
     ...extra,
   };
-  writeFileSync(file, JSON.stringify(config, null, 2));
+  // Owner-only, as `init` writes it: a secret readable by others draws a warning.
+  writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
   return file;
 }
 
