@@ -1,14 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { Agent } from 'undici';
 import { nullLogger } from '../events.js';
+import { DEFAULT_RATES } from '../feishu/buckets.js';
 import { MediaQueue, MediaStates } from '../inventory/media-queue.js';
+import type { MediaSource } from '../inventory/media-refs.js';
 import { DailyQuota } from '../inventory/quota.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { downloadOne, type FileResult } from './download-one.js';
+import { ENDPOINTS } from './endpoints.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
 import { planDownloads } from './plan.js';
-import type { RunContext } from './run-context.js';
+import type { Lane, RunContext } from './run-context.js';
 import type {
   DownloadOptions,
   DownloadProgress,
@@ -37,13 +40,11 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   const clock = options.clock ?? options.client.clock;
   const log = options.log ?? nullLogger;
   const startedAt = clock.now();
-  const quota = new DailyQuota({
-    db: options.db,
-    perDay: limits.perDay,
-    timeZone: limits.dayBoundaryTimeZone,
-    clock,
-  });
-  const plan = planDownloads(options.db, { retryFailed: options.retryFailed ?? false });
+  const lanes = makeLanes(options, clock);
+  const quota = lanes.media.quota;
+  const skipSources = options.skipSources ?? [];
+  const planOptions = { retryFailed: options.retryFailed ?? false, skipSources };
+  const plan = planDownloads(options.db, planOptions);
   const summary: DownloadSummary = {
     stopReason: 'complete',
     downloaded: 0,
@@ -53,6 +54,8 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     failures: [],
     left: plan,
     quota: quota.usage(),
+    quotas: cappedUsage(lanes),
+    quotaSpent: [],
     durationMs: 0,
   };
   if (options.dryRun) return summary;
@@ -109,8 +112,21 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     db: options.db,
     outputDir: options.outputDir,
     dispatcher,
-    limiter: limiterFor(limits.qps, clock),
+    limiter: lanes.media.limiter,
     quota,
+    lanes,
+    spend: (lane: Lane) => {
+      if (lane.spent) return;
+      lane.spent = true;
+      summary.quotaSpent.push(lane.endpoint.bucket);
+      const u = lane.quota.usage();
+      log({
+        level: 'warn',
+        event: 'download.quota.spent',
+        message: `Today's ${lane.endpoint.bucket} calls are spent (${u.used}/${u.limit}); its files wait for the next run, the others go on.`,
+        quota: u,
+      });
+    },
     states: new MediaStates(options.db),
     clock,
     log,
@@ -148,7 +164,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     }
   };
 
-  const queue = new MediaQueue(options.db, { retryFailed: options.retryFailed ?? false });
+  const queue = new MediaQueue(options.db, planOptions);
   const budget = options.budget ?? {};
   let started = 0;
   const takeNext = (): ReturnType<MediaQueue['next']> => {
@@ -157,9 +173,13 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     if (budget.maxBytes !== undefined && ctx.counters.bytesReceived >= budget.maxBytes)
       return stopFor('budget');
     if (budget.deadline !== undefined && clock.now() >= budget.deadline) return stopFor('budget');
-    const row = queue.next();
-    if (row) started++;
-    return row;
+    for (;;) {
+      const row = queue.next();
+      // A spent endpoint's rows stay pending for tomorrow; the other endpoints carry on.
+      if (row && (lanes[row.source] ?? lanes.media).spent) continue;
+      if (row) started++;
+      return row;
+    }
   };
   const stopFor = (reason: 'budget'): undefined => {
     // A budget met exactly by the last file is still a complete run.
@@ -194,6 +214,8 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     options.signal?.removeEventListener('abort', onUserAbort);
     await dispatcher.destroy().catch(() => undefined);
   }
+  // A spent counter left files for tomorrow: the run ends with 'quota' unless something worse happened.
+  if (summary.quotaSpent.length > 0) stop('quota');
   const stopReason = state.reason;
   if (stopReason !== 'fatal' && stopReason !== 'interrupted') {
     await linkAllDone(options.db, options.outputDir, log);
@@ -203,8 +225,9 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   summary.requests = ctx.counters.requests;
   summary.bytesReceived = ctx.counters.bytesReceived;
   summary.failures = [...groups.values()].sort((a, b) => b.count - a.count);
-  summary.left = planDownloads(options.db, { retryFailed: options.retryFailed ?? false });
+  summary.left = planDownloads(options.db, planOptions);
   summary.quota = quota.usage();
+  summary.quotas = cappedUsage(lanes);
   summary.durationMs = clock.now() - startedAt;
   log({
     level: stopReason === 'complete' ? 'info' : 'warn',
@@ -218,8 +241,12 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
 function endMessage(s: DownloadSummary): string {
   const base = `Downloaded ${s.downloaded} file(s), ${s.bytesReceived} bytes in ${s.requests} request(s); ${s.left.files} left.`;
   switch (s.stopReason) {
-    case 'quota':
-      return `${base} The daily download quota is spent (${s.quota.used}/${s.quota.limit}); run again after ${new Date(s.quota.resetsAt).toISOString()}.`;
+    case 'quota': {
+      const spent = s.quotas.filter((q) => s.quotaSpent.includes(q.bucket));
+      const q = spent[0] ?? s.quota;
+      const which = spent.map((u) => `${u.bucket} ${u.used}/${u.limit}`).join(', ') || `${q.used}/${q.limit}`;
+      return `${base} The daily download quota is spent (${which}); run again after ${new Date(q.resetsAt).toISOString()}.`;
+    }
     case 'budget':
       return `${base} Stopped at this run's budget.`;
     case 'interrupted':
@@ -235,9 +262,46 @@ function checkLimits(limits: DownloadOptions['limits']): void {
   if (!Number.isFinite(limits.qps) || limits.qps <= 0) {
     throw new TypeError(`Expected \`limits.qps\` to be a finite number > 0, got ${limits.qps}`);
   }
+  for (const key of ['driveQps', 'boardQps'] as const) {
+    const v = limits[key];
+    if (v !== undefined && (!Number.isFinite(v) || v <= 0)) {
+      throw new TypeError(`Expected \`limits.${key}\` to be a finite number > 0, got ${v}`);
+    }
+  }
   if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1) {
     throw new TypeError(`Expected \`limits.concurrency\` to be an integer >= 1, got ${limits.concurrency}`);
   }
+}
+
+/**
+ * One lane per endpoint: media and drive files at `qps` (both documented at 5/s) with their own daily
+ * counters; whiteboards at `boardQps`, counted but uncapped (no daily cap is documented).
+ */
+function makeLanes(options: DownloadOptions, clock: RunContext['clock']): Record<MediaSource, Lane> {
+  const { limits } = options;
+  const lane = (source: MediaSource, qps: number, perDay: number): Lane => ({
+    endpoint: ENDPOINTS[source],
+    limiter: limiterFor(qps, clock),
+    quota: new DailyQuota({
+      db: options.db,
+      bucket: ENDPOINTS[source].bucket,
+      perDay,
+      timeZone: limits.dayBoundaryTimeZone,
+      clock,
+    }),
+    spent: false,
+  });
+  return {
+    media: lane('media', limits.qps, limits.perDay),
+    drive_file: lane('drive_file', limits.driveQps ?? limits.qps, limits.drivePerDay ?? limits.perDay),
+    board: lane('board', limits.boardQps ?? DEFAULT_RATES['board.image'], Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function cappedUsage(lanes: Record<MediaSource, Lane>): DownloadSummary['quotas'] {
+  return Object.values(lanes)
+    .filter((l) => l.endpoint.dailyCap)
+    .map((l) => l.quota.usage());
 }
 
 /**

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { calculateRetryDelay } from '../limits/backoff.js';
+import { boardFileName } from './board-name.js';
 import { fetchMedia } from './fetch-media.js';
 import { linkByDocument, mediaFileName, mediaRelativePath } from './layout.js';
 import { asLocalFatal, LocalFatalError } from './local-errors.js';
 import { partPaths, publishPart, resumePoint } from './part-file.js';
-import type { RunContext } from './run-context.js';
+import type { Lane, RunContext } from './run-context.js';
 
 export type FileResult =
   | { type: 'done'; bytes: number; path: string }
@@ -38,12 +39,32 @@ export const MEDIA_FIXES: Record<string, string> = {
   auth: 'The access token was refused twice; check the app credentials, then run again.',
 };
 
+/** Where drive files and whiteboards need other words than media (the rest is shared). */
+const SOURCE_FIXES: Partial<Record<MediaRow['source'], Record<string, string>>> = {
+  drive_file: {
+    permission:
+      'The app cannot read this drive file: share the file (or its folder or wiki space) with the app, then run with --retry-failed.',
+    bad_request:
+      'Feishu refused the download request for this drive file; run with --retry-failed, and report it if it persists.',
+  },
+  board: {
+    permission:
+      'The app cannot read this whiteboard: add the app as a collaborator of the document that contains it (scope board:whiteboard:node:read), then run with --retry-failed.',
+    not_found:
+      'The whiteboard was deleted (or its document changed): crawl again; images already saved are kept.',
+    bad_request:
+      'Feishu refused to export this whiteboard; run with --retry-failed, and report it if it persists.',
+  },
+};
+
 /**
  * Downloads one media file to its place, with every retry the contract allows: Range resume after a
  * reset, one token refresh, the server's rate-limit pause, bounded exponential backoff. The row is
  * `done` only once the file is fsynced and renamed into place.
  */
 export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileResult> {
+  const lane: Lane = ctx.lanes[row.source] ?? ctx.lanes.media;
+  const { endpoint } = lane;
   const paths = partPaths(ctx.outputDir, row.file_token);
   const knownSize = row.size ?? undefined;
   let refreshed = false;
@@ -58,18 +79,18 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   ctx.states.beginAttempt(row.id, new Date(ctx.clock.now()));
   try {
     for (;;) {
-      if (ctx.halted()) return await park(ctx, row, paths.part);
+      if (ctx.halted() || lane.spent) return await park(ctx, row, paths.part);
       const point = await resumePoint(paths, knownSize);
       const token = await ctx.client.token();
       try {
-        await ctx.limiter.acquire(ctx.signal);
+        await lane.limiter.acquire(ctx.signal);
       } catch {
         return await park(ctx, row, paths.part);
       }
       // Reserved right before sending, so every request counts and none is counted twice.
-      if (ctx.halted()) return await park(ctx, row, paths.part);
-      if (!ctx.quota.tryReserve()) {
-        ctx.stop('quota');
+      if (ctx.halted() || lane.spent) return await park(ctx, row, paths.part);
+      if (!lane.quota.tryReserve()) {
+        ctx.spend(lane);
         return await park(ctx, row, paths.part);
       }
       ctx.counters.requests++;
@@ -87,17 +108,21 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         ...(knownSize !== undefined ? { knownSize } : {}),
         signal: ctx.signal,
         onBytes: ctx.onBytes,
+        endpoint,
       });
       if (outcome.type === 'complete') {
-        const name = mediaFileName({
-          serverName: outcome.fileName,
-          inventoryName: row.name,
-          fileToken: row.file_token,
-          mimeType: outcome.mimeType ?? row.mime_type,
-        });
+        const mimeType = outcome.mimeType ?? row.mime_type;
+        // A whiteboard export carries no name of its own: it is named after its document.
+        const serverName = endpoint.serverNames ? outcome.fileName : undefined;
+        const inventoryName =
+          row.name ??
+          (endpoint.source === 'board'
+            ? boardFileName(ctx.db, { id: row.id, fileToken: row.file_token }, mimeType)
+            : null);
+        const name = mediaFileName({ serverName, inventoryName, fileToken: row.file_token, mimeType });
         const rel = mediaRelativePath(row.file_token, name);
         await publishPart(paths, join(ctx.outputDir, rel));
-        ctx.states.learn(row.id, outcome.fileName, outcome.mimeType);
+        ctx.states.learn(row.id, serverName ?? inventoryName ?? undefined, outcome.mimeType);
         ctx.states.done(row.id, {
           path: rel.split('\\').join('/'),
           sha256: outcome.sha256,
@@ -121,7 +146,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       if (ctx.signal.aborted) return await park(ctx, row, paths.part);
       if (outcome.type === 'again') {
         if (++again > MAX_AGAIN)
-          return giveUp(ctx, row, paths.part, 'error', againError(row, outcome.reason));
+          return giveUp(ctx, row, paths.part, 'error', againError(lane, row, outcome.reason));
         ctx.log({
           level: 'debug',
           event: 'download.again',
@@ -141,8 +166,8 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         case 'rate_limited':
           if (++rateLimited > MAX_RATE_LIMITED) return giveUp(ctx, row, paths.part, 'error', error);
           delayMs = calculateRetryDelay(rateLimited, error.retryAfterMs ?? 1000, { random: ctx.random });
-          // Everyone waits: the limit is per app, not per file.
-          ctx.limiter.pauseUntil(ctx.clock.now() + delayMs);
+          // Everyone on this endpoint waits: the limit is per app and API, not per file.
+          lane.limiter.pauseUntil(ctx.clock.now() + delayMs);
           break;
         case 'temporary':
           if (++temporary > ctx.maxRetries) return giveUp(ctx, row, paths.part, 'error', error);
@@ -163,8 +188,9 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         case 'not_found':
           return giveUp(ctx, row, paths.part, 'failed', error);
         case 'quota':
-          // Feishu says the day's downloads are spent (1061045), whatever our own count says.
-          ctx.stop('quota');
+          // Feishu says the day's downloads of this endpoint are spent (1061045), whatever our
+          // own count says; the other endpoints have their own counters and go on.
+          ctx.spend(lane);
           return await park(ctx, row, paths.part);
         default:
           // Bad credentials or a missing scope: every other file would fail the same way.
@@ -230,7 +256,10 @@ async function giveUp(
 ): Promise<FileResult> {
   await park(ctx, row, part);
   const fix =
-    MEDIA_FIXES[error.kind] ?? error.fix ?? 'Run again; if it persists, report it with this message.';
+    SOURCE_FIXES[row.source]?.[error.kind] ??
+    MEDIA_FIXES[error.kind] ??
+    error.fix ??
+    'Run again; if it persists, report it with this message.';
   const record = { kind: error.kind, code: error.code, message: error.message, fix };
   if (status === 'failed') ctx.states.failed(row.id, record);
   else ctx.states.error(row.id, record);
@@ -244,8 +273,8 @@ async function giveUp(
   return { type: status, error, fix };
 }
 
-function againError(row: MediaRow, reason: string): FeishuError {
-  return new FeishuError(`GET /open-apis/drive/v1/medias/${row.file_token}/download`, {
+function againError(lane: Lane, row: MediaRow, reason: string): FeishuError {
+  return new FeishuError(lane.endpoint.operation(row.file_token), {
     msg: `too many incomplete answers (${reason})`,
     kind: 'protocol',
   });

@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { FeishuError, isNetworkError } from '../feishu/errors.js';
 import { filenameFromContentDisposition } from './content-disposition.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
+import { ENDPOINTS, type Endpoint } from './endpoints.js';
 import { dropBody, readEnvelope, sniffEnvelope } from './envelope.js';
 import { BodyTooLongError, discardPart, type PartPaths, PartWriter, resumePoint } from './part-file.js';
 
@@ -27,6 +28,8 @@ export interface MediaRequest {
   knownSize?: number;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
+  /** Which API serves the file (from `media.source`). @default ENDPOINTS.media */
+  endpoint?: Endpoint;
 }
 
 export type AttemptOutcome =
@@ -36,17 +39,18 @@ export type AttemptOutcome =
   | { type: 'error'; error: FeishuError };
 
 export function mediaUrl(baseUrl: string, fileToken: string, extra?: string | null): string {
-  const url = `${baseUrl}/open-apis/drive/v1/medias/${encodeURIComponent(fileToken)}/download`;
-  return extra ? `${url}?extra=${encodeURIComponent(extra)}` : url;
+  return ENDPOINTS.media.url(baseUrl, fileToken, extra);
 }
 
 export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
-  const operation = `GET /open-apis/drive/v1/medias/${req.fileToken}/download`;
+  const endpoint = req.endpoint ?? ENDPOINTS.media;
+  const operation = endpoint.operation(req.fileToken);
   const headers: Record<string, string> = { authorization: `Bearer ${req.token}` };
-  if (req.have > 0) headers.range = `bytes=${req.have}-`;
+  // Without Range support the caller passes have = 0 (a full body then restarts the .part anyway).
+  if (req.have > 0 && endpoint.range) headers.range = `bytes=${req.have}-`;
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(mediaUrl(req.baseUrl, req.fileToken, req.extra), {
+    res = await request(endpoint.url(req.baseUrl, req.fileToken, req.extra), {
       dispatcher: req.dispatcher,
       method: 'GET',
       // The default 64 KiB buffer stalls the socket on every write to disk; 4 MiB (bounded, per

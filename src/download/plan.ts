@@ -1,3 +1,4 @@
+import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import type { DownloadPlan } from './types.js';
 
@@ -5,14 +6,21 @@ import type { DownloadPlan } from './types.js';
  * What a download run would try, from the inventory alone: no request is made. Used by `--dry-run`
  * and for the "left to do" part of a summary.
  */
-export function planDownloads(db: Db, options: { retryFailed?: boolean } = {}): DownloadPlan {
+export function planDownloads(
+  db: Db,
+  options: { retryFailed?: boolean; skipSources?: readonly MediaSource[] } = {},
+): DownloadPlan {
   const rows = db
-    .prepare<[], { status: string; n: number; known: number; bytes: number | null; partial: number | null }>(
-      `SELECT status, COUNT(*) AS n, COUNT(size) AS known, SUM(size) AS bytes,
+    .prepare<
+      [string],
+      { status: string; skip: number; n: number; known: number; bytes: number | null; partial: number | null }
+    >(
+      `SELECT status, source IN (SELECT value FROM json_each(?)) AS skip, COUNT(*) AS n, COUNT(size) AS known,
+         SUM(size) AS bytes,
          SUM(CASE WHEN status IN ('partial', 'error') THEN COALESCE(bytes_on_disk, 0) ELSE 0 END) AS partial
-       FROM media WHERE status <> 'done' GROUP BY status`,
+       FROM media WHERE status <> 'done' GROUP BY status, skip`,
     )
-    .all();
+    .all(JSON.stringify(options.skipSources ?? []));
   const plan: DownloadPlan = {
     files: 0,
     bytesKnown: 0,
@@ -20,10 +28,15 @@ export function planDownloads(db: Db, options: { retryFailed?: boolean } = {}): 
     byStatus: { pending: 0, partial: 0, error: 0, failed: 0 },
     failedSkipped: 0,
     bytesOnDiskPartial: 0,
+    skippedByOption: 0,
   };
   for (const r of rows) {
     if (!(r.status in plan.byStatus)) continue;
-    plan.byStatus[r.status as keyof DownloadPlan['byStatus']] = r.n;
+    if (r.skip) {
+      plan.skippedByOption += r.n;
+      continue;
+    }
+    plan.byStatus[r.status as keyof DownloadPlan['byStatus']] += r.n;
     if (r.status === 'failed' && !options.retryFailed) {
       plan.failedSkipped = r.n;
       continue;

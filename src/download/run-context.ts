@@ -2,11 +2,23 @@ import type { Dispatcher } from 'undici';
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
 import type { MediaStates } from '../inventory/media-queue.js';
+import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import type { DailyQuota } from '../inventory/quota.js';
 import type { Clock } from '../limits/clock.js';
 import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
+import type { Endpoint } from './endpoints.js';
 import type { StopReason } from './types.js';
+
+/** One download endpoint's own pacing and daily counter, shared by every worker. */
+export interface Lane {
+  endpoint: Endpoint;
+  limiter: SlidingWindowLimiter;
+  /** Counts every request; for an endpoint without a daily cap the limit is never reached. */
+  quota: DailyQuota;
+  /** Today's calls are spent: no new request to this endpoint in this run; the others go on. */
+  spent: boolean;
+}
 
 /** What every worker of one run shares. */
 export interface RunContext {
@@ -14,8 +26,13 @@ export interface RunContext {
   db: Db;
   outputDir: string;
   dispatcher: Dispatcher;
+  /** The media lane's limiter and counter (kept for callers that know only media). */
   limiter: SlidingWindowLimiter;
   quota: DailyQuota;
+  /** One lane per `media.source`. */
+  lanes: Readonly<Record<MediaSource, Lane>>;
+  /** Marks a lane spent for the rest of the run; the run ends with 'quota' unless something worse. */
+  spend: (lane: Lane) => void;
   states: MediaStates;
   clock: Clock;
   log: Logger;

@@ -1,5 +1,6 @@
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
+import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import type { QuotaUsage } from '../inventory/quota.js';
 import type { Clock } from '../limits/clock.js';
@@ -13,6 +14,12 @@ export interface DownloadLimits {
   concurrency: number;
   /** IANA zone whose midnight starts a new quota day. @default 'Asia/Shanghai' */
   dayBoundaryTimeZone: string;
+  /** Drive-file downloads (`drive/v1/files/:token/download`) started per second. @default qps */
+  driveQps?: number;
+  /** Drive-file downloads per day, counted apart from media (bucket `drive.download`). @default perDay */
+  drivePerDay?: number;
+  /** Whiteboard exports started per second (documented at 50/s; no daily cap). @default 5 */
+  boardQps?: number;
 }
 
 export interface DownloadBudget {
@@ -36,6 +43,11 @@ export interface DownloadOptions {
   retryFailed?: boolean;
   /** Plan only: no request, no file written. */
   dryRun?: boolean;
+  /**
+   * Kinds of file left alone in this run (`archive.whiteboards: false` -> 'board',
+   * `archive.driveFiles: false` -> 'drive_file'): their rows stay pending, counted as skipped by option.
+   */
+  skipSources?: readonly MediaSource[];
   /** @default client.clock */
   clock?: Clock;
   signal?: AbortSignal;
@@ -84,6 +96,8 @@ export interface DownloadPlan {
   failedSkipped: number;
   /** Bytes already in `.part` files that a resume will not fetch again. */
   bytesOnDiskPartial: number;
+  /** Rows not done whose kind the options leave out (`skipSources`); not in any other count. */
+  skippedByOption: number;
 }
 
 export interface DownloadSummary {
@@ -99,7 +113,12 @@ export interface DownloadSummary {
   failures: FailureGroup[];
   /** What is left to do for the next run (same meaning as a plan). */
   left: DownloadPlan;
+  /** Today's media download counter (bucket `media.download`). */
   quota: QuotaUsage;
+  /** Every daily counter, one per endpoint that has one: media, then drive files. */
+  quotas: QuotaUsage[];
+  /** Counters spent in this run (by our count or the server's 1061045): their files wait for tomorrow. */
+  quotaSpent: string[];
   /** The local error that stopped the run, when stopReason is 'fatal'. */
   fatal?: { code: string; message: string };
   durationMs: number;

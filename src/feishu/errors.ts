@@ -36,7 +36,8 @@ const RATE_CODES = new Set([99991400, 1254290]);
 const QUOTA_CODES = new Set([99991403, 1061045]);
 const TEMPORARY_CODES = new Set([1061001, 1254607, 1255040, 1254036, 1254001]);
 const PERMISSION_CODES = new Set([1061004, 131006, 1254302, 1254303, 91403, 1770032, 1310214]);
-const NOT_FOUND_CODES = new Set([1061003, 1061007, 131005, 1254004, 1770002, 91402]);
+// 2890003: a whiteboard id that does not exist (HTTP 400), https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image
+const NOT_FOUND_CODES = new Set([1061003, 1061007, 131005, 1254004, 1770002, 91402, 2890003]);
 
 const FIXES: Partial<Record<ErrorKind, string>> = {
   permission:

@@ -1,3 +1,4 @@
+import type { MediaSource } from './media-refs.js';
 import type { Db } from './open.js';
 
 /** A media row as the downloader needs it. */
@@ -11,6 +12,8 @@ export interface MediaRow {
   status: MediaStatus;
   attempts: number;
   bytes_on_disk: number | null;
+  /** Which endpoint downloads it (migration 0002). */
+  source: MediaSource;
 }
 
 export type MediaStatus = 'pending' | 'partial' | 'done' | 'failed' | 'error';
@@ -20,6 +23,8 @@ export interface QueueOptions {
   retryFailed?: boolean;
   /** Rows read from the database at a time. @default 64 */
   batchSize?: number;
+  /** Sources not downloaded in this run (archive options): their rows stay as they are. */
+  skipSources?: readonly MediaSource[];
 }
 
 /**
@@ -32,7 +37,7 @@ export interface QueueOptions {
 const ORDER = `CASE status WHEN 'partial' THEN 0 ELSE 1 END, CASE WHEN attempts = 0 THEN 0 ELSE 1 END,
   size IS NULL, size, id`;
 
-const COLUMNS = 'id, file_token, name, size, mime_type, extra, status, attempts, bytes_on_disk';
+const COLUMNS = 'id, file_token, name, size, mime_type, extra, status, attempts, bytes_on_disk, source';
 
 function statusesFor(retryFailed: boolean): string {
   return retryFailed ? `('pending', 'partial', 'error', 'failed')` : `('pending', 'partial', 'error')`;
@@ -49,16 +54,19 @@ export class MediaQueue {
   readonly #select;
   readonly #claim;
   readonly #batchSize: number;
+  readonly #skip: string;
   #buffer: MediaRow[] = [];
   #exhausted = false;
 
   constructor(db: Db, options: QueueOptions = {}) {
     this.#db = db;
     this.#batchSize = options.batchSize ?? 64;
+    this.#skip = JSON.stringify(options.skipSources ?? []);
     db.exec('CREATE TEMP TABLE IF NOT EXISTS download_claimed (id INTEGER PRIMARY KEY)');
     db.exec('DELETE FROM temp.download_claimed');
-    this.#select = db.prepare<[number], MediaRow>(
+    this.#select = db.prepare<[string, number], MediaRow>(
       `SELECT ${COLUMNS} FROM media WHERE status IN ${statusesFor(options.retryFailed ?? false)}
+       AND source NOT IN (SELECT value FROM json_each(?))
        AND id NOT IN (SELECT id FROM temp.download_claimed) ORDER BY ${ORDER} LIMIT ?`,
     );
     this.#claim = db.prepare<[number]>('INSERT OR IGNORE INTO temp.download_claimed (id) VALUES (?)');
@@ -78,7 +86,7 @@ export class MediaQueue {
 
   #fill(): void {
     if (this.#buffer.length === 0 && !this.#exhausted) {
-      const rows = this.#select.all(this.#batchSize);
+      const rows = this.#select.all(this.#skip, this.#batchSize);
       if (rows.length < this.#batchSize) this.#exhausted = true;
       this.#db.transaction(() => {
         for (const r of rows) this.#claim.run(r.id);
