@@ -95,6 +95,14 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     const already = Math.max(0, (a.media.byStatus.done?.count ?? 0) - d.downloaded);
     out.push(row('Skipped', `${formatCount(already)} already backed up`));
   }
+  const byOption = (d?.left ?? r.plan)?.skippedByOption ?? 0;
+  if (byOption)
+    out.push(
+      row(
+        d ? '' : 'Skipped',
+        `${formatCount(byOption)} whiteboards/drive files left out by option (archive.whiteboards, archive.driveFiles)`,
+      ),
+    );
   const failures = a.failures;
   if (failures.length) {
     const total = failures.reduce((n, f) => n + f.count, 0);
@@ -121,15 +129,21 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     );
   }
   const q = d?.quota;
-  if (q)
-    out.push(
-      row('Quota', `${formatCount(q.remaining)} of ${formatCount(q.limit)} downloads left today (${q.day})`),
+  if (q) {
+    // One counter per endpoint: media, then drive files (their own 10,000 a day).
+    const counters = (d.quotas?.length ? d.quotas : [q]).map(
+      (u) =>
+        `${formatCount(u.remaining)} of ${formatCount(u.limit)} ${QUOTA_NAMES[u.bucket] ?? u.bucket} downloads`,
     );
+    out.push(row('Quota', `${counters.join(', ')} left today (${q.day})`));
+  }
   out.push(row('Result', `${STOP_TEXT[exitCode] ?? 'done'} (exit ${exitCode})`));
   out.push(row('Files', r.outputDir));
   out.push(row('Inventory', r.database));
   return out.join('\n');
 }
+
+const QUOTA_NAMES: Record<string, string> = { 'media.download': 'media', 'drive.download': 'drive-file' };
 
 function row(label: string, text: string): string {
   return `${label.padEnd(12)}${text}`;

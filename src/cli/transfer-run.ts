@@ -1,7 +1,8 @@
 import { renderView, type ViewSummary } from '../archive/view/render-view.js';
-import { archiveOf } from '../config/types.js';
+import { archiveOf, type Config } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
+import type { MediaSource } from '../inventory/media-refs.js';
 import { readStatus } from '../inventory/status.js';
 import { systemClock } from '../limits/clock.js';
 import { makeClient } from './client-factory.js';
@@ -50,7 +51,8 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   }
 
   let download: DownloadSummary | undefined;
-  const plan = planDownloads(db, { retryFailed: args.retryFailed === true });
+  const skipSources = skippedSources(config);
+  const plan = planDownloads(db, { retryFailed: args.retryFailed === true, skipSources });
   if (mode !== 'crawl' && !dryRun && !signal.aborted) {
     progress.update({ phase: 'download', filesTotal: plan.files, bytesTotal: plan.bytesKnown });
     const budget: { maxDownloads?: number; maxBytes?: number; deadline?: number } = {};
@@ -67,7 +69,9 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
         perDay: config.limits.downloadsPerDay,
         concurrency: config.limits.concurrency,
         dayBoundaryTimeZone: config.limits.dayBoundaryTimeZone,
+        ...endpointRates(config),
       },
+      skipSources,
       budget,
       retryFailed: args.retryFailed === true,
       // Ctrl-C stops the downloader; the deadline is its budget, which it checks per file.
@@ -123,6 +127,26 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   };
   output.resultEvent('run.summary', `${mode} finished with exit code ${exitCode}`, summary);
   return { exitCode, summary };
+}
+
+/** archive.whiteboards / archive.driveFiles off: those rows stay pending, reported as skipped by option. */
+function skippedSources(config: Config): MediaSource[] {
+  const archive = archiveOf(config);
+  const skip: MediaSource[] = [];
+  if (!archive.whiteboards) skip.push('board');
+  if (!archive.driveFiles) skip.push('drive_file');
+  return skip;
+}
+
+/** `limits.rates` for the drive-file and whiteboard endpoints; drive files default to downloadQps. */
+function endpointRates(config: Config): { driveQps: number; boardQps?: number } {
+  const rate = (r: number | undefined): number | undefined =>
+    r === undefined || r <= 0 ? undefined : Math.min(r, 1000);
+  const board = rate(config.limits.rates['board.image']);
+  return {
+    driveQps: rate(config.limits.rates['drive.download']) ?? config.limits.downloadQps,
+    ...(board === undefined ? {} : { boardQps: board }),
+  };
 }
 
 /** archive.view: the Markdown/CSV view, regenerated from the snapshots; a failure here loses no backup. */

@@ -35,6 +35,8 @@ export interface StatusReport {
   /** Document snapshots kept (migration 0005): how many, and their compressed bytes on disk. */
   snapshots: { count: number; bytes: number };
   quota: { day: string; used: number; limit: number | undefined; left: number | undefined };
+  /** Today's calls per download endpoint (media, drive files, whiteboards), each its own counter. */
+  quotas: { bucket: string; used: number; limit: number | undefined; left: number | undefined }[];
   runs: RunRow[];
   failures: FailureReason[];
 }
@@ -84,13 +86,20 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     }
   ).b;
 
-  const used =
+  const usedOf = (bucket: string): number =>
     (
-      db
-        .prepare('SELECT used FROM quota_usage WHERE bucket = ? AND day = ?')
-        .get(options.quotaBucket ?? 'media.download', options.day) as { used: number } | undefined
+      db.prepare('SELECT used FROM quota_usage WHERE bucket = ? AND day = ?').get(bucket, options.day) as
+        | { used: number }
+        | undefined
     )?.used ?? 0;
+  const used = usedOf(options.quotaBucket ?? 'media.download');
   const limit = options.dailyLimit;
+  // Drive files have their own 10,000 a day (same configured limit); whiteboards have no daily cap.
+  const quotas = (['media.download', 'drive.download', 'board.image'] as const).map((bucket) => {
+    const u = usedOf(bucket);
+    const cap = bucket === 'board.image' ? undefined : limit;
+    return { bucket, used: u, limit: cap, left: cap === undefined ? undefined : Math.max(0, cap - u) };
+  });
 
   const runs = (
     db
@@ -149,6 +158,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
       limit,
       left: limit === undefined ? undefined : Math.max(0, limit - used),
     },
+    quotas,
     runs,
     failures,
   };

@@ -61,6 +61,17 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
   const q = r.quota;
   const limit = q.limit === undefined ? '' : ` of ${formatCount(q.limit)}, ${formatCount(q.left ?? 0)} left`;
   lines.push(`Quota      ${formatCount(q.used)} downloads used today${limit} (${q.day}, ${tz})`);
+  const drive = r.quotas?.find((u) => u.bucket === 'drive.download');
+  const board = r.quotas?.find((u) => u.bucket === 'board.image');
+  if (drive && board) {
+    const driveLimit =
+      drive.limit === undefined
+        ? ''
+        : ` of ${formatCount(drive.limit)}, ${formatCount(drive.left ?? 0)} left`;
+    lines.push(
+      `           ${formatCount(drive.used)} drive-file downloads${driveLimit}; ${formatCount(board.used)} whiteboard exports (no daily cap)`,
+    );
+  }
   if (r.runs.length) {
     lines.push('Last runs');
     for (const run of r.runs) {
