@@ -97,16 +97,24 @@ describe('kill -9 anywhere', () => {
     let kills = 0;
     let finishedEarly = 0;
     while (kills < KILLS) {
-      // Half the kills aim at the crawl (process start to the first download), half at the first
-      // 0.8 s of downloading: each run then makes a little progress, and many kills fit in one run.
-      const delay =
-        random() < 0.5
-          ? openMs + Math.floor((crawlMs - openMs) * random())
-          : crawlMs + Math.floor(600 * random());
+      // Half the kills aim at the crawl (a random moment after the inventory opened, or as soon as
+      // downloads start if the crawl is quicker), half at the first 400 ms of downloading. Timed from
+      // the run's own events, not from the clean run, so each kill costs a bounded amount of progress
+      // however loaded the machine is, and many kills fit in one backup.
       const cli = spawnCli(['backup', '--json', '--verbose', '--config', cfg]);
-      const timer = setTimeout(() => cli.child.kill('SIGKILL'), delay);
+      const inCrawl = random() < 0.5;
+      const after = Math.floor((inCrawl ? crawlMs - openMs : 400) * random());
+      let timer: NodeJS.Timeout | undefined;
+      const kill = (): void => {
+        timer = setTimeout(() => cli.child.kill('SIGKILL'), after);
+      };
+      const opened = cli.waitFor(/"event":"run\.start"/);
+      const downloading = cli.waitFor(/"event":"download\.start"/);
+      void (inCrawl ? Promise.race([opened, downloading]) : downloading).then(kill, () => undefined);
+      void opened.catch(() => undefined);
+      void downloading.catch(() => undefined);
       const r = await cli.done;
-      clearTimeout(timer);
+      if (timer) clearTimeout(timer);
       if (r.signal !== 'SIGKILL') {
         // The run ended before its kill: everything was done already. Count it and keep going.
         expect(r.code, r.stderr).toBe(clean.code);
