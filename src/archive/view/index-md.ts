@@ -63,11 +63,35 @@ export function renderIndex(db: Db, plan: ViewPlan, unreadable: readonly string[
       }
     }
   }
+  driveFiles(db, lines);
   if (unreadable.length > 0) {
     lines.push('', '## Snapshots that could not be read', '');
     for (const p of unreadable) lines.push(`- ${codeSpan(p)}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Files stored in the drive itself belong to no document, so the index lists them (whiteboards are
+ * linked from the documents that hold them). `view/index.md` sits one level below outputDir.
+ */
+function driveFiles(db: Db, lines: string[]): void {
+  const files = db
+    .prepare(
+      `SELECT file_token, name, status, path FROM media WHERE source = 'drive_file'
+        ORDER BY name, file_token`,
+    )
+    .all() as { file_token: string; name: string | null; status: string; path: string | null }[];
+  if (files.length === 0) return;
+  lines.push('', `## Drive files (${files.length})`, '');
+  for (const f of files) {
+    const label = escapeInline(f.name || f.file_token);
+    lines.push(
+      f.status === 'done' && f.path
+        ? `- [${label}](${encodeLinkPath(`../${f.path}`)})`
+        : `- ${label} ${codeSpan(f.file_token)}: not backed up (${f.status})`,
+    );
+  }
 }
 
 function gone(r: DocRow): string {
