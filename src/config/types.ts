@@ -35,9 +35,9 @@ export interface Archive {
   snapshots: boolean;
   /** Regenerate the browsable Markdown/CSV view under `view/` at the end of `backup`. @default true */
   view: boolean;
-  /** Export whiteboards as images (downloader; not wired yet). @default true */
+  /** Export whiteboards as images (board/v1/whiteboards/:id/download_as_image); off leaves them pending. @default true */
   whiteboards: boolean;
-  /** Download files stored in the drive itself, not only media inside documents (downloader; not wired yet). @default true */
+  /** Download files stored in the drive itself (drive/v1/files/:token/download, its own daily counter); off leaves them pending. @default true */
   driveFiles: boolean;
 }
 
