@@ -91,7 +91,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   output.stopProgress();
   const view = mode === 'backup' && !dryRun && !signal.aborted ? renderViewStep(s) : undefined;
 
-  if (dryRun) listPlanned(s, args.verbose);
+  if (dryRun) listPlanned(s, args.verbose, skipSources);
   const after = readStatus(db, {
     day: todayIn(config.limits.dayBoundaryTimeZone),
     dailyLimit: config.limits.downloadsPerDay,
@@ -164,14 +164,16 @@ function renderViewStep(s: Session): ViewSummary | undefined {
 }
 
 /** --dry-run: name the files a download would fetch (the first 20; all with --verbose). */
-function listPlanned(s: Session, verbose: boolean): void {
+function listPlanned(s: Session, verbose: boolean, skipSources: readonly MediaSource[]): void {
   const limit = verbose ? -1 : 20;
+  const skip = JSON.stringify(skipSources);
   const rows = s.db
     .prepare(
       `SELECT file_token, name, size, status FROM media
-        WHERE status IN ('pending', 'partial', 'error') ORDER BY id LIMIT ?`,
+        WHERE status IN ('pending', 'partial', 'error') AND source NOT IN (SELECT value FROM json_each(?))
+        ORDER BY id LIMIT ?`,
     )
-    .all(limit) as { file_token: string; name: string | null; size: number | null; status: string }[];
+    .all(skip, limit) as { file_token: string; name: string | null; size: number | null; status: string }[];
   if (!rows.length) return;
   const lines = ['Would download:'];
   for (const r of rows) {
@@ -181,7 +183,12 @@ function listPlanned(s: Session, verbose: boolean): void {
     );
   }
   const total = (
-    s.db.prepare("SELECT COUNT(*) AS n FROM media WHERE status IN ('pending','partial','error')").get() as {
+    s.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM media WHERE status IN ('pending','partial','error')
+          AND source NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .get(skip) as {
       n: number;
     }
   ).n;
