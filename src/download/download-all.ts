@@ -176,7 +176,8 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     for (;;) {
       const row = queue.next();
       // A spent endpoint's rows stay pending for tomorrow; the other endpoints carry on.
-      if (row && (lanes[row.source] ?? lanes.media).spent) continue;
+      const lane = row && (lanes[row.source] ?? lanes.media);
+      if (lane && (lane.spent || lane.closed)) continue;
       if (row) started++;
       return row;
     }
@@ -290,6 +291,7 @@ function makeLanes(options: DownloadOptions, clock: RunContext['clock']): Record
       clock,
     }),
     spent: false,
+    closed: false,
   });
   return {
     media: lane('media', limits.qps, limits.perDay),

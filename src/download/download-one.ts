@@ -46,6 +46,8 @@ const SOURCE_FIXES: Partial<Record<MediaRow['source'], Record<string, string>>> 
       'The app cannot read this drive file: share the file (or its folder or wiki space) with the app, then run with --retry-failed.',
     bad_request:
       'Feishu refused the download request for this drive file; run with --retry-failed, and report it if it persists.',
+    credentials:
+      'The app may not download drive files: enable a drive read scope in the developer console and publish a new app version; the drive files wait for the next run.',
   },
   board: {
     permission:
@@ -54,6 +56,8 @@ const SOURCE_FIXES: Partial<Record<MediaRow['source'], Record<string, string>>> 
       'The whiteboard was deleted (or its document changed): crawl again; images already saved are kept.',
     bad_request:
       'Feishu refused to export this whiteboard; run with --retry-failed, and report it if it persists.',
+    credentials:
+      'The app may not export whiteboards: enable the board:whiteboard:node:read scope in the developer console and publish a new app version; the whiteboards wait for the next run.',
   },
 };
 
@@ -79,7 +83,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   ctx.states.beginAttempt(row.id, new Date(ctx.clock.now()));
   try {
     for (;;) {
-      if (ctx.halted() || lane.spent) return await park(ctx, row, paths.part);
+      if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
       const point = await resumePoint(paths, knownSize);
       const token = await ctx.client.token();
       try {
@@ -88,7 +92,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         return await park(ctx, row, paths.part);
       }
       // Reserved right before sending, so every request counts and none is counted twice.
-      if (ctx.halted() || lane.spent) return await park(ctx, row, paths.part);
+      if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
       if (!lane.quota.tryReserve()) {
         ctx.spend(lane);
         return await park(ctx, row, paths.part);
@@ -193,6 +197,12 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           ctx.spend(lane);
           return await park(ctx, row, paths.part);
         default:
+          if (endpoint.source !== 'media') {
+            // A scope only this endpoint needs (whiteboards: board:whiteboard:node:read): its other
+            // files would fail the same way, but media and the other endpoints can go on.
+            lane.closed = true;
+            return giveUp(ctx, row, paths.part, 'error', error);
+          }
           // Bad credentials or a missing scope: every other file would fail the same way.
           ctx.stop('fatal', { code: error.code, message: `${error.message}. ${error.fix ?? ''}`.trim() });
           return await park(ctx, row, paths.part);

@@ -18,6 +18,8 @@ export interface Lane {
   quota: DailyQuota;
   /** Today's calls are spent: no new request to this endpoint in this run; the others go on. */
   spent: boolean;
+  /** The app may not use this endpoint (a scope only it needs): no new request to it in this run. */
+  closed: boolean;
 }
 
 /** What every worker of one run shares. */

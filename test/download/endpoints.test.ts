@@ -216,6 +216,24 @@ describe('drive files and whiteboards', () => {
     expect(fake!.requestsTo('drive.download')).toHaveLength(3);
   });
 
+  it('goes on with media and drive files when the app lacks the whiteboard scope, and says which scope', async () => {
+    const t = await crawledTenant({ images: 2 });
+    fake!.faults.inject({
+      route: 'board.image',
+      fault: { kind: 'error', status: 400, code: 99991672, msg: 'Access denied: app lacks scope' },
+    });
+    const summary = await download();
+    expect(summary.stopReason).toBe('complete');
+    expect(summary.downloaded).toBe(3);
+    expect(summary.failures).toMatchObject([{ kind: 'credentials', status: 'error', count: 1 }]);
+    expect(summary.failures[0]!.fix).toMatch(/board:whiteboard:node:read/);
+    expect(mediaRow(h!.db, t.board)).toMatchObject({ status: 'error', error_kind: 'credentials' });
+    expect(fake!.requestsTo('board.image')).toHaveLength(1);
+    // Once the scope is granted, the next run exports it.
+    expect(await download()).toMatchObject({ downloaded: 1, failures: [] });
+    expect(sha(fileOf(t.board)!)).toBe(expected(t.board).sha256);
+  });
+
   it('leaves whiteboards and drive files pending when the options turn them off, as skipped by option', async () => {
     const t = await crawledTenant();
     const off = await download({ skipSources: ['board', 'drive_file'] });
