@@ -146,9 +146,6 @@ export function makeHealthy(fake: FakeFeishu): void {
   for (const d of t.docs.values()) d.access = 'ok';
   for (const s of t.sheets.values()) s.access = 'ok';
   for (const b of t.bitables.values()) b.access = 'ok';
-  // Plain drive files need drive/v1/files/:token/download, which the downloader does not call yet;
-  // leave them out so "healthy" means every file can be fetched.
-  for (const [token, entry] of t.drive) if (entry.type === 'file') t.drive.delete(token);
 }
 
 export interface MediaRowOnDisk {
