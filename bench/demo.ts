@@ -8,21 +8,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addRealSampleDocs, generateTenant, startFakeFeishu } from '../test/fake-feishu/index.js';
+import { demoTenant, startFakeFeishu } from '../test/fake-feishu/index.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = resolve(here, '..', 'src', 'cli', 'main.js');
 const outputDir = resolve(process.cwd(), 'demo-backup');
 
-const tenant = generateTenant({
-  seed: 42,
-  folders: 3,
-  docxPerFolder: 4,
-  sheets: 2,
-  bitables: 2,
-  recordsPerTable: 20,
-});
-addRealSampleDocs(tenant);
+const tenant = demoTenant();
 const fake = await startFakeFeishu({ tenant });
 const configDir = mkdtempSync(join(tmpdir(), 'feishu-backup-demo-'));
 const configFile = join(configDir, 'demo-config.json');

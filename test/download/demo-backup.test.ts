@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mediaRows, runCli, tempDir, writeConfig } from '../cli/helpers.js';
-import { addRealSampleDocs, type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
+import { demoTenant as demoTenantModel, type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 
 let fake: FakeFeishu | undefined;
 afterEach(async () => {
@@ -15,16 +15,7 @@ const sha256 = (file: string): string => createHash('sha256').update(readFileSyn
 
 /** The tenant `npm run demo` backs up (bench/demo.ts): folders, wiki, real samples, one drive file. */
 async function demoTenant(): Promise<FakeFeishu> {
-  const tenant = generateTenant({
-    seed: 42,
-    folders: 3,
-    docxPerFolder: 4,
-    sheets: 2,
-    bitables: 2,
-    recordsPerTable: 20,
-  });
-  addRealSampleDocs(tenant);
-  return startFakeFeishu({ tenant });
+  return startFakeFeishu({ tenant: demoTenantModel() });
 }
 
 function demoConfig(dir: string, f: FakeFeishu, archive: Record<string, boolean> = {}): string {

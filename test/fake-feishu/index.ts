@@ -5,6 +5,7 @@
 export { type BlockTree, block } from './blocks.js';
 export * from './builders.js';
 export type { FakeRequest, RouteName } from './contract.js';
+export { demoTenant } from './demo-tenant.js';
 export { type ExpectedMedia, expectedMedia } from './expected.js';
 export type { ArmedFault, Fault, FaultSpec } from './faults.js';
 export { type GenerateOptions, generateTenant } from './generate.js';
