@@ -9,7 +9,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -47,7 +47,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
       streaming,
       resume,
       cap,
-      machine: `${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`,
+      machine: `${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; load average ${loadavg()[0]!.toFixed(1)} at the end`,
     };
     if (opts.write) writeSection(render(figures as Figures));
     return figures;
@@ -128,32 +128,52 @@ async function streamingRun(work: string, bytes: number) {
   const token = await clientFor(fake).token();
   const url = `${fake.url}/open-apis/drive/v1/medias/${tokens[0]}/download`;
   const curlFile = path.join(work, 'curl.bin');
-  const curlStart = performance.now();
-  // Asynchronously: the fake serving curl lives in this process's event loop.
-  await promisify(execFile)('/usr/bin/curl', [
-    '-sS',
-    '--fail',
-    '-o',
-    curlFile,
-    '-H',
-    `Authorization: Bearer ${token}`,
-    url,
-  ]);
-  const curlSeconds = (performance.now() - curlStart) / 1000;
-  const curlBytes = statSync(curlFile).size;
-  rmSync(curlFile);
-  const child = await runChild(job);
+  /** curl -o, optionally followed by an fsync of the file (what our download does before publishing). */
+  const curlOnce = async (durable: boolean): Promise<number> => {
+    const started = performance.now();
+    // Asynchronously: the fake serving curl lives in this process's event loop.
+    const cmd = `/usr/bin/curl -sS --fail -o '${curlFile}' -H 'Authorization: Bearer ${token}' '${url}'`;
+    await promisify(execFile)('/bin/sh', ['-c', durable ? `${cmd} && sync '${curlFile}'` : cmd]);
+    const seconds = (performance.now() - started) / 1000;
+    const size = statSync(curlFile).size;
+    rmSync(curlFile);
+    return size / seconds;
+  };
+  // Interleaved rounds, best of each: the disk and the other core are shared, and a round's page-cache
+  // writeback must not be charged to the next contender.
+  let curl = 0;
+  let curlDurable = 0;
+  let ours = 0;
+  let peakRss = 0;
+  let verified = true;
+  for (let round = 0; round < 2; round++) {
+    curl = Math.max(curl, await curlOnce(false));
+    curlDurable = Math.max(curlDurable, await curlOnce(true));
+    rmSync(job.outputDir, { recursive: true, force: true });
+    resetMediaRows(job.dbFile);
+    const child = await runChild(job);
+    ours = Math.max(ours, child.summary.bytesReceived / (child.wallMs / 1000));
+    peakRss = Math.max(peakRss, child.maxRssBytes);
+    verified &&= child.summary.downloaded === 1;
+  }
   await fake.close();
-  const ours = child.summary.bytesReceived / (child.wallMs / 1000);
-  const curl = curlBytes / curlSeconds;
   return {
     bytes,
     oursMiBs: ours / MiB,
     curlMiBs: curl / MiB,
+    curlDurableMiBs: curlDurable / MiB,
     ratio: ours / curl,
-    peakRssMiB: child.maxRssBytes / MiB,
-    verified: child.summary.downloaded === 1,
+    durableRatio: ours / curlDurable,
+    peakRssMiB: peakRss / MiB,
+    verified,
   };
+}
+
+/** Makes every media row pending again, so the same inventory can be downloaded once more. */
+function resetMediaRows(dbFile: string): void {
+  const db = openInventory(dbFile);
+  db.prepare("UPDATE media SET status = 'pending', path = NULL, sha256 = NULL, bytes_on_disk = NULL").run();
+  db.close();
 }
 
 async function resumeRun(work: string, bytes: number) {
@@ -252,7 +272,8 @@ function render(f: Figures): string {
       (q) =>
         `| quota use at ${q.rate}/s: ${q.files} files; server-side arrival rate / limit (whole run incl. start-up: ${f1(q.seconds)} s = ${f3(q.wallRatio)}); 429 answers: ${q.rateLimited} | ${f3(q.ratio)} | >= 0.95, 0 x 429: ${verdict(q.ratio >= 0.95 && q.rateLimited === 0)} |`,
     ),
-    `| streaming ${f1(f.streaming.bytes / GiB)} GiB: ours ${f1(f.streaming.oursMiBs)} MiB/s (SHA-256 + fsync included), curl -o ${f1(f.streaming.curlMiBs)} MiB/s | ${f2(f.streaming.ratio)} | >= 0.8: ${verdict(f.streaming.ratio >= 0.8)} |`,
+    `| streaming ${f1(f.streaming.bytes / GiB)} GiB (best of 2 interleaved rounds): ours ${f1(f.streaming.oursMiBs)} MiB/s (SHA-256 + fsync included), curl -o ${f1(f.streaming.curlMiBs)} MiB/s | ${f2(f.streaming.ratio)} | >= 0.8: ${verdict(f.streaming.ratio >= 0.8)} |`,
+    `| the same against \`curl -o\` + \`sync\` of the file (${f1(f.streaming.curlDurableMiBs)} MiB/s: as durable as ours before it publishes) | ${f2(f.streaming.durableRatio)} | (context) |`,
     `| peak RSS of the downloading process | ${f1(f.streaming.peakRssMiB)} MiB | < 150 MB: ${verdict(f.streaming.peakRssMiB * MiB < 150e6)} |`,
     `| resume after SIGKILL at ${f1((f.resume.killedAt / f.resume.bytes) * 100)}% of ${f.resume.bytes / MiB} MiB: fetched ${f.resume.fetched} / missing ${f.resume.missing} bytes | ${f3(f.resume.ratio)} | <= 1.01: ${verdict(f.resume.ratio <= 1.01 && f.resume.verified)} |`,
     `| daily cap ${f.cap.perDay}, ${f.cap.files} files: requests made (downloaded ${f.cap.downloaded}, left ${f.cap.left}, stop: ${f.cap.stopReason}) | ${f.cap.requests} | exactly 50: ${verdict(f.cap.requests === 50)} |`,
