@@ -20,12 +20,18 @@ export interface ReportBenchResult {
   htmlBytes: number;
   /** In-page, navigation start to the table painted, one per fresh page load. */
   openMs: number[];
+  /** In-page, navigation start to every row read and the table redrawn from them (search, sort ready). */
+  readyMs: number[];
   /** In-page, input event to the table repainted. */
+  /** Typed the moment the first screen was painted: first screen painted to the results painted. */
+  searchAtOpenMs: number;
   searchFirstMs: number;
   searchMs: number;
   stateFilterMs: number;
   sortMs: number;
   userAgent: string;
+  /** 1-minute load average before the first open. */
+  loadBefore: number;
 }
 
 const MIMES = [
@@ -136,7 +142,9 @@ export async function runReportBench(rows = 100_000, opens = 3): Promise<ReportB
     db.close();
 
     const url = pathToFileURL(out).href;
+    const loadBefore = loadavg()[0]!;
     const openMs: number[] = [];
+    const readyMs: number[] = [];
     let page: Page | undefined;
     for (let i = 0; i < opens; i++) {
       await page?.close();
@@ -144,11 +152,22 @@ export async function runReportBench(rows = 100_000, opens = 3): Promise<ReportB
       await page.goto(url);
       await page.waitForSelector('html[data-open-ms]', { timeout: 60_000 });
       openMs.push(await timing(page, 'data-open-ms'));
+      await page.waitForSelector('html[data-ready-ms]', { timeout: 60_000 });
+      readyMs.push(await timing(page, 'data-ready-ms'));
     }
     const p = page!;
+    // A search typed the moment the first screen appears waits for every row to be read.
+    const early = await browser.context.newPage();
+    await early.goto(url);
+    await early.waitForSelector('html[data-open-ms]', { timeout: 60_000 });
+    await interaction(early, () => early.fill('#search', 'invoice'));
+    // From the first screen painted, not from the input event: Playwright's keystrokes only reach the
+    // page between parser slices, later than a person's would, so the event time flatters the wait.
+    const searchAtOpenMs = (await timing(early, 'data-filter-at')) - (await timing(early, 'data-open-ms'));
+    await early.close();
     const shownRows = await p.getAttribute('#row-count', 'data-count');
     if (Number(shownRows) !== rows) throw new Error(`the report shows ${shownRows} rows, expected ${rows}`);
-    // Typed straight after opening: may include building the search index if the idle callback lost the race.
+    // Typed once every row is in: may include building the search index if the idle callback lost the race.
     const searchFirstMs = await interaction(p, () => p.fill('#search', 'invoice'));
     const searchMs = await interaction(p, () => p.fill('#search', 'invoice 9'));
     const stateFilterMs = await interaction(p, () => p.selectOption('#filter-state', { index: 3 }));
@@ -161,11 +180,14 @@ export async function runReportBench(rows = 100_000, opens = 3): Promise<ReportB
       writeMs,
       htmlBytes: written.bytes,
       openMs,
+      readyMs,
+      searchAtOpenMs,
       searchFirstMs,
       searchMs,
       stateFilterMs,
       sortMs,
       userAgent: String(userAgent),
+      loadBefore,
     };
   } finally {
     await browser.close();
@@ -183,19 +205,23 @@ export function reportSection(r: ReportBenchResult): string {
 
 \`export --format html\` with ${r.rows.toLocaleString('en-US')} media files (2,000 documents, every state),
 opened from file:// in headless Chromium ${chrome}. Times are in-page \`performance.now()\`, up to the next
-painted frame: "open" is navigation start to the table drawn; the others are input event to table redrawn.
+painted frame: "open" is navigation start to the summary and the table's first screen drawn (from rows
+embedded ahead of the rest); "all rows in" is navigation start to every row read and the table redrawn from
+them, when search and sort have everything; the others are input event to table redrawn.
 
 | step | time | target |
 | --- | --- | --- |
 | open (median of ${r.openMs.length} fresh loads; all: ${r.openMs.map(ms).join(', ')}) | ${ms(median(r.openMs))} | < 1 s: ${verdict(Math.max(...r.openMs))} |
-| search, first keystrokes after open | ${ms(r.searchFirstMs)} | < 1 s: ${verdict(r.searchFirstMs)} |
+| all rows in (median; all: ${r.readyMs.map(ms).join(', ')}) | ${ms(median(r.readyMs))} | |
+| search typed the moment the first screen appears (first screen to results painted) | ${ms(r.searchAtOpenMs)} | < 1 s: ${verdict(r.searchAtOpenMs)} |
+| search, first keystrokes once all rows are in | ${ms(r.searchFirstMs)} | < 1 s: ${verdict(r.searchFirstMs)} |
 | search, refined | ${ms(r.searchMs)} | < 1 s: ${verdict(r.searchMs)} |
 | state filter (Failed) | ${ms(r.stateFilterMs)} | < 1 s: ${verdict(r.stateFilterMs)} |
 | sort by name | ${ms(r.sortMs)} | |
 
 Writing the report (SQL, render, write): ${ms(r.writeMs)}; the HTML is ${(r.htmlBytes / 2 ** 20).toFixed(1)} MB.
 Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}; load average
-${loadavg()[0]!.toFixed(1)} when it finished (the engineers' other jobs share these cores: re-run on an idle machine).
+${r.loadBefore.toFixed(1)} before the first open, ${loadavg()[0]!.toFixed(1)} when it finished (the engineers' other jobs share these cores: re-run on an idle machine).
 
 Reproduce: \`npm run build && node dist/bench/report.js\`
 `;

@@ -3,80 +3,12 @@ import { gzipSync } from 'node:zlib';
 import { REPORT_JS } from './client.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
 import { formatCount, formatTime } from './format.js';
+import { firstScreen, shaBlob, type TablePayload, tablePayload } from './payload.js';
 import { aboutSection, chartsGrid, failuresSection, summaryBand } from './sections.js';
 import { REPORT_CSS } from './styles.js';
 import { MEDIA_STATES, type ReportData, STATE_LABELS } from './types.js';
 
-/**
- * What the table script reads: columns rather than one object per row, and documents by position,
- * which keeps 100,000 rows to a few megabytes that JSON.parse reads in tens of milliseconds.
- */
-export interface TablePayload {
-  states: string[];
-  mimes: string[];
-  /** [title, type] */
-  docs: [string, string][];
-  rows: {
-    name: string[];
-    mime: number[];
-    size: (number | null)[];
-    /** 1 when the file has a SHA-256, whose digest is then the next one in `shaBlob`. */
-    h: (0 | 1)[];
-    state: number[];
-    /** A position in `docs`, or a list of them when the file appears in several documents. */
-    docs: (number | number[])[];
-    href: (string | null)[];
-    err: (string | null)[];
-  };
-}
-
-const SHA256_HEX = /^[0-9a-f]{64}$/i;
-
-/**
- * Every SHA-256 in row order, each as 43 characters of unpadded base64. Random digests are most of
- * a big report's bytes and gain nothing from gzip or JSON; kept apart, the page slices out the
- * few it shows instead of decompressing and parsing them all before the table can appear.
- */
-export function shaBlob(d: ReportData): string {
-  let out = '';
-  for (const m of d.media) {
-    if (m.sha256 && SHA256_HEX.test(m.sha256))
-      out += Buffer.from(m.sha256, 'hex').toString('base64').slice(0, 43);
-  }
-  return out;
-}
-
-export function tablePayload(d: ReportData): TablePayload {
-  const position = new Map(d.documents.map((doc, i) => [doc.id, i]));
-  const stateIndex = new Map(MEDIA_STATES.map((s, i) => [s, i]));
-  const rows: TablePayload['rows'] = {
-    name: [],
-    mime: [],
-    size: [],
-    h: [],
-    state: [],
-    docs: [],
-    href: [],
-    err: [],
-  };
-  for (const m of d.media) {
-    const where = m.appearsIn.map((id) => position.get(id)).filter((p): p is number => p !== undefined);
-    rows.name.push(m.name);
-    rows.mime.push(m.mimeIndex);
-    rows.size.push(m.size);
-    rows.h.push(m.sha256 && SHA256_HEX.test(m.sha256) ? 1 : 0);
-    rows.state.push(stateIndex.get(m.state)!);
-    rows.docs.push(where.length === 1 ? where[0]! : where);
-    rows.href.push(m.href);
-    rows.err.push(m.error);
-  }
-  return {
-    states: MEDIA_STATES.map((s) => STATE_LABELS[s]),
-    mimes: d.mimeTypes,
-    docs: d.documents.map((doc) => [doc.title, doc.type]),
-    rows,
-  };
-}
+export type { TablePayload } from './payload.js';
 
 /**
  * The whole report as one self-contained HTML page: inline CSS, SVG and script, no request to
@@ -91,6 +23,11 @@ export interface RenderOptions {
    * @default 1048576
    */
   compressAbove?: number;
+  /**
+   * Rows embedded ahead of the script, drawn before the browser has parsed the rest of the data.
+   * @default 64
+   */
+  firstScreenRows?: number;
 }
 
 export function renderReportHtml(d: ReportData, options: RenderOptions = {}): string {
@@ -126,8 +63,9 @@ ${filesSection(d)}
 ${aboutSection(d)}
 </main>
 <footer>Written by feishu-backup. This file makes no network request; links to backed-up files are relative to it.</footer>
-${dataElements(tablePayload(d), shaBlob(d), options.compressAbove ?? 2 ** 20)}
+<script type="application/json" id="report-first">${jsonForScript(firstScreen(d, options.firstScreenRows))}</script>
 <script>${REPORT_JS}</script>
+${dataElements(tablePayload(d.media, d.documents, d.mimeTypes), shaBlob(d.media), options.compressAbove ?? 2 ** 20)}
 </body>
 </html>
 `;

@@ -44,6 +44,10 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     const compressed = path.join(outputDir, 'report-compressed.html');
     const data = collectReportData(db, { ...meta, reportPath: compressed });
     writeFileSync(compressed, renderReportHtml(data, { compressAbove: 0 }));
+    // A first screen shorter than the table, as with 100,000 rows.
+    const short = path.join(outputDir, 'report-first-3.html');
+    const shortData = collectReportData(db, { ...meta, reportPath: short });
+    writeFileSync(short, renderReportHtml(shortData, { compressAbove: 0, firstScreenRows: 3 }));
     db.close();
 
     browser = await launchChromium();
@@ -136,6 +140,22 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     await page.screenshot({ path: shot, fullPage: true });
     console.info(`report screenshot: ${shot}`);
     expect(errors).toEqual([]);
+  });
+
+  it('draws the first screen at once and the remaining rows once the rest of the data is read', async () => {
+    const other = await browser.context.newPage();
+    const seen: string[] = [];
+    other.on('pageerror', (err) => seen.push(err.message));
+    await other.goto(pathToFileURL(path.join(dir, 'backup', 'report-first-3.html')).href);
+    await other.waitForSelector('html[data-ready-ms]');
+    const names = await other.$$eval('#rows-body .td.name', (cells) =>
+      cells.filter((c) => c.getClientRects().length > 0).map((c) => c.textContent ?? ''),
+    );
+    expect(names).toHaveLength(9);
+    expect(names).not.toContain('Loading…');
+    expect(names[0]).toBe('launch.mp4');
+    expect(seen).toEqual([]);
+    await other.close();
   });
 
   it('reads table data that was written compressed, as large reports are', async () => {

@@ -9,6 +9,7 @@ import { type Db, openInventory } from '../../src/inventory/open.js';
 import { collectReportData } from '../../src/report/collect.js';
 import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
 import { hrefMaker, relativeHref } from '../../src/report/links.js';
+import type { FirstScreen } from '../../src/report/payload.js';
 import { renderReportHtml, type TablePayload } from '../../src/report/render.js';
 import { writeHtmlReport } from '../../src/report/write.js';
 import { HOSTILE_NAME, HOSTILE_TITLE, seedTenant } from './fixture.js';
@@ -58,6 +59,7 @@ function scriptTags(html: string): string[] {
   return (html.match(/<script[^>]*>/gi) ?? []).filter(
     (t) =>
       !t.startsWith('<script type="application/json" class="report-data"') &&
+      t !== '<script type="application/json" id="report-first">' &&
       t !== '<script type="text/plain" class="report-sha">',
   );
 }
@@ -152,6 +154,19 @@ describe('links to backed-up files', () => {
         },
       ),
     );
+  });
+});
+
+describe('the first screen', () => {
+  it('carries the first rows, largest first, with their digests, ahead of the script', () => {
+    const html = render({ compressAbove: 0 });
+    const m = /<script type="application\/json" id="report-first">([^<]*)<\/script>\n<script>/.exec(html);
+    const first = JSON.parse(m![1]!) as FirstScreen;
+    expect(first.n).toBe(9);
+    expect(first.table.rows.name.slice(0, 2)).toEqual(['launch.mp4', 'report <2024>.pdf']);
+    expect(first.sha.slice(0, 2)).toEqual([null, 'b'.repeat(64)]);
+    expect(first.table.docs.map((d) => d[0])).toContain(HOSTILE_TITLE);
+    expect(html.indexOf('id="report-first"')).toBeLessThan(html.indexOf('class="report-data"'));
   });
 });
 
