@@ -19,7 +19,7 @@ function loadSample(file: string): Sample {
 }
 
 const realSample = (n: number): Sample =>
-  loadSample(path.join(repoRoot, '../shared/real-samples', `testdocx.${n}.json`));
+  loadSample(path.join(repoRoot, 'test/fixtures/real-samples', `testdocx.${n}.json`));
 const everyBlock = (): Sample => loadSample(path.join(here, 'fixtures/every-block.json'));
 
 /** The archive layout the view would see: media under ../media, exports beside the document. */

@@ -5,7 +5,7 @@ import { type Block, extractBlocks } from '../../src/sources/docx/extract.js';
 import { columnLetters, extractCells } from '../../src/sources/sheets/extract.js';
 
 const sample = (n: number): { blocks: Block[] } =>
-  JSON.parse(readFileSync(`/work/shared/real-samples/testdocx.${n}.json`, 'utf8'));
+  JSON.parse(readFileSync(new URL(`../fixtures/real-samples/testdocx.${n}.json`, import.meta.url), 'utf8'));
 
 describe('extracting media from real Feishu answers', () => {
   it('finds exactly the four image tokens of real sample 1, and nothing in samples 2 and 3', () => {

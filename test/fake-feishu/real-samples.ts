@@ -6,15 +6,16 @@ import { blockMediaTokens } from './expected.js';
 import type { Block, DocxDoc, Tenant } from './model.js';
 
 /**
- * Finds /work/shared/real-samples (`../shared/real-samples` from the repo root) from this file,
- * whether it runs from test/fake-feishu/ or from dist/test/fake-feishu/.
+ * Finds `test/fixtures/real-samples` (copies of the shared real samples, kept in the repository so a
+ * fresh clone is self-contained) from this file, whether it runs from test/fake-feishu/ or from
+ * dist/test/fake-feishu/.
  */
 export function realSamplesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     try {
       readFileSync(join(dir, 'package.json'));
-      return join(dir, '..', 'shared', 'real-samples');
+      return join(dir, 'test', 'fixtures', 'real-samples');
     } catch {
       dir = dirname(dir);
     }
