@@ -23,7 +23,7 @@ export interface ReportBenchResult {
   /** In-page, navigation start to every row read and the table redrawn from them (search, sort ready). */
   readyMs: number[];
   /** In-page, input event to the table repainted. */
-  /** Typed the moment the first screen was painted: first screen painted to the results painted. */
+  /** In-page, typed the moment the first screen was painted: input event to results painted. */
   searchAtOpenMs: number;
   searchFirstMs: number;
   searchMs: number;
@@ -111,6 +111,15 @@ export function seedLargeInventory(db: Db, rows: number): void {
   })();
 }
 
+/** Runs in the page before its own script: types "invoice" into the search box once the table is drawn. */
+const TYPE_AT_OPEN = `new MutationObserver(function (_, obs) {
+  if (!document.documentElement || !document.documentElement.hasAttribute('data-open-ms')) return;
+  obs.disconnect();
+  var search = document.getElementById('search');
+  search.value = 'invoice';
+  search.dispatchEvent(new Event('input', { bubbles: true }));
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-open-ms'] });`;
+
 async function timing(page: Page, attr: string): Promise<number> {
   return Number(await page.getAttribute('html', attr));
 }
@@ -156,14 +165,13 @@ export async function runReportBench(rows = 100_000, opens = 3): Promise<ReportB
       readyMs.push(await timing(page, 'data-ready-ms'));
     }
     const p = page!;
-    // A search typed the moment the first screen appears waits for every row to be read.
+    // A search typed the moment the first screen is painted, by the page itself: keystrokes sent
+    // from here reach a page busy parsing only between its slices, later than a person's would.
     const early = await browser.context.newPage();
+    await early.addInitScript({ content: TYPE_AT_OPEN });
     await early.goto(url);
-    await early.waitForSelector('html[data-open-ms]', { timeout: 60_000 });
-    await interaction(early, () => early.fill('#search', 'invoice'));
-    // From the first screen painted, not from the input event: Playwright's keystrokes only reach the
-    // page between parser slices, later than a person's would, so the event time flatters the wait.
-    const searchAtOpenMs = (await timing(early, 'data-filter-at')) - (await timing(early, 'data-open-ms'));
+    await early.waitForSelector('html[data-filter-seq="1"]', { timeout: 60_000 });
+    const searchAtOpenMs = await timing(early, 'data-filter-ms');
     await early.close();
     const shownRows = await p.getAttribute('#row-count', 'data-count');
     if (Number(shownRows) !== rows) throw new Error(`the report shows ${shownRows} rows, expected ${rows}`);
@@ -213,7 +221,7 @@ them, when search and sort have everything; the others are input event to table 
 | --- | --- | --- |
 | open (median of ${r.openMs.length} fresh loads; all: ${r.openMs.map(ms).join(', ')}) | ${ms(median(r.openMs))} | < 1 s: ${verdict(Math.max(...r.openMs))} |
 | all rows in (median; all: ${r.readyMs.map(ms).join(', ')}) | ${ms(median(r.readyMs))} | |
-| search typed the moment the first screen appears (first screen to results painted) | ${ms(r.searchAtOpenMs)} | < 1 s: ${verdict(r.searchAtOpenMs)} |
+| search typed the moment the first screen appears (waits for every row) | ${ms(r.searchAtOpenMs)} | < 1 s: ${verdict(r.searchAtOpenMs)} |
 | search, first keystrokes once all rows are in | ${ms(r.searchFirstMs)} | < 1 s: ${verdict(r.searchFirstMs)} |
 | search, refined | ${ms(r.searchMs)} | < 1 s: ${verdict(r.searchMs)} |
 | state filter (Failed) | ${ms(r.stateFilterMs)} | < 1 s: ${verdict(r.stateFilterMs)} |

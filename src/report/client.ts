@@ -25,10 +25,10 @@ export const REPORT_JS = String.raw`
   // parsed when this runs: draw those rows now and read the rest once the whole document is in.
   var first = JSON.parse($('report-first').textContent);
   var n = first.n;
-  var R, docs, mimes, states, have, shaOf;
+  var R, docs, mimes, states, dirs, errs, have, shaOf;
   use(first.table, function (i) { return first.sha[i]; });
   function use(data, sha) {
-    R = data.rows; docs = data.docs; mimes = data.mimes; states = data.states;
+    R = data.rows; docs = data.docs; mimes = data.mimes; states = data.states; dirs = data.dirs; errs = data.errs;
     have = R.name.length; shaOf = sha;
   }
   // Until every row is in hand, what the auditor does waits here (see timed), in order.
@@ -51,16 +51,40 @@ export const REPORT_JS = String.raw`
   function decode(h) { try { return decodeURIComponent(h); } catch (e) { return h; } }
   function safeHref(h) { return /^[a-z][a-z0-9+.-]*:/i.test(h) && h.slice(0, 8) !== 'file:///' ? null : h; }
 
-  function buildHaystack() {
-    if (hay) return;
-    hay = new Array(n);
-    for (var i = 0; i < n; i++) {
-      var parts = [R.name[i], mimes[R.mime[i]], shaOf(i) || '', R.href[i] ? decode(R.href[i]) : ''];
-      var ds = docsOf(i);
-      for (var j = 0; j < ds.length; j++) parts.push(docs[ds[j]][0]);
-      hay[i] = parts.join('\n').toLowerCase();
+  // The search index, one lowercase string per row, built in idle slices once the rows are in so
+  // that a keystroke never waits behind it; a search that needs it sooner finishes it at once.
+  var indexed = 0, shownDirs;
+  function buildHaystack(deadline) {
+    if (!hay) {
+      hay = new Array(n);
+      shownDirs = dirs.map(decode);
+    }
+    while (indexed < n) {
+      var end = Math.min(n, indexed + 2000);
+      for (var i = indexed; i < end; i++) {
+        // The link as shown: a folder's decoded text plus the name needs no encoding round trip.
+        var l = R.loc[i];
+        var text = R.name[i] + '\n' + mimes[R.mime[i]] + '\n' + (shaOf(i) || '') + '\n' +
+          (typeof l === 'string' ? decode(l) : l > 0 ? shownDirs[l - 1] + R.name[i] : '');
+        var ds = docsOf(i);
+        for (var j = 0; j < ds.length; j++) text += '\n' + docs[ds[j]][0];
+        hay[i] = text.toLowerCase();
+      }
+      indexed = end;
+      if (deadline && deadline.timeRemaining() < 2 && indexed < n) {
+        requestIdleCallback(buildHaystack);
+        return;
+      }
     }
   }
+  // A relative link to the backed-up file: a folder from the list plus the encoded file name, or
+  // the whole link where it is not built that way.
+  function hrefOf(i) {
+    var l = R.loc[i];
+    if (typeof l === 'string') return l;
+    return l > 0 ? dirs[l - 1] + encodeURIComponent(R.name[i]) : null;
+  }
+  function errOf(i) { return R.err[i] > 0 ? errs[R.err[i] - 1] : ''; }
 
   // Rows are recycled: each keeps its cells, and filling one only sets text and attributes.
   var pool = [];
@@ -98,12 +122,13 @@ export const REPORT_JS = String.raw`
     var sha = shaOf(i);
     r.sha.textContent = sha ? sha.slice(0, 12) + '\u2026' : '\u2014'; r.sha.title = sha || '';
     r.state.className = 'pill s' + R.state[i]; r.state.textContent = states[R.state[i]];
-    r.state.title = R.err[i] || '';
+    r.state.title = errOf(i);
     var ds = docsOf(i), titles = [];
     for (var j = 0; j < ds.length; j++) titles.push(docs[ds[j]][0] + ' (' + docs[ds[j]][1] + ')');
     r.where.textContent = ds.length ? docs[ds[0]][0] + (ds.length > 1 ? '  +' + (ds.length - 1) + ' more' : '') : '\u2014';
     r.where.title = titles.join('\n');
-    var h = R.href[i] && safeHref(R.href[i]);
+    var h = hrefOf(i);
+    h = h && safeHref(h);
     if (h) { r.link.href = h; r.link.textContent = decode(h); r.link.title = decode(h); }
     else { r.link.removeAttribute('href'); r.link.textContent = '\u2014'; r.link.title = ''; }
   }
@@ -125,7 +150,7 @@ export const REPORT_JS = String.raw`
     var st = stateSel.value === '' ? -1 : +stateSel.value;
     var mt = mimeSel.value === '' ? -1 : +mimeSel.value;
     var terms = search.value.toLowerCase().split(/\s+/).filter(Boolean);
-    if (terms.length) buildHaystack();
+    if (terms.length) buildHaystack(null);
     var out = 0;
     for (var p = 0; p < n; p++) {
       var i = order[p];
@@ -150,7 +175,7 @@ export const REPORT_JS = String.raw`
     if (name === 'mime') return function (i) { return mimes[R.mime[i]]; };
     if (name === 'where') return function (i) { var d = docsOf(i); return d.length ? docs[d[0]][0].toLowerCase() : ''; };
     if (name === 'sha') return function (i) { return shaOf(i) || ''; };
-    if (name === 'local') return function (i) { return R.href[i] || ''; };
+    if (name === 'local') return function (i) { return hrefOf(i) || ''; };
     return function (i) { return R.name[i].toLowerCase(); };
   }
   function sortBy(name, dir) {
@@ -289,8 +314,8 @@ export const REPORT_JS = String.raw`
     afterPaint(function () {
       root.setAttribute('data-ready-ms', performance.now().toFixed(1));
       // Build the search index while the auditor reads the summary, so the first keystroke is quick.
-      if (window.requestIdleCallback) window.requestIdleCallback(buildHaystack);
-      else setTimeout(buildHaystack, 50);
+      if (window.requestIdleCallback) requestIdleCallback(buildHaystack);
+      else setTimeout(function () { buildHaystack(null); }, 50);
     });
   }
 })();

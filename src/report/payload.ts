@@ -15,6 +15,10 @@ export interface TablePayload {
   mimes: string[];
   /** [title, type] */
   docs: [string, string][];
+  /** Folders of links to backed-up files, e.g. `media/3f/`; see `rows.loc`. */
+  dirs: string[];
+  /** Error texts ("kind: message"), each once; see `rows.err`. */
+  errs: string[];
   rows: {
     name: string[];
     mime: number[];
@@ -24,8 +28,13 @@ export interface TablePayload {
     state: number[];
     /** A position in `docs`, or a list of them when the file appears in several documents. */
     docs: (number | number[])[];
-    href: (string | null)[];
-    err: (string | null)[];
+    /**
+     * The link to the backed-up file: 0 for none; k for `dirs[k - 1]` + the name, percent-encoded
+     * (how nearly every link is built, so only the folder is stored); else the whole link.
+     */
+    loc: (number | string)[];
+    /** 0 for none, k for `errs[k - 1]`. */
+    err: number[];
   };
 }
 
@@ -82,8 +91,18 @@ export function tablePayload(
     h: [],
     state: [],
     docs: [],
-    href: [],
+    loc: [],
     err: [],
+  };
+  const dirs = new Map<string, number>();
+  const errs = new Map<string, number>();
+  const code = (map: Map<string, number>, key: string): number => {
+    let k = map.get(key);
+    if (k === undefined) {
+      k = map.size + 1;
+      map.set(key, k);
+    }
+    return k;
   };
   for (const m of media) {
     const where = m.appearsIn.map((id) => position.get(id)).filter((p): p is number => p !== undefined);
@@ -93,15 +112,32 @@ export function tablePayload(
     rows.h.push(validSha(m) ? 1 : 0);
     rows.state.push(stateIndex.get(m.state)!);
     rows.docs.push(where.length === 1 ? where[0]! : where);
-    rows.href.push(m.href);
-    rows.err.push(m.error);
+    rows.loc.push(linkCode(m, (dir) => code(dirs, dir)));
+    rows.err.push(m.error ? code(errs, m.error) : 0);
   }
   return {
     states: MEDIA_STATES.map((s) => STATE_LABELS[s]),
     mimes: [...mimeTypes],
     docs: kept.map((doc) => [doc.title, doc.type]),
+    dirs: [...dirs.keys()],
+    errs: [...errs.keys()],
     rows,
   };
+}
+
+/** See `TablePayload.rows.loc`. The page rebuilds the link with the same encodeURIComponent. */
+function linkCode(m: ReportMedia, dirCode: (dir: string) => number): number | string {
+  if (!m.href) return 0;
+  const cut = m.href.lastIndexOf('/') + 1;
+  const dir = m.href.slice(0, cut);
+  return m.href.slice(cut) === encodeURIComponent(m.name) ? dirCode(dir) : m.href;
+}
+
+/** The link `tablePayload` encoded for row `i`, as the page reads it back. */
+export function payloadHref(p: TablePayload, i: number): string | null {
+  const loc = p.rows.loc[i]!;
+  if (typeof loc === 'string') return loc;
+  return loc > 0 ? p.dirs[loc - 1]! + encodeURIComponent(p.rows.name[i]!) : null;
 }
 
 export function firstScreen(d: ReportData, rows = FIRST_SCREEN_ROWS): FirstScreen {

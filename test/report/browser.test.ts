@@ -104,6 +104,11 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
   });
 
   it('narrows the table to matching files as the auditor types', async () => {
+    // The local path as shown, decoded, not percent-encoded.
+    await act(() => page.fill('#search', 'media/ol/old diagram'));
+    expect(await visibleNames()).toEqual(['old diagram.png']);
+    await act(() => page.fill('#search', 'bbbbbbbb'));
+    expect(await visibleNames()).toEqual(['report <2024>.pdf']);
     await act(() => page.fill('#search', 'PDF'));
     expect((await visibleNames()).sort()).toEqual(['contract.pdf', 'report <2024>.pdf']);
     expect(await page.textContent('#row-count')).toBe('Showing 2 of 9 files');
@@ -112,6 +117,9 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
   it('combines the search with a state filter', async () => {
     await act(() => page.selectOption('#filter-state', { label: 'Failed (3)' }));
     expect(await visibleNames()).toEqual(['contract.pdf']);
+    expect(await page.getAttribute('#rows-body .tr:not([hidden]) .pill', 'title')).toBe(
+      'permission: HTTP 403, code 1061004',
+    );
     await act(() => page.fill('#search', ''));
     expect(await visibleNames()).toEqual(['contract.pdf', 'salaries.xlsx', 'deleted.png']);
   });
@@ -127,6 +135,10 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
   it('links a backed-up file relative to the report, and the link opens it', async () => {
     const href = await page.$eval('#rows-body a[href$="logo.png"]', (a) => a.getAttribute('href'));
     expect(href).toBe('media/lo/logo.png');
+    // A link not built from the file's own name is carried whole.
+    expect(await page.$eval('#rows-body a[href$="evil.png"]', (a) => a.getAttribute('href'))).toBe(
+      'media/ev/evil.png',
+    );
     // The browser resolves it against the report's own file:// URL, as a click would.
     const resolved = await page.$eval('a[href$="logo.png"]', (a) => (a as unknown as { href: string }).href);
     expect(readFileSync(fileURLToPath(resolved), 'utf8')).toBe('not really a png');

@@ -9,7 +9,7 @@ import { type Db, openInventory } from '../../src/inventory/open.js';
 import { collectReportData } from '../../src/report/collect.js';
 import { escapeHtml, jsonForScript } from '../../src/report/escape.js';
 import { hrefMaker, relativeHref } from '../../src/report/links.js';
-import type { FirstScreen } from '../../src/report/payload.js';
+import { type FirstScreen, payloadHref } from '../../src/report/payload.js';
 import { renderReportHtml, type TablePayload } from '../../src/report/render.js';
 import { writeHtmlReport } from '../../src/report/write.js';
 import { HOSTILE_NAME, HOSTILE_TITLE, seedTenant } from './fixture.js';
@@ -96,7 +96,7 @@ describe('renderReportHtml', () => {
     expect(payload.rows.name).toContain(HOSTILE_NAME);
     expect(payload.docs.map((d) => d[0])).toContain(HOSTILE_TITLE);
     const i = payload.rows.name.indexOf('report <2024>.pdf');
-    expect(payload.rows.href[i]).toBe('media/re/report%20%3C2024%3E.pdf');
+    expect(payloadHref(payload, i)).toBe('media/re/report%20%3C2024%3E.pdf');
     expect(payload.states[payload.rows.state[i]!]).toBe('Backed up');
     const shas = [...html.matchAll(/<script type="text\/plain" class="report-sha">([^<]*)<\/script>/g)]
       .map((m) => m[1])
@@ -190,6 +190,7 @@ describe('writeHtmlReport', () => {
     });
     const html = readFileSync(out, 'utf8');
     expect(written).toEqual({ path: out, bytes: Buffer.byteLength(html), mediaFiles: 9 });
-    expect(embeddedPayload(html).rows.href).toContain('backup/media/lo/logo.png');
+    const payload = embeddedPayload(html);
+    expect(payload.rows.name.map((_, i) => payloadHref(payload, i))).toContain('backup/media/lo/logo.png');
   });
 });
