@@ -76,6 +76,22 @@ describe('export', () => {
     expect(lines[0]).toBe('fileToken,name,mimeType,size,sha256,status,path,sources');
     expect(lines.length - 1).toBe((await mediaRows(database)).length);
   });
+
+  it('writes the audit report as one self-contained HTML file embedding every media row, and asks for --out', async () => {
+    const out = join(dir, 'audit', 'report.html');
+    const r = await runCli(['export', '--format', 'html', '--out', out, '--config', config]);
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/i);
+    // No external assets: nothing is loaded from anywhere but the file itself.
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/i);
+    const rows = await mediaRows(database);
+    expect(r.stdout + r.stderr).toMatch(new RegExp(`${rows.length} media files`));
+    expect(html).toContain(fake.url); // the tenant domain it was run against
+    const missing = await runCli(['export', '--format', 'html', '--config', config]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--out/);
+  });
 });
 
 describe('verify', () => {

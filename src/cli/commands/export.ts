@@ -2,28 +2,34 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { rootSpec } from '../../config/roots.js';
 import { exportRows } from '../../inventory/export.js';
+import type { Db } from '../../inventory/open.js';
+import { writeHtmlReport } from '../../report/index.js';
+import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type ExportFormat, writeExport } from '../export-writer.js';
-import { locateInventory, openExistingInventory } from '../inventory-access.js';
+import { locateInventory, openExistingInventory, type Place } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 
 interface ExportArgs extends GlobalArgs {
-  format: ExportFormat;
+  format: ExportFormat | 'html';
   out?: string;
 }
 
 export const exportCommand: CommandModule<object, ExportArgs> = {
   command: 'export',
-  describe: 'Write the media inventory (one row per file, with where it is referenced) as JSON or CSV',
+  describe:
+    'Write the media inventory (one row per file, with where it is referenced) as JSON or CSV, or an audit report as one self-contained HTML file',
   builder: (y: Argv) =>
     globalOptions(y)
       .option('format', {
         alias: 'f',
-        choices: ['json', 'csv'] as const,
-        default: 'json' as ExportFormat,
-        describe: 'json: an array of objects; csv: sources flattened to "docType:docToken:location; ..."',
+        choices: ['json', 'csv', 'html'] as const,
+        default: 'json' as ExportFormat | 'html',
+        describe:
+          'json: an array of objects; csv: sources flattened to "docType:docToken:location; ..."; html: the audit report (needs --out)',
       })
       .option('out', {
         alias: 'o',
@@ -31,15 +37,33 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         normalize: true,
         describe: 'Write to FILE instead of stdout',
       })
+      .example('$0 export --format csv --out media.csv --config backup.json', '')
       .example(
-        '$0 export --format csv --out media.csv --config backup.json',
-        '',
+        '$0 export --format html --out report.html --config backup.json',
+        'open report.html in a browser',
       ) as unknown as Argv<ExportArgs>,
   handler: (args: ArgumentsCamelCase<ExportArgs>) =>
     runCommand(args, async (output) => {
       const place = locateInventory(args);
       const db = openExistingInventory(place.database, true);
       try {
+        if (args.format === 'html') {
+          const report = htmlReport(db, place, args.out);
+          output.info(
+            'export.done',
+            `Wrote the audit report (${report.mediaFiles} media files) to ${report.path}.`,
+            {
+              rows: report.mediaFiles,
+              out: report.path,
+            },
+          );
+          output.resultEvent('export', `wrote ${report.path}`, {
+            rows: report.mediaFiles,
+            out: report.path,
+            format: 'html',
+          });
+          return ExitCode.ok;
+        }
         if (!args.out) {
           // --json is about log events; with no --out the export itself is stdout, so no events there.
           const rows = await writeExport(exportRows(db), args.format, process.stdout);
@@ -67,3 +91,15 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       }
     }),
 };
+
+/** The audit report: one self-contained HTML file, written beside its target and renamed into place. */
+function htmlReport(db: Db, place: Place, out: string | undefined): ReturnType<typeof writeHtmlReport> {
+  if (!out) {
+    throw new UsageError('The HTML report is a file, not a stream.', 'Add --out report.html (any path).');
+  }
+  return writeHtmlReport(db, out, {
+    outputDir: place.outputDir,
+    baseUrl: place.config?.baseUrl ?? 'unknown (no config given)',
+    roots: place.config?.roots.map(rootSpec) ?? [],
+  });
+}
