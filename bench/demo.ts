@@ -59,10 +59,22 @@ if (code !== 0 && code !== 3) {
   process.stderr.write(`\nThe demo run ended with exit code ${code}; see the messages above.\n`);
   process.exit(code);
 }
+// The audit report of what was just backed up: the same command an auditor runs.
+const reportFile = join(outputDir, 'report.html');
+const report = spawn(
+  process.execPath,
+  [bin, 'export', '--format', 'html', '--out', reportFile, '--config', configFile, '--quiet'],
+  {
+    stdio: 'inherit',
+  },
+);
+await new Promise<number>((done) => report.on('close', (c) => done(c ?? 1)));
 process.stdout.write(`
 Where to look:
   ${join(outputDir, 'media')}/          each file once, by token
   ${join(outputDir, 'by-document')}/    a link per document that references it
+  ${join(outputDir, 'view')}/           the documents as Markdown and CSV, linking to the files
+  ${reportFile}   the audit report: open it in a browser
   ${join(outputDir, 'inventory.sqlite')}   the SQLite inventory
 Try next:
   node ${bin} status --config ${configFile}

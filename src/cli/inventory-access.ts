@@ -16,12 +16,17 @@ export interface Place {
  * Loads the config the documented way (file < environment < flags) and registers its secrets with
  * the redactor before anything can print them.
  */
-export function loadCliConfig(args: GlobalArgs, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadCliConfig(
+  args: GlobalArgs,
+  env: NodeJS.ProcessEnv = process.env,
+  /** For commands that never call Feishu: credentials and roots may be absent. */
+  offline = false,
+): Config {
   const overrides: Record<string, unknown> = {};
   if (args.outputDir) overrides.outputDir = args.outputDir;
   if (args.database) overrides.database = args.database;
   redactor.add(env.FEISHU_APP_SECRET);
-  const options: Parameters<typeof loadConfig>[0] = { env, overrides };
+  const options: Parameters<typeof loadConfig>[0] = { env, overrides, offline };
   const file = args.config ?? env.FEISHU_BACKUP_CONFIG;
   if (file) options.file = file;
   const config = loadConfig(options);
@@ -35,7 +40,8 @@ export function loadCliConfig(args: GlobalArgs, env: NodeJS.ProcessEnv = process
  */
 export function locateInventory(args: GlobalArgs): Place {
   try {
-    const config = loadCliConfig(args);
+    // Offline: the same config file the nightly job uses works here without its secret in the env.
+    const config = loadCliConfig(args, process.env, true);
     return { config, database: config.database, outputDir: config.outputDir };
   } catch (e) {
     if (!(e instanceof ConfigError) || (!args.database && !args.outputDir)) throw e;

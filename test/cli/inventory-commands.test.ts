@@ -34,6 +34,16 @@ describe('status', () => {
     expect(r.stdout).toMatch(/fix: /);
   });
 
+  it('reads the nightly config even when its secret lives only in the cron environment', async () => {
+    const noSecret = join(tempDir(), 'config.json');
+    const full = JSON.parse(readFileSync(config, 'utf8')) as Record<string, unknown>;
+    delete full.appSecret;
+    writeFileSync(noSecret, JSON.stringify({ ...full, outputDir: join(dir, 'backup') }), { mode: 0o600 });
+    const r = await runCli(['status', '--config', noSecret]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Media\s+\d+ files/);
+  });
+
   it('with --json prints one status object a script can read', async () => {
     const r = await runCli(['status', '--json', '--config', config]);
     const [status] = jsonLines(r.stdout);
