@@ -1,13 +1,25 @@
 /**
  * `npm run bench`: every benchmark, one after the other (they share two cores badly if run at once).
- * Each writes its own figures (BENCHMARKS.md); this prints a one-line record of each for the log.
+ * Each writes its own section of BENCHMARKS.md; this prints a one-line record of each for the log.
  */
+import path from 'node:path';
+import { runArchiveBench } from './archive.js';
 import { runCrawlBench } from './crawl.js';
 import { runDownloadBench } from './download.js';
+import { reportSection, runReportBench, writeBenchmarksSection } from './report.js';
 
 const benches: [string, () => Promise<unknown>][] = [
-  ['crawl', () => runCrawlBench()],
-  ['download', () => runDownloadBench()],
+  ['crawl', () => runCrawlBench({ write: true })],
+  ['download', () => runDownloadBench({ write: true })],
+  ['archive', () => runArchiveBench({ write: true })],
+  [
+    'report',
+    async () => {
+      const result = await runReportBench();
+      writeBenchmarksSection(path.join(process.cwd(), 'BENCHMARKS.md'), reportSection(result));
+      return result;
+    },
+  ],
 ];
 
 let failed = false;
