@@ -292,12 +292,12 @@ function render(f: Figures): string {
     '',
     'Reproduce: `npm run build && node dist/bench/download.js`',
     '',
-    'Streaming is below target. A CPU profile of the downloading child (1 GiB, `node --cpu-prof`,',
-    '2026-11-25) spent, per GiB: 0.71 s in SHA-256 (`hash.update`, on the main thread), 0.36 s copying',
-    "in the stream's `fromList` plus 0.38 s of GC, 0.15 s in `writev`, and 1.4 s idle waiting for the",
-    'write in flight; curl neither hashes nor fsyncs. Next steps, not yet taken: hash in a worker thread,',
-    "take the body through undici's `stream()`/dispatcher API instead of the async iterator (542 vs 246",
-    'MiB/s for a bare receive here), and allow two writes in flight.',
+    'Streaming ratio 1.03 here, but curl ran at only 240 MiB/s in this run (356 in the previous one); ours',
+    'went 212 -> 247 MiB/s, so expect ~0.7 when curl is fast. Profile (1 GiB child, `node --cpu-prof`,',
+    '2026-11-25, body read in flowing mode, three writes in flight): the `fromList` copy is gone; per GiB,',
+    '0.75 s in SHA-256 (main thread), 0.6 s attributed to `writev`, 0.35 s of GC, 1.7 s idle, of which only',
+    '0.14-0.36 s paused for a free write slot: the rest waits for the socket, the fake server sharing the 2',
+    "cores. Left: undici's `stream()` API; SHA-256 in a worker only with a spare core.",
     '',
   ].join('\n');
 }

@@ -38,56 +38,59 @@ export async function readEnvelope(body: Readable): Promise<Envelope | undefined
 /**
  * Looks at the start of a 2xx body for a Feishu error envelope: when the type says JSON or the body
  * starts with `{`, up to 64 KiB are held back; if the whole body fits and is `{"code": <n>, ...}`,
- * it is an error, not the file. Otherwise the held bytes are replayed before the rest, unchanged.
+ * it is an error, not the file. Otherwise the bytes read are returned in `held`, to be written before
+ * the `rest` of the body (paused; absent when the body has ended), unchanged.
  * (A user's own JSON attachment shaped exactly like an envelope would be misread; a risk accepted to
- * never save an error as a file.)
+ * never save an error as a file.) Reads with 'data' events, not the async iterator, so the caller can
+ * go on in flowing mode (see `PartWriter.pumpStream`).
  */
 export async function sniffEnvelope(
   body: Readable,
   contentType: string | undefined,
-): Promise<{ envelope?: Envelope; body: AsyncIterable<Uint8Array> }> {
-  // Errors still reach the iterator; this only keeps a late one (after we stopped reading) from crashing.
+): Promise<{ envelope?: Envelope; held: Buffer[]; rest?: Readable }> {
+  // Errors still reach the reader's listener; this only keeps a late one (after we stopped reading) from crashing.
   body.on('error', () => undefined);
-  const it = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const held: Buffer[] = [];
   let size = 0;
-  let ended = false;
-  const first = await it.next();
-  if (first.done) return { body: replay(held, it, true) };
-  held.push(first.value);
-  size = first.value.byteLength;
-  const looksJson = /json/i.test(contentType ?? '') || firstNonSpace(first.value) === 0x7b;
-  if (looksJson) {
-    while (size <= MAX_ENVELOPE_BYTES) {
-      const next = await it.next();
-      if (next.done) {
-        ended = true;
-        break;
+  let looksJson: boolean | undefined;
+  const ended = await new Promise<boolean>((resolve, reject) => {
+    const stop = (): void => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      held.push(chunk);
+      size += chunk.byteLength;
+      looksJson ??= /json/i.test(contentType ?? '') || firstNonSpace(chunk) === 0x7b;
+      if (!looksJson || size > MAX_ENVELOPE_BYTES) {
+        body.pause();
+        stop();
+        resolve(false);
       }
-      held.push(next.value);
-      size += next.value.byteLength;
-    }
-    if (ended) {
-      const envelope = parseEnvelope(Buffer.concat(held));
-      if (envelope) return { envelope, body: replay([], it, true) };
-    }
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve(true);
+    };
+    const onError = (e: unknown): void => {
+      stop();
+      reject(e);
+    };
+    const onClose = (): void => {
+      if (!body.readableEnded) onError(new Error('the body closed before its end'));
+    };
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
+  if (ended && looksJson) {
+    const envelope = parseEnvelope(Buffer.concat(held));
+    if (envelope) return { envelope, held: [] };
   }
-  return { body: replay(held, it, ended) };
-}
-
-async function* replay(held: Buffer[], it: AsyncIterator<Buffer>, ended: boolean): AsyncGenerator<Buffer> {
-  try {
-    yield* held;
-    if (ended) return;
-    for (;;) {
-      const next = await it.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    // A consumer that stops early (body too long, abort) must not leave the socket hanging.
-    if (!ended) await it.return?.();
-  }
+  return ended ? { held } : { held, rest: body };
 }
 
 function firstNonSpace(b: Buffer): number | undefined {

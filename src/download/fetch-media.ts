@@ -131,7 +131,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   let writer: PartWriter;
   writer = await PartWriter.open(req.paths, from, total ?? Number.MAX_SAFE_INTEGER);
   try {
-    await writer.pump(sniffed.body, req.onBytes);
+    await writer.pumpStream(sniffed.held, sniffed.rest, req.onBytes);
   } catch (e) {
     if (e instanceof BodyTooLongError) {
       await writer.abandon();
