@@ -24,6 +24,22 @@ export const BUCKETS = [
 
 export type Bucket = (typeof BUCKETS)[number];
 
+/** The buckets the crawl reads through (listing and content APIs); the rest are downloads and auth. */
+export const CRAWL_BUCKETS = [
+  'drive.list',
+  'wiki.spaces',
+  'wiki.nodes',
+  'wiki.get_node',
+  'docx.document',
+  'docx.blocks',
+  'sheets.query',
+  'sheets.values',
+  'sheets.float_images',
+  'bitable.tables',
+  'bitable.fields',
+  'bitable.records',
+] as const satisfies readonly Bucket[];
+
 /**
  * Requests per second we allow ourselves by default. The docx block APIs and media downloads are
  * documented at 5/s; bitable record search at 20/s; the others are documented per minute (100 to

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CRAWL_BUCKETS } from '../../src/feishu/buckets.js';
 import { jsonLines, makeHealthy, runCli, spawnCli, tempDir, writeConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import { generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
@@ -35,20 +36,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fake.close();
 });
-
-const CRAWL_BUCKETS = [
-  'drive.list',
-  'wiki.spaces',
-  'wiki.nodes',
-  'docx.document',
-  'docx.blocks',
-  'sheets.query',
-  'sheets.values',
-  'sheets.float_images',
-  'bitable.tables',
-  'bitable.fields',
-  'bitable.records',
-];
 
 /** Paced like a real tenant (25/s per crawl bucket), so a kill can land mid-crawl. */
 function config(dir: string): string {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CRAWL_BUCKETS } from '../../src/feishu/buckets.js';
 import { makeHealthy, runCli, tempDir, writeConfig } from '../cli/helpers.js';
-import type { RouteName } from '../fake-feishu/contract.js';
 import { type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
 import { doneButNotOnDisk, hashTree, inventoryState, partialFiles, seedFrom } from './harness.js';
 
@@ -14,19 +14,6 @@ import { doneButNotOnDisk, hashTree, inventoryState, partialFiles, seedFrom } fr
 const SEED = seedFrom(process.env.SOAK_SEED, 4242);
 /** SOAK_SCALE=4 makes a 4x larger tenant (not for `npm test`). */
 const SCALE = Math.max(1, Number(process.env.SOAK_SCALE ?? 1));
-
-const CRAWL_ROUTES: RouteName[] = [
-  'drive.list',
-  'wiki.nodes',
-  'docx.document',
-  'docx.blocks',
-  'sheets.query',
-  'sheets.values',
-  'sheets.float_images',
-  'bitable.tables',
-  'bitable.fields',
-  'bitable.records',
-];
 
 let fake: FakeFeishu | undefined;
 afterEach(async () => {
@@ -58,7 +45,7 @@ function config(dir: string, f: FakeFeishu): string {
     limits: {
       downloadQps: 50,
       concurrency: 4,
-      rates: Object.fromEntries([...CRAWL_ROUTES, 'media.download'].map((b) => [b, 'off'])),
+      rates: Object.fromEntries([...CRAWL_BUCKETS, 'media.download'].map((b) => [b, 'off'])),
     },
   });
 }
@@ -105,7 +92,7 @@ describe('a flaky network soak', () => {
       return false;
     };
     // A counter, not a fault: its `match` never selects the request.
-    for (const route of [...CRAWL_ROUTES, 'media.download' as const]) {
+    for (const route of [...CRAWL_BUCKETS, 'media.download' as const]) {
       f.inject({ route, fault: { kind: 'error', status: 500 }, match: countAndMaybeInvalidate });
     }
     const armed = [
@@ -121,7 +108,7 @@ describe('a flaky network soak', () => {
           }),
         ];
       }),
-      ...[...CRAWL_ROUTES, 'media.download' as const].map((route) =>
+      ...[...CRAWL_BUCKETS, 'media.download' as const].map((route) =>
         f.inject({ route, fault: { kind: 'error', status: 503 }, probability: 0.1 }),
       ),
       f.inject({ route: 'media.download', fault: { kind: 'reset', afterBytes: 7_000 }, probability: 0.05 }),
