@@ -2,7 +2,13 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exposedSecretWarning } from '../config/file-exposure.js';
 import type { Config } from '../config/index.js';
-import { acquireLock, lockPathFor, markAbandonedRuns, type RunLock } from '../inventory/lock.js';
+import {
+  acquireLock,
+  lockPathFor,
+  markAbandonedRuns,
+  outputLockPathFor,
+  type RunLock,
+} from '../inventory/lock.js';
 import { type Db, openInventory } from '../inventory/open.js';
 import { finishRun, startRun } from '../inventory/runs.js';
 import { describeFailure, UsageError } from './errors.js';
@@ -68,7 +74,11 @@ export async function withSession<C extends Config | undefined>(
   }
   mkdirSync(dirname(database), { recursive: true });
   const lock = acquireLock(lockPathFor(database), command);
-  const releaseOnExit = (): void => lock.release();
+  let outputLock: RunLock | undefined;
+  const releaseOnExit = (): void => {
+    outputLock?.release();
+    lock.release();
+  };
   process.on('exit', releaseOnExit);
   if (lock.tookOver) {
     output.warn(
@@ -92,6 +102,13 @@ export async function withSession<C extends Config | undefined>(
     db = openInventory(database);
     // Only once the inventory opened: a refused run leaves no empty output folder behind.
     mkdirSync(outputDir, { recursive: true });
+    outputLock = acquireLock(outputLockPathFor(outputDir), command, new Date(), 'output folder');
+    if (outputLock.tookOver) {
+      output.warn(
+        'lock.stale',
+        `Took over a stale output folder lock left by pid ${outputLock.tookOver.pid} (started ${outputLock.tookOver.startedAt}).`,
+      );
+    }
     markAbandonedRuns(db);
     const runId = startRun(db, command);
     output.log({
@@ -125,7 +142,7 @@ export async function withSession<C extends Config | undefined>(
   } finally {
     signals.dispose();
     db?.close();
-    lock.release();
+    releaseOnExit();
     process.off('exit', releaseOnExit);
   }
 }

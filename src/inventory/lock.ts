@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 
 /** What a lock file holds: enough to tell who holds it and whether they are still alive. */
 export interface LockInfo {
@@ -18,16 +19,24 @@ export class LockHeldError extends Error {
   constructor(
     readonly lockPath: string,
     readonly holder: LockInfo | undefined,
+    readonly what: LockTarget = 'inventory',
   ) {
     const who = holder
       ? `${holder.command} (pid ${holder.pid} on ${holder.hostname}, started ${holder.startedAt})`
       : 'another process';
+    const shared =
+      what === 'output folder'
+        ? ' Two inventories must not share one output folder: give each config its own outputDir.'
+        : '';
     super(
-      `Another run holds the inventory lock: ${who}. Wait for it to finish. ` +
+      `Another run holds the ${what} lock: ${who}. Wait for it to finish.${shared} ` +
         `If you are sure it is gone (e.g. it ran on another host that crashed), delete ${lockPath}.`,
     );
   }
 }
+
+/** What a lock guards: the inventory database, or the output folder the files are written to. */
+export type LockTarget = 'inventory' | 'output folder';
 
 export interface RunLock {
   readonly path: string;
@@ -41,6 +50,14 @@ export interface RunLock {
 /** The lock file for an inventory database: next to it, so every run on that inventory sees it. */
 export function lockPathFor(databasePath: string): string {
   return `${databasePath}.lock`;
+}
+
+/**
+ * The lock file of an output folder, inside it: two runs with different inventories (two configs)
+ * pointed at one folder would otherwise write the same `.partial` files and swap the same view.
+ */
+export function outputLockPathFor(outputDir: string): string {
+  return join(outputDir, '.feishu-backup.lock');
 }
 
 /** True when `pid` is a live process on this host (EPERM: alive, owned by someone else). */
@@ -69,7 +86,12 @@ function readLock(path: string): LockInfo | undefined {
  * is a dead process on this host is stale and is taken over; a lock from another host is respected,
  * since its pid means nothing here.
  */
-export function acquireLock(lockPath: string, command: string, now = new Date()): RunLock {
+export function acquireLock(
+  lockPath: string,
+  command: string,
+  now = new Date(),
+  what: LockTarget = 'inventory',
+): RunLock {
   const info: LockInfo = {
     pid: process.pid,
     hostname: hostname(),
@@ -87,14 +109,14 @@ export function acquireLock(lockPath: string, command: string, now = new Date())
     }
     const holder = readLock(lockPath);
     if (holder && (holder.hostname !== info.hostname || isProcessAlive(holder.pid))) {
-      throw new LockHeldError(lockPath, holder);
+      throw new LockHeldError(lockPath, holder, what);
     }
     // A lock with unreadable content is usually one a killed process was still writing; treat it as
     // stale only if it stays unreadable (the writer may be mid-write right now).
     if (!holder && attempt === 0) continue;
     if (takeOver(lockPath, holder)) tookOver = holder;
   }
-  throw new LockHeldError(lockPath, readLock(lockPath));
+  throw new LockHeldError(lockPath, readLock(lockPath), what);
 }
 
 /**

@@ -21,8 +21,8 @@ afterEach(async () => {
   fake = undefined;
 });
 
-function writeLock(dir: string, pid: number): string {
-  const lock = join(dir, 'backup', 'inventory.sqlite.lock');
+function writeLock(dir: string, pid: number, file = 'inventory.sqlite.lock'): string {
+  const lock = join(dir, 'backup', file);
   spawnSync('mkdir', ['-p', join(dir, 'backup')]);
   writeFileSync(
     lock,
@@ -64,6 +64,32 @@ describe('one run at a time', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Took over a stale lock left by pid/);
     expect(existsSync(lock)).toBe(false);
+  });
+});
+
+describe('one run per output folder', () => {
+  it('refuses a second inventory writing into an output folder a live run is using, and names the fix', async () => {
+    fake = await startTenant();
+    const dir = tempDir();
+    // Another config, with its own inventory, pointed at the same output folder.
+    const config = writeConfig(dir, fake, { database: './other.sqlite' });
+    const lock = writeLock(dir, process.pid, '.feishu-backup.lock');
+    const r = await runCli(['backup', '--config', config]);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toMatch(/Another run holds the output folder lock: backup/);
+    expect(r.stderr).toMatch(/give each config its own outputDir/);
+    expect(fake.requests).toHaveLength(0);
+    expect(existsSync(lock)).toBe(true);
+    expect(existsSync(join(dir, 'other.sqlite.lock'))).toBe(false);
+  });
+
+  it('holds the output folder lock only while it runs', async () => {
+    fake = await startTenant();
+    makeHealthy(fake);
+    const dir = tempDir();
+    const r = await runCli(['backup', '--config', writeConfig(dir, fake)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'backup', '.feishu-backup.lock'))).toBe(false);
   });
 });
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { renderView, type ViewSummary } from '../../archive/view/render-view.js';
 import { DATABASE_FILE, loadConfig } from '../../config/index.js';
-import { acquireLock, lockPathFor } from '../../inventory/lock.js';
+import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../../inventory/lock.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatCount } from '../format.js';
@@ -24,15 +24,21 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
       const place = locateOffline(args);
       // One writer per inventory: a backup rendering its own view at the same time would race the swap.
       const lock = acquireLock(lockPathFor(place.database), 'render');
+      let outputLock: RunLock | undefined;
       let db: ReturnType<typeof openExistingInventory> | undefined;
       try {
         db = openExistingInventory(place.database, false);
+        // ...and one writer per output folder: another inventory's backup may be writing this view.
+        if (existsSync(place.outputDir)) {
+          outputLock = acquireLock(outputLockPathFor(place.outputDir), 'render', new Date(), 'output folder');
+        }
         const summary = renderView(db, place.outputDir);
         output.resultEvent('render.summary', 'view rendered', { outputDir: place.outputDir, ...summary });
         output.result(describeView(summary, place.outputDir));
         return summary.unreadable.length > 0 ? ExitCode.partial : ExitCode.ok;
       } finally {
         db?.close();
+        outputLock?.release();
         lock.release();
       }
     }),
