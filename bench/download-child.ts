@@ -21,6 +21,8 @@ export interface ChildResult {
   summary: DownloadSummary;
   wallMs: number;
   maxRssBytes: number;
+  /** CPU time of the whole process (every thread), microseconds. */
+  cpuMicros: { user: number; system: number };
 }
 
 /** The child: one downloadAll on a prepared inventory, reporting its own wall time and peak RSS. */
@@ -41,7 +43,13 @@ export async function child(job: ChildJob): Promise<void> {
   });
   const wallMs = performance.now() - started;
   db.close();
-  const result: ChildResult = { summary, wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  const usage = process.resourceUsage();
+  const result: ChildResult = {
+    summary,
+    wallMs,
+    maxRssBytes: usage.maxRSS * 1024,
+    cpuMicros: { user: usage.userCPUTime, system: usage.systemCPUTime },
+  };
   process.stdout.write(JSON.stringify(result));
 }
 
