@@ -61,14 +61,19 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   );
   if (r.crawl) {
     const c = Object.values(r.crawl.documents).reduce(
-      (t, d) => ({ changed: t.changed + d.changed, unchanged: t.unchanged + d.unchanged }),
-      { changed: 0, unchanged: 0 },
+      (t, d) => ({
+        changed: t.changed + d.changed,
+        unchanged: t.unchanged + d.unchanged,
+        gone: t.gone + d.gone,
+      }),
+      { changed: 0, unchanged: 0, gone: 0 },
     );
     out.push(
       row(
         'Crawled',
-        `${formatCount(c.changed)} read, ${formatCount(c.unchanged)} unchanged; ` +
-          `${formatCount(r.crawl.media.new)} new media, ${formatCount(r.crawl.refs.gone)} references gone`,
+        `${formatCount(c.changed)} read, ${formatCount(c.unchanged)} unchanged` +
+          (c.gone ? `, ${formatCount(c.gone)} gone from Feishu (files kept)` : '') +
+          `; ${formatCount(r.crawl.media.new)} new media, ${formatCount(r.crawl.refs.gone)} references gone`,
       ),
     );
   }

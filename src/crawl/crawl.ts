@@ -7,10 +7,12 @@ import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
 import { type Checkpoint, CheckpointRepo } from '../inventory/checkpoints.js';
+import { DocumentLinkRepo } from '../inventory/document-links.js';
 import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
+import { markUnreachableGone } from '../inventory/gone-documents.js';
 import { type FoundRef, MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
-import { upsertRoot } from '../inventory/roots.js';
+import { setRootDocument, upsertRoot } from '../inventory/roots.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
 import type { DocType, Source, SourceContext, Target } from '../sources/types.js';
 import { rootTarget } from './root-target.js';
@@ -41,6 +43,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const { client, db, config, runId, signal, log, onProgress } = options;
   const docs = new DocumentRepo(db);
   const refs = new MediaRefRepo(db);
+  const links = new DocumentLinkRepo(db);
   const checkpoints = new CheckpointRepo(db);
   const snapshots = archiveOf(config).snapshots ? new SnapshotWriter(db, config.outputDir) : undefined;
   const ctx: SourceContext = { client, signal, snapshots: snapshots !== undefined };
@@ -55,7 +58,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   };
   const counts = (type: string) => (summary.documents[type] ??= emptyCounts());
   const queue = new PQueue({ concurrency: config.limits.crawlConcurrency });
-  const visited = new Set<string>();
+  /** `type:token` -> document id, for every document this run met. */
+  const visited = new Map<string, number>();
   let fatal: unknown;
   let done = 0;
 
@@ -80,9 +84,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   ): Job | undefined => {
     const key = `${target.type}:${target.token}`;
     if (visited.has(key)) return undefined;
-    visited.add(key);
     counts(target.type).found++;
     const row = docs.see({ ...target, parentId, rootId }, runId);
+    visited.set(key, row.id);
     return { target, row };
   };
 
@@ -121,7 +125,12 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
       summary.refs.found += pageRefs.length;
       summary.refs.new += r.newRefs;
       summary.media.new += r.newMedia;
-      const jobs = children.map((c) => discover(c, job.row.id, job.row.root_id ?? undefined));
+      const jobs = children.map((c) => {
+        const child = discover(c, job.row.id, job.row.root_id ?? undefined);
+        // Listed on a page read now, so found here now (children revisited from the inventory are not).
+        links.see(job.row.id, visited.get(`${c.type}:${c.token}`)!, runId);
+        return child;
+      });
       next();
       return jobs;
     })();
@@ -260,6 +269,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     const published = snapshot ? await publishSnapshot(snapshot, target) : undefined;
     db.transaction(() => {
       summary.refs.gone += refs.markGone(row.id, passRun);
+      links.markGone(row.id, passRun, runId);
       docs.markDone(row.id, revision ?? null);
       checkpoints.clear(row.id);
       if (published) snapshots?.record(row.id, published, runId);
@@ -288,10 +298,13 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     }
   };
 
+  const rootIds: number[] = [];
   for (const root of config.roots) {
     const rootId = upsertRoot(db, root);
+    rootIds.push(rootId);
     const target = rootTarget(root);
     const job = discover(target, undefined, rootId);
+    setRootDocument(db, rootId, visited.get(`${target.type}:${target.token}`)!);
     if (job && root.type === 'unsupported') {
       docs.markFailed(job.row.id, { status: 'skipped', kind: 'unsupported', message: root.reason });
       counts(target.type).skipped++;
@@ -312,5 +325,24 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   }
   if (fatal) throw fatal;
   summary.interrupted = signal?.aborted ?? false;
+  // An interrupted crawl has not looked everywhere: something moved may sit where it did not look.
+  if (!summary.interrupted) {
+    const gone = markUnreachableGone(db, { runId, crawledRoots: rootIds });
+    for (const [type, n] of Object.entries(gone.byType)) counts(type).gone += n;
+    summary.refs.gone += gone.refs;
+    for (const h of gone.heldBack) {
+      log?.({
+        level: h.reason === 'unreadable' ? 'warn' : 'debug',
+        event: 'crawl.gone.held_back',
+        message:
+          h.reason === 'unreadable'
+            ? `${h.documents} documents no longer found were not marked gone: root ${h.spec} has documents that could not be read, so they may have moved there`
+            : `${h.documents} documents no longer found were not marked gone: root ${h.spec}, which also found them, was not crawled in this run`,
+        root: h.spec,
+        documents: h.documents,
+        reason: h.reason,
+      });
+    }
+  }
   return summary;
 }

@@ -10,6 +10,8 @@ export interface DocumentCounts {
   failed: number;
   /** Cannot be read by design (old docs, mind notes, slides). */
   skipped: number;
+  /** Found by an earlier run, reached by no root after this complete one: marked gone (files kept). */
+  gone: number;
 }
 
 export interface CrawlFailure {
@@ -41,5 +43,5 @@ export interface CrawlProgress {
 }
 
 export function emptyCounts(): DocumentCounts {
-  return { found: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+  return { found: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0, gone: 0 };
 }

@@ -51,7 +51,8 @@ export class DocumentRepo {
       `UPDATE documents SET title = coalesce(@title, title), url = coalesce(@url, url),
          parent_id = coalesce(parent_id, @parentId), root_id = coalesce(root_id, @rootId),
          scope = coalesce(@scope, scope), last_seen_run = @runId,
-         status = CASE WHEN status = 'gone' THEN 'pending' ELSE status END
+         status = CASE WHEN status = 'gone' THEN 'pending' ELSE status END,
+         gone_run = CASE WHEN status = 'gone' THEN NULL ELSE gone_run END
        WHERE id = @id`,
     );
     this.#revision = db.prepare('UPDATE documents SET revision = ? WHERE id = ?');

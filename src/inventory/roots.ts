@@ -12,3 +12,8 @@ export function upsertRoot(db: Db, root: Root): number {
   );
   return (db.prepare('SELECT id FROM roots WHERE spec = ?').get(spec) as { id: number }).id;
 }
+
+/** The document a root stands for: where the search for gone documents starts (migration 0006). */
+export function setRootDocument(db: Db, rootId: number, documentId: number): void {
+  db.prepare('UPDATE roots SET document_id = ? WHERE id = ?').run(documentId, rootId);
+}

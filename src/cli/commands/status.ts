@@ -40,11 +40,13 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     .sort((a, b) => b[1] - a[1])
     .map(([t, n]) => `${t} ${formatCount(n)}`)
     .join(', ');
-  const docErrors = r.documents.byStatus.error
-    ? ` (${formatCount(r.documents.byStatus.error)} with errors)`
-    : '';
+  const docNotes = [
+    r.documents.byStatus.error ? `${formatCount(r.documents.byStatus.error)} with errors` : '',
+    r.documents.byStatus.gone ? `${formatCount(r.documents.byStatus.gone)} gone from Feishu` : '',
+  ].filter(Boolean);
+  const docNotesText = docNotes.length ? ` (${docNotes.join(', ')})` : '';
   lines.push(`Inventory  ${database}`);
-  lines.push(`Documents  ${formatCount(r.documents.total)}${byType ? `: ${byType}` : ''}${docErrors}`);
+  lines.push(`Documents  ${formatCount(r.documents.total)}${byType ? `: ${byType}` : ''}${docNotesText}`);
   const states = ['done', 'pending', 'partial', 'failed', 'error'];
   const extra = Object.keys(r.media.byStatus).filter((s) => !states.includes(s));
   const media = [...states, ...extra]
