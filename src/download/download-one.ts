@@ -1,13 +1,11 @@
 import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { calculateRetryDelay } from '../limits/backoff.js';
-import { boardFileName } from './board-name.js';
 import { fetchMedia } from './fetch-media.js';
-import { linkByDocument, mediaFileName, mediaRelativePath } from './layout.js';
 import { asLocalFatal, LocalFatalError } from './local-errors.js';
-import { partPaths, publishPart, resumePoint } from './part-file.js';
+import { partPaths, resumePoint, sealCompletePart } from './part-file.js';
+import { publishFile } from './publish-file.js';
 import type { Lane, RunContext } from './run-context.js';
 
 export type FileResult =
@@ -85,6 +83,21 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
     for (;;) {
       if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
       const point = await resumePoint(paths, knownSize);
+      if (knownSize !== undefined && point.total === knownSize && point.have === knownSize) {
+        // Every byte is already here (the previous attempt stopped before the rename): asking with
+        // `Range: bytes=<size>-` would cost a call and a 416, then the whole file again.
+        const sealed = await sealCompletePart(paths, knownSize);
+        if (sealed) {
+          ctx.log({
+            level: 'debug',
+            event: 'download.from_disk',
+            message: `${row.file_token}: the .part already holds all ${knownSize} bytes; publishing it without a request`,
+            fileToken: row.file_token,
+          });
+          const { fileName, mimeType } = point;
+          return await publishFile(ctx, row, endpoint, paths, { ...sealed, fileName, mimeType });
+        }
+      }
       const token = await ctx.client.token();
       try {
         await lane.limiter.acquire(ctx.signal);
@@ -114,39 +127,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         onBytes: ctx.onBytes,
         endpoint,
       });
-      if (outcome.type === 'complete') {
-        const mimeType = outcome.mimeType ?? row.mime_type;
-        // A whiteboard export carries no name of its own: it is named after its document.
-        const serverName = endpoint.serverNames ? outcome.fileName : undefined;
-        const inventoryName =
-          row.name ??
-          (endpoint.source === 'board'
-            ? boardFileName(ctx.db, { id: row.id, fileToken: row.file_token }, mimeType)
-            : null);
-        const name = mediaFileName({ serverName, inventoryName, fileToken: row.file_token, mimeType });
-        const rel = mediaRelativePath(row.file_token, name);
-        await publishPart(paths, join(ctx.outputDir, rel));
-        ctx.states.learn(row.id, serverName ?? inventoryName ?? undefined, outcome.mimeType);
-        ctx.states.done(row.id, {
-          path: rel.split('\\').join('/'),
-          sha256: outcome.sha256,
-          bytes: outcome.bytes,
-          at: new Date(ctx.clock.now()),
-        });
-        await linkByDocument(ctx.db, ctx.outputDir, {
-          id: row.id,
-          fileToken: row.file_token,
-          path: rel,
-        }).catch((e: unknown) =>
-          ctx.log({
-            level: 'warn',
-            event: 'download.link.failed',
-            message: `Could not add the by-document entries of ${row.file_token}: ${(e as Error).message}`,
-            fileToken: row.file_token,
-          }),
-        );
-        return { type: 'done', bytes: outcome.bytes, path: rel };
-      }
+      if (outcome.type === 'complete') return await publishFile(ctx, row, endpoint, paths, outcome);
       if (ctx.signal.aborted) return await park(ctx, row, paths.part);
       if (outcome.type === 'again') {
         if (++again > MAX_AGAIN)

@@ -5,7 +5,14 @@ import { filenameFromContentDisposition } from './content-disposition.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { ENDPOINTS, type Endpoint } from './endpoints.js';
 import { dropBody, readEnvelope, sniffEnvelope } from './envelope.js';
-import { BodyTooLongError, discardPart, type PartPaths, PartWriter, resumePoint } from './part-file.js';
+import {
+  BodyTooLongError,
+  discardPart,
+  type PartAbout,
+  type PartPaths,
+  PartWriter,
+  resumePoint,
+} from './part-file.js';
 
 /**
  * One request of `GET /open-apis/drive/v1/medias/:file_token/download`
@@ -68,7 +75,8 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   };
   const status = res.statusCode;
   if (status === 416) {
-    // Our `.part` claims bytes the file does not have (it shrank, or the part was complete): start over.
+    // Our `.part` claims bytes the file does not have (it shrank, or was complete for a size the
+    // inventory does not know; one complete for the known size never gets here): start over.
     dropBody(res.body);
     await discardPart(req.paths);
     return { type: 'again', reason: 'the server refused the range (416); starting the file again' };
@@ -128,8 +136,12 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     };
   }
 
-  let writer: PartWriter;
-  writer = await PartWriter.open(req.paths, from, total ?? Number.MAX_SAFE_INTEGER);
+  const about: PartAbout = {};
+  const fileName = filenameFromContentDisposition(h('content-disposition'));
+  if (fileName) about.fileName = fileName;
+  const mime = h('content-type')?.split(';')[0]?.trim();
+  if (mime) about.mimeType = mime;
+  const writer = await PartWriter.open(req.paths, from, total ?? Number.MAX_SAFE_INTEGER, about);
   try {
     await writer.pumpStream(sniffed.held, sniffed.rest, req.onBytes);
   } catch (e) {
@@ -163,12 +175,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
       }),
     };
   }
-  const outcome: AttemptOutcome = { type: 'complete', sha256: done.sha256, bytes: done.bytes };
-  const fileName = filenameFromContentDisposition(h('content-disposition'));
-  if (fileName) outcome.fileName = fileName;
-  const mime = h('content-type')?.split(';')[0]?.trim();
-  if (mime) outcome.mimeType = mime;
-  return outcome;
+  return { type: 'complete', sha256: done.sha256, bytes: done.bytes, ...about };
 }
 
 /** Resumes where the `.part` stopped; see `resumePoint`. */

@@ -7,18 +7,34 @@ import type { Readable } from 'node:stream';
 
 /**
  * A download in progress: `<outputDir>/.partial/<token>.part` holds the bytes received so far and
- * `<token>.part.json` what they belong to (`total` size) and how many are known durable (`synced`).
+ * `<token>.part.json` what they belong to (`total` size, the server's name and type) and how many
+ * are known durable (`synced`).
  *
  * Why the sidecar: after a process crash the kernel still has every written byte, so the file size
  * can be trusted; after an OS crash or power loss, only what was fsynced can (a file may come back
  * with its size but zeroed blocks). `boot` tells the two apart, so a resume after kill -9 loses
  * nothing and a resume after a power cut never builds on unsynced bytes.
  */
-interface PartMeta {
+interface PartMeta extends PartAbout {
   v: 1;
   total: number;
   synced: number;
   boot: string;
+}
+
+/**
+ * What the server said about the file (`Content-Disposition` name, MIME type): kept in the sidecar
+ * so a `.part` finished from disk by a later run is named as the run that received it would have.
+ */
+export interface PartAbout {
+  fileName?: string;
+  mimeType?: string;
+}
+
+/** What a previous attempt left: the bytes that can be kept, and what the sidecar says they are. */
+export interface ResumePoint extends PartAbout {
+  have: number;
+  total?: number;
 }
 
 export interface PartPaths {
@@ -62,10 +78,7 @@ export function partPaths(outputDir: string, fileToken: string): PartPaths {
  * How many bytes of a previous attempt can be kept: 0 when there is no `.part`, no readable
  * sidecar, or a sidecar for another size than `expectedTotal`. Trims the `.part` to that length.
  */
-export async function resumePoint(
-  paths: PartPaths,
-  expectedTotal?: number,
-): Promise<{ have: number; total?: number }> {
+export async function resumePoint(paths: PartPaths, expectedTotal?: number): Promise<ResumePoint> {
   let meta: PartMeta | undefined;
   try {
     const parsed = JSON.parse(await readFile(paths.meta, 'utf8')) as Partial<PartMeta>;
@@ -95,7 +108,41 @@ export async function resumePoint(
       await fh.close();
     }
   }
-  return { have, total: meta.total };
+  const point: ResumePoint = { have, total: meta.total };
+  // Sidecars written before these fields existed simply lack them: the inventory's name is used.
+  if (typeof meta.fileName === 'string') point.fileName = meta.fileName;
+  if (typeof meta.mimeType === 'string') point.mimeType = meta.mimeType;
+  return point;
+}
+
+/**
+ * Seals a `.part` that already holds all `total` bytes (a run stopped between the last byte and the
+ * rename, or `finish` failed after the body): fsyncs it, as `finish` would have, and hashes it from
+ * disk, so it can be published without asking the server again. Returns undefined, touching nothing,
+ * when the file is not exactly `total` bytes.
+ */
+export async function sealCompletePart(
+  paths: PartPaths,
+  total: number,
+): Promise<{ sha256: string; bytes: number } | undefined> {
+  let fh: FileHandle;
+  try {
+    fh = await open(paths.part, 'r+');
+  } catch {
+    return undefined;
+  }
+  try {
+    if ((await fh.stat()).size !== total) return undefined;
+    const hash = createHash('sha256');
+    for await (const chunk of fh.createReadStream({ start: 0, autoClose: false })) {
+      hash.update(chunk as Buffer);
+    }
+    // A killed process may have left these bytes only in the page cache: durable before the rename.
+    await fh.sync();
+    return { sha256: hash.digest('hex'), bytes: total };
+  } finally {
+    await fh.close();
+  }
 }
 
 export async function discardPart(paths: PartPaths): Promise<void> {
@@ -113,6 +160,7 @@ export class BodyTooLongError extends Error {
 export class PartWriter {
   readonly paths: PartPaths;
   readonly total: number;
+  readonly #about: PartAbout;
   #fh: FileHandle;
   #hash: Hash;
   #position: number;
@@ -128,8 +176,16 @@ export class PartWriter {
   #writing: Promise<void>[] = [];
   #pendingBytes = 0;
 
-  private constructor(paths: PartPaths, fh: FileHandle, hash: Hash, position: number, total: number) {
+  private constructor(
+    paths: PartPaths,
+    fh: FileHandle,
+    hash: Hash,
+    position: number,
+    total: number,
+    about: PartAbout,
+  ) {
     this.paths = paths;
+    this.#about = about;
     this.#fh = fh;
     this.#hash = hash;
     this.#position = position;
@@ -140,8 +196,14 @@ export class PartWriter {
   /**
    * Opens the `.part` to continue at `from` (0: start over) for a file of `total` bytes. The bytes
    * already there are hashed again from disk: a hash state cannot be saved across processes.
+   * `about` (the server's name and type for the file) is kept in the sidecar.
    */
-  static async open(paths: PartPaths, from: number, total: number): Promise<PartWriter> {
+  static async open(
+    paths: PartPaths,
+    from: number,
+    total: number,
+    about: PartAbout = {},
+  ): Promise<PartWriter> {
     await mkdir(dirname(paths.part), { recursive: true });
     const hash = createHash('sha256');
     if (from > 0) {
@@ -149,10 +211,10 @@ export class PartWriter {
         hash.update(chunk as Buffer);
       }
     }
-    await writeMeta(paths, { v: 1, total, synced: from, boot: bootId() });
+    await writeMeta(paths, { v: 1, total, synced: from, boot: bootId(), ...about });
     const fh = await open(paths.part, from > 0 ? 'r+' : 'w');
     if (from > 0) await fh.truncate(from);
-    return new PartWriter(paths, fh, hash, from, total);
+    return new PartWriter(paths, fh, hash, from, total, about);
   }
 
   /** Bytes in the file (written or queued). */
@@ -342,7 +404,7 @@ export class PartWriter {
     this.#syncing = (async () => {
       await written;
       await this.#fh.datasync();
-      await writeMeta(this.paths, { v: 1, total: this.total, synced: upTo, boot: bootId() });
+      await writeMeta(this.paths, { v: 1, total: this.total, synced: upTo, boot: bootId(), ...this.#about });
     })().finally(() => {
       this.#syncing = undefined;
     });
@@ -353,7 +415,13 @@ export class PartWriter {
   async #checkpoint(): Promise<void> {
     await this.#fh.datasync();
     this.#syncedAt = this.#position;
-    await writeMeta(this.paths, { v: 1, total: this.total, synced: this.#position, boot: bootId() });
+    await writeMeta(this.paths, {
+      v: 1,
+      total: this.total,
+      synced: this.#position,
+      boot: bootId(),
+      ...this.#about,
+    });
   }
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PartWriter, partPaths } from '../../src/download/part-file.js';
 import { type Env, startEnv } from './env.js';
 import { insertRef, mediaRow } from './helpers.js';
 
@@ -84,6 +85,92 @@ describe('downloadAll', () => {
     expect(env.fake.requestsTo('media.download').at(-1)!.headers.range).toBe(
       `bytes=${parked.bytes_on_disk}-`,
     );
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('publishes a .part a failed publish left complete, named as the server said, without a request', async () => {
+    env = await startEnv();
+    const m = env.media({ name: '设计稿.png', size: 120_000 });
+    // As for a docx image: the inventory knows no name or type, only the server's answer does.
+    env.db.prepare('UPDATE media SET name = NULL, mime_type = NULL WHERE file_token = ?').run(m.token);
+    mkdirSync(env.outputDir, { recursive: true });
+    // Every byte arrives, then the rename into media/… fails (ENOTDIR): the .part stays behind, complete.
+    writeFileSync(join(env.outputDir, 'media'), 'not a directory');
+    expect((await env.run()).stopReason).toBe('fatal');
+    expect(env.fake.requestsTo('media.download')).toMatchObject([{ status: 200, bytesSent: m.size }]);
+    const part = join(env.outputDir, '.partial', `${m.token}.part`);
+    expect(statSync(part).size).toBe(m.size);
+
+    rmSync(join(env.outputDir, 'media'));
+    const second = await env.run();
+    expect(second).toMatchObject({ stopReason: 'complete', downloaded: 1, requests: 0 });
+    expect(env.fake.requestsTo('media.download')).toHaveLength(1);
+    expect(mediaRow(env.db, m.token)).toMatchObject({
+      status: 'done',
+      path: `media/${m.token.slice(0, 2)}/${m.token}/设计稿.png`,
+      sha256: sha(env.bytesOf(m)),
+      bytes_on_disk: m.size,
+    });
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(existsSync(part)).toBe(false);
+    expect(existsSync(`${part}.json`)).toBe(false);
+  });
+
+  it('publishes a complete .part left by a run killed before its rename, without a request', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 70_000 });
+    // What a kill -9 after the last byte leaves: all bytes written, never fsynced, nothing renamed.
+    const writer = await PartWriter.open(partPaths(env.outputDir, m.token), 0, m.size);
+    await writer.pump(
+      (async function* () {
+        yield env.bytesOf(m);
+      })(),
+    );
+    await writer.abandon();
+
+    const summary = await env.run();
+    expect(summary).toMatchObject({ stopReason: 'complete', downloaded: 1, requests: 0 });
+    expect(env.fake.requestsTo('media.download')).toHaveLength(0);
+    expect(mediaRow(env.db, m.token)).toMatchObject({ status: 'done', sha256: sha(env.bytesOf(m)) });
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('starts a full .part over at once when its sidecar was for another size than the inventory knows', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 30_000 });
+    // Complete for the file as it was before it changed: 7 bytes longer.
+    const writer = await PartWriter.open(partPaths(env.outputDir, m.token), 0, m.size + 7);
+    await writer.pump(
+      (async function* () {
+        yield Buffer.alloc(m.size + 7, 1);
+      })(),
+    );
+    await writer.park();
+
+    expect((await env.run()).downloaded).toBe(1);
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs).toMatchObject([{ status: 200, bytesSent: m.size }]);
+    expect(reqs[0]!.headers.range).toBeUndefined();
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(mediaRow(env.db, m.token).sha256).toBe(sha(env.bytesOf(m)));
+  });
+
+  it('asks the server about a full .part when the inventory knows no size, and restarts it on a 416', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 30_000, sizeKnown: false });
+    const writer = await PartWriter.open(partPaths(env.outputDir, m.token), 0, m.size + 7);
+    await writer.pump(
+      (async function* () {
+        yield Buffer.alloc(m.size + 7, 1);
+      })(),
+    );
+    await writer.park();
+
+    expect((await env.run()).downloaded).toBe(1);
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs).toMatchObject([{ status: 416 }, { status: 200, bytesSent: m.size }]);
+    expect(reqs[0]!.headers.range).toBe(`bytes=${m.size + 7}-`);
+    expect(reqs[1]!.headers.range).toBeUndefined();
     expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
   });
 

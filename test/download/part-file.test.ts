@@ -8,6 +8,7 @@ import {
   partPaths,
   publishPart,
   resumePoint,
+  sealCompletePart,
 } from '../../src/download/part-file.js';
 import { tempInventory } from './helpers.js';
 
@@ -64,6 +65,27 @@ describe('.part files', () => {
     writeFileSync(paths.meta, JSON.stringify({ v: 1, total: 100, synced: 30, boot: 'another-boot' }));
     expect(await resumePoint(paths, 100)).toEqual({ have: 30, total: 100 });
     expect(readFileSync(paths.part).length).toBe(30);
+  });
+
+  it('seals a part that holds every byte, hashing it from disk, and leaves a short one alone', async () => {
+    const dir = tmp();
+    const paths = partPaths(dir, 'boxcnE');
+    const data = Buffer.from('complete file bytes');
+    const w = await PartWriter.open(paths, 0, data.length, { fileName: 'a.txt', mimeType: 'text/plain' });
+    await w.pump(chunks(data));
+    await w.abandon();
+    expect(await resumePoint(paths, data.length)).toEqual({
+      have: data.length,
+      total: data.length,
+      fileName: 'a.txt',
+      mimeType: 'text/plain',
+    });
+    expect(await sealCompletePart(paths, data.length + 1)).toBeUndefined();
+    expect(await sealCompletePart(paths, data.length)).toEqual({
+      bytes: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+    });
+    expect(readFileSync(paths.part)).toEqual(data);
   });
 
   it('refuses a body longer than announced without writing the excess', async () => {
