@@ -8,6 +8,7 @@ import { DailyQuota } from '../inventory/quota.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { downloadOne, type FileResult } from './download-one.js';
 import { ENDPOINTS } from './endpoints.js';
+import { ExtraChoice } from './extra-choice.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
 import { planDownloads } from './plan.js';
@@ -128,6 +129,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
       });
     },
     states: new MediaStates(options.db),
+    extras: new ExtraChoice(options.db),
     clock,
     log,
     signal,

@@ -74,9 +74,9 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   let rateLimited = 0;
   let protocol = 0;
   let again = 0;
-  // The `extra` to send: the row's, then (after a 400/403) those of its other references, since a
-  // file seen in several tables carries one `extra` per table and the row keeps only the last seen.
-  let extra = row.extra;
+  // The `extra` to send (see ExtraChoice), then, after a 400/403, those of its other references:
+  // a file seen in several tables carries one `extra` per table and the row keeps only the last seen.
+  let extra = ctx.extras.first(row);
   const extrasTried = new Set<string | null>([extra]);
   ctx.states.beginAttempt(row.id, new Date(ctx.clock.now()));
   try {
@@ -127,7 +127,10 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         onBytes: ctx.onBytes,
         endpoint,
       });
-      if (outcome.type === 'complete') return await publishFile(ctx, row, endpoint, paths, outcome);
+      if (outcome.type === 'complete') {
+        if (extrasTried.size > 1) ctx.extras.needed(extra);
+        return await publishFile(ctx, row, endpoint, paths, outcome);
+      }
       if (ctx.signal.aborted) return await park(ctx, row, paths.part);
       if (outcome.type === 'again') {
         if (++again > MAX_AGAIN)
@@ -164,7 +167,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           break;
         case 'permission':
         case 'bad_request': {
-          const next = otherExtras(ctx, row.id).find((e) => !extrasTried.has(e));
+          const next = ctx.extras.candidates(row.id).find((e) => !extrasTried.has(e));
           if (next === undefined) return giveUp(ctx, row, paths.part, 'failed', error);
           extrasTried.add(next);
           extra = next;
@@ -216,17 +219,6 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
     if (ctx.signal.aborted) return await park(ctx, row, paths.part);
     throw e;
   }
-}
-
-/** The distinct `extra` values of a media row's live references (the row's own one included). */
-function otherExtras(ctx: RunContext, mediaId: number): string[] {
-  return ctx.db
-    .prepare<[number], { extra: string }>(
-      `SELECT DISTINCT extra FROM media_refs
-       WHERE media_id = ? AND gone_at IS NULL AND extra IS NOT NULL ORDER BY id`,
-    )
-    .all(mediaId)
-    .map((r) => r.extra);
 }
 
 async function park(ctx: RunContext, row: MediaRow, part: string): Promise<FileResult> {

@@ -8,6 +8,7 @@ import type { DailyQuota } from '../inventory/quota.js';
 import type { Clock } from '../limits/clock.js';
 import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { Endpoint } from './endpoints.js';
+import type { ExtraChoice } from './extra-choice.js';
 import type { StopReason } from './types.js';
 
 /** One download endpoint's own pacing and daily counter, shared by every worker. */
@@ -36,6 +37,8 @@ export interface RunContext {
   /** Marks a lane spent for the rest of the run; the run ends with 'quota' unless something worse. */
   spend: (lane: Lane) => void;
   states: MediaStates;
+  /** Which `extra` to send first, from what this run learnt about advanced-permission tables. */
+  extras: ExtraChoice;
   clock: Clock;
   log: Logger;
   /** Aborts in-flight requests: the user's signal, or a fatal error. */

@@ -5,12 +5,15 @@ import { planDownloads } from '../../src/download/plan.js';
 import { readQuotaUsage } from '../../src/inventory/quota.js';
 import { addBitable } from '../fake-feishu/index.js';
 import { type Env, startEnv } from './env.js';
-import { mediaRow } from './helpers.js';
+import { insertRef, mediaRow } from './helpers.js';
 
 let env: Env;
 afterEach(async () => {
   await env?.close();
 });
+
+const idOf = (token: string): number =>
+  (env.db.prepare('SELECT id FROM media WHERE file_token = ?').get(token) as { id: number }).id;
 
 describe('downloadAll errors', () => {
   it('records 403, 404 and 400 on the row with a fix, and retries them only when asked', async () => {
@@ -51,6 +54,47 @@ describe('downloadAll errors', () => {
     expect((await env.run()).downloaded).toBe(1);
     expect(env.fake.requestsTo('media.download')[0]!.query.extra).toBe(extra);
     expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it("sends an advanced table's extra first once a file showed it is the one needed", async () => {
+    env = await startEnv();
+    const plain = addBitable(env.fake.tenant, { name: 'Plain', tables: [{}] });
+    const guarded = addBitable(env.fake.tenant, { name: 'Guarded', tables: [{ advancedPerm: true }] });
+    const tables = [plain, guarded].map((app) => {
+      const tableId = app.tables[0]!.tableId;
+      return {
+        doc: { type: 'bitable_table', token: `${app.appToken}_${tableId}`, title: app.name },
+        extra: JSON.stringify({ bitablePerm: { tableId, rev: 1 } }),
+      };
+    });
+    const [plainTable, guardedTable] = tables as [(typeof tables)[0], (typeof tables)[0]];
+    const permTable = { appToken: guarded.appToken, tableId: guarded.tables[0]!.tableId };
+    // Files in both bases: the rows keep the plain table's extra (the last the crawl saw), which the
+    // guarded table's files refuse. Sizes set the order in which they are taken.
+    const shared = [1_000, 2_000, 3_000, 4_000].map((size) =>
+      env.media({ size, permTable, extra: plainTable.extra }),
+    );
+    const ordinary = env.media({ size: 5_000, extra: plainTable.extra });
+    for (const m of shared) {
+      insertRef(env.db, idOf(m.token), guardedTable.doc, guardedTable.extra);
+      insertRef(env.db, idOf(m.token), plainTable.doc, plainTable.extra);
+    }
+    insertRef(env.db, idOf(ordinary.token), plainTable.doc, plainTable.extra);
+
+    const limits = { qps: 50, perDay: 10_000, concurrency: 1, dayBoundaryTimeZone: 'Asia/Shanghai' };
+    const summary = await env.run({ limits });
+    expect(summary).toMatchObject({ stopReason: 'complete', downloaded: 5 });
+    // One refused call teaches the run which table guards its files: not one per shared file.
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs.map((r) => [r.status, r.query.extra])).toEqual([
+      [403, plainTable.extra],
+      [200, guardedTable.extra],
+      [200, guardedTable.extra],
+      [200, guardedTable.extra],
+      [200, guardedTable.extra],
+      [200, plainTable.extra],
+    ]);
+    for (const m of [...shared, ordinary]) expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
   });
 
   it('refreshes an invalidated token once and carries on', async () => {

@@ -38,11 +38,12 @@ export function insertMedia(
   );
 }
 
-/** Inserts a document and a reference from it to a media row. */
+/** Inserts a document and a reference from it to a media row (with the `extra` it came with). */
 export function insertRef(
   db: Db,
   mediaId: number,
   doc: { type: string; token: string; title: string },
+  extra: string | null = null,
 ): void {
   db.prepare('INSERT OR IGNORE INTO documents (type, token, title) VALUES (?, ?, ?)').run(
     doc.type,
@@ -54,11 +55,9 @@ export function insertRef(
     .get(doc.type, doc.token) as {
     id: number;
   };
-  db.prepare("INSERT INTO media_refs (media_id, document_id, location, kind) VALUES (?, ?, ?, 'image')").run(
-    mediaId,
-    id,
-    `blk${mediaId}`,
-  );
+  db.prepare(
+    "INSERT INTO media_refs (media_id, document_id, location, kind, extra) VALUES (?, ?, ?, 'image', ?)",
+  ).run(mediaId, id, `blk${mediaId}`, extra);
 }
 
 export function newRun(db: Db): number {
