@@ -269,7 +269,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     const published = snapshot ? await publishSnapshot(snapshot, target) : undefined;
     db.transaction(() => {
       summary.refs.gone += refs.markGone(row.id, passRun);
-      links.markGone(row.id, passRun, runId);
+      // A scoped read (one table of a base) lists only part of the document's children by design.
+      if (!target.scope) links.markGone(row.id, passRun, runId);
       docs.markDone(row.id, revision ?? null);
       checkpoints.clear(row.id);
       if (published) snapshots?.record(row.id, published, runId);

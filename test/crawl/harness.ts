@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config, Root } from '../../src/config/types.js';
 import { type CrawlSummary, crawl } from '../../src/crawl/index.js';
+import type { Logger } from '../../src/events.js';
 import { BUCKETS, type Bucket } from '../../src/feishu/buckets.js';
 import { FeishuClient, type FeishuClientOptions } from '../../src/feishu/client.js';
 import { type Db, openInventory } from '../../src/inventory/open.js';
@@ -38,7 +39,7 @@ export interface Harness {
   db: Db;
   config: Config;
   client: FeishuClient;
-  run(options?: { signal?: AbortSignal; client?: FeishuClient }): Promise<CrawlSummary>;
+  run(options?: { signal?: AbortSignal; client?: FeishuClient; log?: Logger }): Promise<CrawlSummary>;
 }
 
 export function harness(
@@ -69,6 +70,7 @@ export function harness(
         config,
         runId,
         signal: options.signal,
+        log: options.log,
       });
       finishRun(db, runId, summary.interrupted ? 'interrupted' : 'ok', 0, summary);
       return summary;
