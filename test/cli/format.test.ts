@@ -1,9 +1,13 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { renderStatus } from '../../src/cli/commands/status.js';
 import { csvField, writeExport } from '../../src/cli/export-writer.js';
 import { displayWidth, formatBytes, parseDuration, parseSize, wrapText } from '../../src/cli/format.js';
 import { describeProgress, emptyProgress } from '../../src/cli/progress.js';
+import { renderSummary } from '../../src/cli/summary.js';
+import { emptyCounts } from '../../src/crawl/summary.js';
 import type { ExportRow } from '../../src/inventory/export.js';
+import type { StatusReport } from '../../src/inventory/status.js';
 
 describe('flag values', () => {
   it('reads sizes in powers of 1024', () => {
@@ -106,5 +110,53 @@ describe('terminal layout', () => {
     const wrapped = wrapText('    fix: share the document with the app, then run again', 30, '         ');
     expect(wrapped.split('\n')[0]).toMatch(/^ {4}fix: share/);
     expect(wrapped.split('\n')[1]).toMatch(/^ {9}\S/);
+  });
+});
+
+describe('documents gone from Feishu', () => {
+  const after: StatusReport = {
+    documents: { total: 10, byType: { docx: 10 }, byStatus: { done: 6, error: 1, gone: 3 } },
+    media: { total: { count: 0, bytes: 0 }, byStatus: {} },
+    bytesOnDisk: 0,
+    snapshots: { count: 0, bytes: 0 },
+    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
+    quotas: [],
+    runs: [],
+    failures: [],
+  };
+
+  it('status counts them beside the documents with errors', () => {
+    expect(renderStatus(after, 'inv.sqlite', 'out', 'Asia/Shanghai')).toContain(
+      'Documents  10: docx 10 (1 with errors, 3 gone from Feishu)',
+    );
+  });
+
+  it('the closing summary says how many this crawl found gone', () => {
+    const text = renderSummary(
+      {
+        command: 'crawl',
+        dryRun: false,
+        durationMs: 1000,
+        interrupted: false,
+        crawl: {
+          documents: {
+            docx: { ...emptyCounts(), changed: 2, gone: 2 },
+            sheet: { ...emptyCounts(), gone: 1 },
+          },
+          failures: [],
+          refs: { found: 4, new: 0, gone: 5 },
+          media: { new: 0 },
+          calls: {},
+          interrupted: false,
+        },
+        after,
+        outputDir: 'out',
+        database: 'inv.sqlite',
+      },
+      0,
+    );
+    expect(text).toMatch(
+      /Crawled +2 read, 0 unchanged, 3 gone from Feishu \(files kept\); 0 new media, 5 references gone/,
+    );
   });
 });

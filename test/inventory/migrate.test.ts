@@ -31,6 +31,24 @@ describe('inventory migrations', () => {
     expect(() => openInventory(file)).toThrow(/Upgrade feishu-backup/);
   });
 
+  it("carries an older inventory's finders over as document links, and each root's document (0006)", () => {
+    const db = new Database(':memory:');
+    const migrations = loadMigrations();
+    migrate(db, migrations.slice(0, 5));
+    db.exec(`
+      INSERT INTO runs (id, command, started_at) VALUES (1, 'crawl', '2026-01-01T00:00:00Z');
+      INSERT INTO roots (id, spec, kind, token) VALUES (1, '{"type":"folder","token":"fldA"}', 'folder', 'fldA');
+      INSERT INTO documents (id, type, token, root_id, parent_id, first_seen_run, last_seen_run)
+        VALUES (1, 'folder', 'fldA', 1, NULL, 1, 1), (2, 'docx', 'doxB', 1, 1, 1, 1), (3, 'sheet', 'shtC', 1, 2, 1, 1);`);
+    migrate(db, migrations);
+    expect(db.prepare('SELECT * FROM document_links ORDER BY child_id').all()).toEqual([
+      { parent_id: 1, child_id: 2, first_seen_run: 1, last_seen_run: 1, gone_run: null },
+      { parent_id: 2, child_id: 3, first_seen_run: 1, last_seen_run: 1, gone_run: null },
+    ]);
+    expect(db.prepare('SELECT document_id FROM roots').get()).toEqual({ document_id: 1 });
+    expect(db.prepare('SELECT gone_run FROM documents WHERE id = 2').get()).toEqual({ gone_run: null });
+  });
+
   it('leaves the previous schema intact when a migration fails', () => {
     const db = new Database(':memory:');
     const good = { version: 1, name: '0001_a.sql', sql: 'CREATE TABLE a (x INTEGER);' };
