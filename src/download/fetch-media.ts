@@ -5,14 +5,8 @@ import { filenameFromContentDisposition } from './content-disposition.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { ENDPOINTS, type Endpoint } from './endpoints.js';
 import { dropBody, readEnvelope, sniffEnvelope } from './envelope.js';
-import {
-  BodyTooLongError,
-  discardPart,
-  type PartAbout,
-  type PartPaths,
-  PartWriter,
-  resumePoint,
-} from './part-file.js';
+import { discardPart, type PartAbout, type PartPaths, resumePoint } from './part-file.js';
+import { BodyTooLongError, PartWriter } from './part-writer.js';
 
 /**
  * One request of `GET /open-apis/drive/v1/medias/:file_token/download`

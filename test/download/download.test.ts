@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PartWriter, partPaths } from '../../src/download/part-file.js';
+import { partPaths } from '../../src/download/part-file.js';
+import { PartWriter } from '../../src/download/part-writer.js';
 import { type Env, startEnv } from './env.js';
 import { insertRef, mediaRow } from './helpers.js';
 

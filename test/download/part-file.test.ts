@@ -2,14 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  BodyTooLongError,
-  PartWriter,
-  partPaths,
-  publishPart,
-  resumePoint,
-  sealCompletePart,
-} from '../../src/download/part-file.js';
+import { partPaths, publishPart, resumePoint, sealCompletePart } from '../../src/download/part-file.js';
+import { BodyTooLongError, PartWriter } from '../../src/download/part-writer.js';
 import { tempInventory } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
