@@ -9,12 +9,12 @@ import { FeishuError } from '../feishu/errors.js';
 import { type Checkpoint, CheckpointRepo } from '../inventory/checkpoints.js';
 import { DocumentLinkRepo } from '../inventory/document-links.js';
 import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
-import { markUnreachableGone } from '../inventory/gone-documents.js';
 import { type FoundRef, MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import { setRootDocument, upsertRoot } from '../inventory/roots.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
 import type { DocType, Source, SourceContext, Target } from '../sources/types.js';
+import { markGoneAfterCrawl } from './mark-gone.js';
 import { rootTarget } from './root-target.js';
 import { type CrawlProgress, type CrawlSummary, emptyCounts } from './summary.js';
 
@@ -328,22 +328,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   summary.interrupted = signal?.aborted ?? false;
   // An interrupted crawl has not looked everywhere: something moved may sit where it did not look.
   if (!summary.interrupted) {
-    const gone = markUnreachableGone(db, { runId, crawledRoots: rootIds });
+    const gone = markGoneAfterCrawl(db, runId, rootIds, log);
     for (const [type, n] of Object.entries(gone.byType)) counts(type).gone += n;
     summary.refs.gone += gone.refs;
-    for (const h of gone.heldBack) {
-      log?.({
-        level: h.reason === 'unreadable' ? 'warn' : 'debug',
-        event: 'crawl.gone.held_back',
-        message:
-          h.reason === 'unreadable'
-            ? `${h.documents} documents no longer found were not marked gone: root ${h.spec} has documents that could not be read, so they may have moved there`
-            : `${h.documents} documents no longer found were not marked gone: root ${h.spec}, which also found them, was not crawled in this run`,
-        root: h.spec,
-        documents: h.documents,
-        reason: h.reason,
-      });
-    }
   }
   return summary;
 }
