@@ -154,19 +154,21 @@ describe('documents that vanish from their root', () => {
     await h.run();
     removeFromDrive(fake, t.doc.documentId);
 
+    // Stopped while the second page is asked for; it answers nothing useful, so page 2 stays unread.
     const controller = new AbortController();
     fake.faults.inject({
       route: 'drive.list',
       fault: { kind: 'error', status: 500 },
+      every: 1,
       match: (req) => {
-        if (req.query.get('folder_token') === t.folder.token && req.query.has('page_token')) {
-          controller.abort();
-        }
-        return false;
+        if (req.query.get('folder_token') !== t.folder.token || !req.query.has('page_token')) return false;
+        controller.abort();
+        return true;
       },
     });
     const interrupted = await h.run({ signal: controller.signal });
     expect(interrupted.interrupted).toBe(true);
+    expect(h.db.prepare('SELECT phase FROM crawl_checkpoints').all()).toEqual([{ phase: 'list' }]);
     expect(docState(h.db, t.doc.documentId)?.status).toBe('done');
     expect(liveMedia(h.db).has(t.tokens.image)).toBe(true);
     expect(interrupted.documents.docx?.gone ?? 0).toBe(0);
