@@ -117,6 +117,8 @@ describe('document snapshots', () => {
         if (req.path.includes(big.documentId) && ++pages === 2) controller.abort();
         return false;
       },
+      // A tap that aborts the crawl, never a fault.
+      optional: true,
     });
     const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
     const first = await h.run({ signal: controller.signal });

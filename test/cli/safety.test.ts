@@ -148,9 +148,22 @@ describe('interruption', () => {
     fake = await startTenant();
     makeHealthy(fake);
     const dir = tempDir();
-    fake.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 200 }, times: 1000 });
+    let downloading!: () => void;
+    const started = new Promise<void>((resolve) => {
+      downloading = resolve;
+    });
+    // Signalled once a download is in flight, so the signal lands mid-download.
+    fake.inject({
+      route: 'media.download',
+      fault: { kind: 'slow', bytesPerSecond: 200 },
+      times: 1000,
+      match: () => {
+        downloading();
+        return true;
+      },
+    });
     const cli = spawnCli(['backup', '--config', writeConfig(dir, fake)]);
-    await cli.waitFor(/Downloading \d+ file/);
+    await started;
     cli.child.kill('SIGTERM');
     const r = await cli.done;
     expect(r.code).toBe(130);

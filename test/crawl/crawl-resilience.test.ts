@@ -80,6 +80,8 @@ describe('crawl resilience', () => {
         if (req.path.includes(t.big.documentId) && ++bigPages === 2) controller.abort();
         return false;
       },
+      // A tap that aborts the crawl, never a fault.
+      optional: true,
     });
     const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
     const first = await h.run({ signal: controller.signal });

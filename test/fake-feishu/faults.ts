@@ -31,6 +31,12 @@ export interface FaultSpec {
   probability?: number;
   /** Only requests for which this returns true are considered. */
   match?: (req: FakeRequest) => boolean;
+  /**
+   * A fault that may legitimately never fire (a guard against a request the client should not make).
+   * Without it, `close()` fails the test when the fault never fired: a test whose fault missed its
+   * request proves nothing. @default false
+   */
+  optional?: boolean;
 }
 
 export interface ArmedFault {
@@ -73,6 +79,11 @@ export class FaultRegistry {
   /** Faults that still have shots left (a `times` fault a test expected to fire but never did). */
   pending(): ArmedFault[] {
     return this.#armed.filter((a) => a.hits < limitOf(a.spec));
+  }
+
+  /** Faults armed without `optional` that never fired: scripted failures the client never met. */
+  unused(): ArmedFault[] {
+    return this.#armed.filter((a) => a.hits === 0 && !a.spec.optional);
   }
 
   /** The fault to apply to this request, if any; counts it. */

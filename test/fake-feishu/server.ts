@@ -158,7 +158,10 @@ export class FakeFeishu {
     return this.requests.filter((r) => r.route === route);
   }
 
-  /** Stops the server; throws if any request was unexpected, so the test that sent it fails. */
+  /**
+   * Stops the server; throws if any request was unexpected, or any injected fault never fired, so the
+   * test fails.
+   */
   async close(): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
@@ -169,6 +172,15 @@ export class FakeFeishu {
       const lines = this.unexpected.map((u) => `  ${u.method} ${u.path}: ${u.reason}`).slice(0, 20);
       throw new Error(
         `fake Feishu received ${this.unexpected.length} unexpected request(s):\n${lines.join('\n')}`,
+      );
+    }
+    const unused = this.faults.unused();
+    if (unused.length > 0) {
+      const lines = unused.map(
+        (a) => `  ${a.spec.route}: ${a.spec.fault.kind} (saw ${a.seen} matching requests)`,
+      );
+      throw new Error(
+        `fake Feishu: ${unused.length} injected fault(s) never fired (mark a deliberate guard \`optional\`):\n${lines.join('\n')}`,
       );
     }
   }

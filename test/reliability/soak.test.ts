@@ -93,10 +93,16 @@ describe('a flaky network soak', () => {
     };
     // A counter, not a fault: its `match` never selects the request.
     for (const route of [...CRAWL_BUCKETS, 'media.download' as const]) {
-      f.inject({ route, fault: { kind: 'error', status: 500 }, match: countAndMaybeInvalidate });
+      f.inject({
+        route,
+        fault: { kind: 'error', status: 500 },
+        match: countAndMaybeInvalidate,
+        optional: true,
+      });
     }
     const armed = [
-      // 429 bursts: every 40th request of a route, three in a row (each with a 1 s reset hint).
+      // 429 bursts: three in a row (each with a 1 s reset hint) from a route's 2nd request, then every
+      // 40th (the tenant's bases take only 4 record pages).
       ...(['media.download', 'docx.blocks', 'bitable.records'] as const).flatMap((route) => {
         let n = 0;
         return [
@@ -104,12 +110,13 @@ describe('a flaky network soak', () => {
             route,
             fault: { kind: 'rate-limit', resetSeconds: 1 },
             probability: 1,
-            match: () => ++n % 40 < 3 && n > 3,
+            match: () => ++n >= 2 && (n - 2) % 40 < 3,
           }),
         ];
       }),
       ...[...CRAWL_BUCKETS, 'media.download' as const].map((route) =>
-        f.inject({ route, fault: { kind: 'error', status: 503 }, probability: 0.1 }),
+        // Routes with a handful of requests may draw no 503 at 10%: that is chance, not a missed fault.
+        f.inject({ route, fault: { kind: 'error', status: 503 }, probability: 0.1, optional: true }),
       ),
       f.inject({ route: 'media.download', fault: { kind: 'reset', afterBytes: 7_000 }, probability: 0.05 }),
       f.inject({
