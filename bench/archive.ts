@@ -12,6 +12,7 @@ import { brotliCompressSync, gunzipSync, constants as zlib } from 'node:zlib';
 import { renderView } from '../src/archive/view/render-view.js';
 import type { Config, Root } from '../src/config/types.js';
 import { crawl } from '../src/crawl/index.js';
+import { downloadAll } from '../src/download/download-all.js';
 import { BUCKETS, type Bucket } from '../src/feishu/buckets.js';
 import { FeishuClient } from '../src/feishu/client.js';
 import { type Db, openInventory } from '../src/inventory/open.js';
@@ -38,6 +39,10 @@ export interface ArchiveBenchResult {
   recrawlNewSnapshots: number;
   renderMs: number;
   viewFiles: number;
+  /** Media in the inventory, and download calls per route with whiteboards and drive files off, then on. */
+  media: number;
+  downloadCallsOff: Record<string, number>;
+  downloadCallsOn: Record<string, number>;
 }
 
 const RATES = Object.fromEntries(BUCKETS.map((b) => [b, Number.POSITIVE_INFINITY])) as Record<Bucket, number>;
@@ -114,6 +119,32 @@ async function crawlOnce(
   return { db, config, calls, recordBytes, ms };
 }
 
+/** One download run over the crawled inventory, pacing off; returns the calls it made per route. */
+async function downloadOnce(
+  fake: FakeFeishu,
+  db: Db,
+  outputDir: string,
+  skipSources: ('board' | 'drive_file')[],
+): Promise<Record<string, number>> {
+  const client = new FeishuClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url });
+  const before = fake.requests.length;
+  const runId = startRun(db, 'download');
+  const summary = await downloadAll({
+    client,
+    db,
+    outputDir,
+    runId,
+    skipSources,
+    limits: { qps: 1000, perDay: 100_000, concurrency: 8, dayBoundaryTimeZone: 'Asia/Shanghai' },
+  });
+  finishRun(db, runId, 'ok', 0, summary);
+  const calls: Record<string, number> = {};
+  for (const r of fake.requests.slice(before)) {
+    if (r.route !== 'auth') calls[r.route ?? 'unknown'] = (calls[r.route ?? 'unknown'] ?? 0) + 1;
+  }
+  return calls;
+}
+
 export async function runArchiveBench(opts: { write?: boolean } = {}): Promise<ArchiveBenchResult> {
   const tenant = buildTenant();
   const fake = await startFakeFeishu({ tenant });
@@ -152,6 +183,13 @@ export async function runArchiveBench(opts: { write?: boolean } = {}): Promise<A
     const t0 = performance.now();
     const view = renderView(on.db, on.config.outputDir);
     const renderMs = performance.now() - t0;
+    const media = (
+      on.db.prepare("SELECT COUNT(*) AS n FROM media WHERE source = 'media'").get() as { n: number }
+    ).n;
+    // Whiteboards and drive files left out, then the same inventory again with them in: the second run
+    // has only them left to fetch.
+    const downloadCallsOff = await downloadOnce(fake, on.db, on.config.outputDir, ['board', 'drive_file']);
+    const downloadCallsOn = await downloadOnce(fake, on.db, on.config.outputDir, []);
     on.db.close();
     const documents: Record<string, number> = {};
     for (const [kind, s] of Object.entries(sizes)) documents[kind] = s.count;
@@ -167,6 +205,9 @@ export async function runArchiveBench(opts: { write?: boolean } = {}): Promise<A
       recrawlNewSnapshots: countAfter - countBefore,
       renderMs,
       viewFiles: view.files,
+      media,
+      downloadCallsOff,
+      downloadCallsOn,
     };
     if (opts.write) writeSection(result);
     return result;
@@ -177,6 +218,13 @@ export async function runArchiveBench(opts: { write?: boolean } = {}): Promise<A
 }
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const calls = (c: Record<string, number>): string =>
+  Object.keys(c).length === 0
+    ? 'no calls'
+    : Object.entries(c)
+        .sort()
+        .map(([route, k]) => `${n(k)} \`${route}\``)
+        .join(', ');
 
 function writeSection(r: ArchiveBenchResult): void {
   const file = fileURLToPath(
@@ -212,6 +260,17 @@ otherwise skips (target 0 extra: met for docx and sheets; bitable tables without
 attachment fields makes record pages bigger, not more: ${n(r.recordBytesOff)} -> ${n(r.recordBytesOn)}
 response bytes (${(r.recordBytesOn / Math.max(1, r.recordBytesOff)).toFixed(1)}x). Crawl wall time
 ${n(r.crawlMsOff)} ms -> ${n(r.crawlMsOn)} ms (staging, fsync, gzip level 9).
+
+Whiteboards and drive files cost **one call per item and nothing else**: 1 \`board.image\` call per
+whiteboard, 1 \`drive.download\` call per drive file (+1 per Range resume or retry), each on its own
+pace and daily counter; the crawl finds both in pages it reads anyway. Downloading the inventory above
+(${n(r.media)} media) with \`archive.whiteboards\`/\`driveFiles\` off: ${calls(r.downloadCallsOff)}; then with
+them on, the same inventory: ${calls(r.downloadCallsOn)} (target: nothing beyond whiteboards and drive
+files). The ${n((r.downloadCallsOff['media.download'] ?? 0) - r.media)} \`media.download\` calls beyond one per media: files of the
+advanced-permission table first tried with the \`extra\` of an ordinary table that shares them (403;
+once one succeeds with its own, the run sends that table's \`extra\` first, so only files already in
+flight pay it: 1-2 with 8 downloads in flight), and a forbidden file tried with each of its
+two \`extra\` values (a wrong \`extra\` and no permission answer the same 403).
 
 | snapshot bytes per document | count | JSON (mean) | gzip (mean) | gzip (max) | ratio | brotli 11 (mean) |
 | --- | --- | --- | --- | --- | --- | --- |

@@ -344,7 +344,7 @@ function runChild(job: ChildJob): Promise<ChildResult> {
   });
 }
 
-interface Figures {
+export interface Figures {
   quota: Awaited<ReturnType<typeof quotaUse>>[];
   streaming: Awaited<ReturnType<typeof streamingRun>>;
   resume: Awaited<ReturnType<typeof resumeRun>>;
@@ -373,10 +373,11 @@ const STREAMING_NOTES = [
   '`--cpu-prof` of the child shows the main thread idle 42% of the time (SHA-256 566 ms, GC 199 ms,',
   '`writev` 179 ms, HTTP parsing 162 ms per GiB), waiting for a core, not for our code. So hashing in a',
   "worker thread would not help here (no idle core), and undici's `stream()` API received no faster than",
-  '`request()` in paired runs (643-1,077 vs 858-866 MiB/s, bare receive).',
+  '`request()` in paired runs (643-1,077 vs 858-866 MiB/s, bare receive); checkpoints every 2 GiB instead',
+  'of every 64 MiB changed nothing (292-327 vs 296-374 MiB/s).',
 ];
 
-function render(f: Figures): string {
+export function render(f: Figures): string {
   const s = f.streaming;
   const rows = [
     ...f.quota.map(
@@ -406,11 +407,12 @@ function render(f: Figures): string {
     'Reproduce: `npm run build && node dist/bench/download.js`',
     '',
     ...STREAMING_NOTES,
+    `In this run the ratio of the two CPU caps is ${f2(cpuCap(s.cpu.ours, s.cpu.fakeForOurs) / cpuCap(s.cpu.curl, s.cpu.fakeForCurl))} and the measured median ratio ${f2(s.ratio)}: the gap is the CPU that the extra work costs.`,
     '',
   ].join('\n');
 }
 
-function writeSection(section: string): void {
+export function writeSection(section: string): void {
   const file = path.join(process.cwd(), 'BENCHMARKS.md');
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
   const start = text.indexOf('## Download');
