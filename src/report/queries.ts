@@ -33,11 +33,14 @@ export function collectRuns(db: Db): RunSummary[] {
   }));
 }
 
-/** The configured roots first, in their order, then any the inventory knows from earlier configs. */
+/**
+ * The configured roots first, in their order, then any the inventory knows from earlier configs, each
+ * with the documents found under it that are still in Feishu (gone ones are counted by type instead).
+ */
 export function collectRoots(db: Db, configured: readonly string[]): RootSummary[] {
   const known = db
     .prepare(
-      `SELECT r.spec, (SELECT COUNT(*) FROM documents d WHERE d.root_id = r.id) AS documents
+      `SELECT r.spec, (SELECT COUNT(*) FROM documents d WHERE d.root_id = r.id AND d.status <> 'gone') AS documents
          FROM roots r ORDER BY r.id`,
     )
     .all() as { spec: string; documents: number }[];

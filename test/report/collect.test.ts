@@ -145,6 +145,12 @@ describe('collectReportData', () => {
     expect(data.generatedAt).toBe('2024-05-03T09:00:00.000Z');
   });
 
+  it('counts under each root only the documents still in Feishu', () => {
+    db.prepare("UPDATE documents SET status = 'gone' WHERE token = 'shtBudget'").run();
+    const data = collectReportData(db, meta);
+    expect(data.roots.find((r) => r.spec === 'folder:fldPlans')?.documents).toBe(2);
+  });
+
   it('keeps hostile names as data, untouched, for the renderer to escape', () => {
     const data = collectReportData(db, meta);
     expect(byName(data, HOSTILE_NAME).state).toBe('backed_up');
