@@ -37,6 +37,21 @@ function writeLock(dir: string, pid: number, file = 'inventory.sqlite.lock'): st
   return lock;
 }
 
+/** Makes every download trickle at `bytesPerSecond`; resolves once the first one is in flight. */
+function trickleDownloads(f: FakeFeishu, bytesPerSecond: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    f.inject({
+      route: 'media.download',
+      fault: { kind: 'slow', bytesPerSecond },
+      times: 1000,
+      match: () => {
+        resolve();
+        return true;
+      },
+    });
+  });
+}
+
 describe('one run at a time', () => {
   it('exits 6 at once, naming the holder, while another live run holds the lock', async () => {
     fake = await startTenant();
@@ -112,20 +127,8 @@ describe('interruption', () => {
     makeHealthy(fake);
     const dir = tempDir();
     const config = writeConfig(dir, fake);
-    let downloading!: () => void;
-    const started = new Promise<void>((resolve) => {
-      downloading = resolve;
-    });
-    // Downloads trickle, so the signal lands mid-file; the first request tells us one is in flight.
-    fake.inject({
-      route: 'media.download',
-      fault: { kind: 'slow', bytesPerSecond: 200 },
-      times: 1000,
-      match: () => {
-        downloading();
-        return true;
-      },
-    });
+    // Downloads trickle, so the signal lands mid-file.
+    const started = trickleDownloads(fake, 200);
     const cli = spawnCli(['backup', '--config', config]);
     await started;
     await cli.waitFor(/Downloading \d+ file/);
@@ -148,20 +151,7 @@ describe('interruption', () => {
     fake = await startTenant();
     makeHealthy(fake);
     const dir = tempDir();
-    let downloading!: () => void;
-    const started = new Promise<void>((resolve) => {
-      downloading = resolve;
-    });
-    // Signalled once a download is in flight, so the signal lands mid-download.
-    fake.inject({
-      route: 'media.download',
-      fault: { kind: 'slow', bytesPerSecond: 200 },
-      times: 1000,
-      match: () => {
-        downloading();
-        return true;
-      },
-    });
+    const started = trickleDownloads(fake, 200);
     const cli = spawnCli(['backup', '--config', writeConfig(dir, fake)]);
     await started;
     cli.child.kill('SIGTERM');
@@ -176,20 +166,8 @@ describe('interruption', () => {
     makeHealthy(fake);
     const dir = tempDir();
     const config = writeConfig(dir, fake);
-    let downloading!: () => void;
-    const started = new Promise<void>((resolve) => {
-      downloading = resolve;
-    });
     // So slow that the first Ctrl-C cannot finish the files: only the second one ends the run.
-    fake.inject({
-      route: 'media.download',
-      fault: { kind: 'slow', bytesPerSecond: 1 },
-      times: 1000,
-      match: () => {
-        downloading();
-        return true;
-      },
-    });
+    const started = trickleDownloads(fake, 1);
     const cli = spawnCli(['backup', '--config', config]);
     await started;
     await cli.waitFor(/Downloading \d+ file/);
