@@ -1,3 +1,4 @@
+import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import type { DownloadPlan } from './types.js';
@@ -13,12 +14,20 @@ export function planDownloads(
   const rows = db
     .prepare<
       [string],
-      { status: string; skip: number; n: number; known: number; bytes: number | null; partial: number | null }
+      {
+        status: string;
+        gone: number;
+        skip: number;
+        n: number;
+        known: number;
+        bytes: number | null;
+        partial: number | null;
+      }
     >(
-      `SELECT status, source IN (SELECT value FROM json_each(?)) AS skip, COUNT(*) AS n, COUNT(size) AS known,
-         SUM(size) AS bytes,
+      `SELECT status, ${GONE_FROM_FEISHU} AS gone, source IN (SELECT value FROM json_each(?)) AS skip,
+         COUNT(*) AS n, COUNT(size) AS known, SUM(size) AS bytes,
          SUM(CASE WHEN status IN ('partial', 'error') THEN COALESCE(bytes_on_disk, 0) ELSE 0 END) AS partial
-       FROM media WHERE status <> 'done' GROUP BY status, skip`,
+       FROM media WHERE status <> 'done' GROUP BY status, gone, skip`,
     )
     .all(JSON.stringify(options.skipSources ?? []));
   const plan: DownloadPlan = {
@@ -29,9 +38,15 @@ export function planDownloads(
     failedSkipped: 0,
     bytesOnDiskPartial: 0,
     skippedByOption: 0,
+    skippedGone: 0,
   };
   for (const r of rows) {
     if (!(r.status in plan.byStatus)) continue;
+    // Gone before any option: no setting would fetch it, and `status` counts it the same way.
+    if (r.gone) {
+      plan.skippedGone += r.n;
+      continue;
+    }
     if (r.skip) {
       plan.skippedByOption += r.n;
       continue;

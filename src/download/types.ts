@@ -98,6 +98,11 @@ export interface DownloadPlan {
   bytesOnDiskPartial: number;
   /** Rows not done whose kind the options leave out (`skipSources`); not in any other count. */
   skippedByOption: number;
+  /**
+   * Rows not done whose every reference is gone (their documents are gone from Feishu): not fetched
+   * and not in any other count, failed ones included. A crawl that finds one again queues it again.
+   */
+  skippedGone: number;
 }
 
 export interface DownloadSummary {

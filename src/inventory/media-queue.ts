@@ -44,10 +44,34 @@ function statusesFor(retryFailed: boolean): string {
 }
 
 /**
+ * SQL, true for a media row that documents showed once and none shows now: every reference is gone
+ * (its documents deleted from Feishu, or the file taken out of them). A download leaves such a row as
+ * it is, neither fetched nor counted as work left or as a failure, as rclone sync does not fetch what
+ * left the source; a row already `done` keeps its file. A crawl that finds a reference again makes it
+ * live, and the next download takes it as before. A `.part` it left stays: it is harmless, and a
+ * restored document resumes from it instead of spending the quota on those bytes again.
+ *
+ * A row with no reference at all is not gone: nothing says it left (the crawl records a file with its
+ * first reference; only an inventory filled by hand, as the download bench does, has none).
+ * Both probes are covering lookups in media_refs_live (migration 0007); the live one comes first, so
+ * a live row costs one. Refers to `media.id`: use it in a query over `media` without an alias.
+ */
+export const GONE_FROM_FEISHU = `(NOT EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id AND r.gone_at IS NULL)
+  AND EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id))`;
+
+/** The queue's read: the next rows to download, not yet taken by this run (exported for its query plan test). */
+export function queueQuery(retryFailed: boolean): string {
+  return `SELECT ${COLUMNS} FROM media WHERE status IN ${statusesFor(retryFailed)}
+       AND source NOT IN (SELECT value FROM json_each(?))
+       AND id NOT IN (SELECT id FROM temp.download_claimed) AND NOT ${GONE_FROM_FEISHU}
+       ORDER BY ${ORDER} LIMIT ?`;
+}
+
+/**
  * Hands out the media rows still to download, in the documented order, each at most once per run
  * (rows tried this run are remembered in a connection-local temp table, so a file that ends in
- * `error` is not picked again by the same run). Reads in small batches: memory does not grow with
- * the inventory.
+ * `error` is not picked again by the same run), leaving out those gone from Feishu. Reads in small
+ * batches: memory does not grow with the inventory.
  */
 export class MediaQueue {
   readonly #db: Db;
@@ -64,11 +88,7 @@ export class MediaQueue {
     this.#skip = JSON.stringify(options.skipSources ?? []);
     db.exec('CREATE TEMP TABLE IF NOT EXISTS download_claimed (id INTEGER PRIMARY KEY)');
     db.exec('DELETE FROM temp.download_claimed');
-    this.#select = db.prepare<[string, number], MediaRow>(
-      `SELECT ${COLUMNS} FROM media WHERE status IN ${statusesFor(options.retryFailed ?? false)}
-       AND source NOT IN (SELECT value FROM json_each(?))
-       AND id NOT IN (SELECT id FROM temp.download_claimed) ORDER BY ${ORDER} LIMIT ?`,
-    );
+    this.#select = db.prepare<[string, number], MediaRow>(queueQuery(options.retryFailed ?? false));
     this.#claim = db.prepare<[number]>('INSERT OR IGNORE INTO temp.download_claimed (id) VALUES (?)');
   }
 
