@@ -108,6 +108,14 @@ export function renderSummary(r: RunReport, exitCode: number): string {
         `${formatCount(byOption)} whiteboards/drive files left out by option (archive.whiteboards, archive.driveFiles)`,
       ),
     );
+  const gone = (d?.left ?? r.plan)?.skippedGone ?? 0;
+  if (gone)
+    out.push(
+      row(
+        d || byOption ? '' : 'Skipped',
+        `${formatCount(gone)} files left out because their documents are gone from Feishu`,
+      ),
+    );
   const failures = a.failures;
   if (failures.length) {
     const total = failures.reduce((n, f) => n + f.count, 0);

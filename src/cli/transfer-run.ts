@@ -2,6 +2,7 @@ import { renderView, type ViewSummary } from '../archive/view/render-view.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
+import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import { readStatus } from '../inventory/status.js';
 import { systemClock } from '../limits/clock.js';
@@ -171,6 +172,7 @@ function listPlanned(s: Session, verbose: boolean, skipSources: readonly MediaSo
     .prepare(
       `SELECT file_token, name, size, status FROM media
         WHERE status IN ('pending', 'partial', 'error') AND source NOT IN (SELECT value FROM json_each(?))
+          AND NOT ${GONE_FROM_FEISHU}
         ORDER BY id LIMIT ?`,
     )
     .all(skip, limit) as { file_token: string; name: string | null; size: number | null; status: string }[];
@@ -186,7 +188,7 @@ function listPlanned(s: Session, verbose: boolean, skipSources: readonly MediaSo
     s.db
       .prepare(
         `SELECT COUNT(*) AS n FROM media WHERE status IN ('pending','partial','error')
-          AND source NOT IN (SELECT value FROM json_each(?))`,
+          AND source NOT IN (SELECT value FROM json_each(?)) AND NOT ${GONE_FROM_FEISHU}`,
       )
       .get(skip) as {
       n: number;

@@ -1,3 +1,4 @@
+import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
 import { snapshotTotals } from './snapshots.js';
 
@@ -29,7 +30,12 @@ export interface FailureReason {
 
 export interface StatusReport {
   documents: { total: number; byType: Record<string, number>; byStatus: Record<string, number> };
-  media: { total: CountBytes; byStatus: Record<string, CountBytes> };
+  media: {
+    total: CountBytes;
+    byStatus: Record<string, CountBytes>;
+    /** Files not downloaded that a download leaves out: their documents are gone from Feishu. */
+    goneFromFeishu: CountBytes;
+  };
   /** Bytes of files recorded as downloaded. */
   bytesOnDisk: number;
   /** Document snapshots kept (migration 0005): how many, and their compressed bytes on disk. */
@@ -38,6 +44,7 @@ export interface StatusReport {
   /** Today's calls per download endpoint (media, drive files, whiteboards), each its own counter. */
   quotas: { bucket: string; used: number; limit: number | undefined; left: number | undefined }[];
   runs: RunRow[];
+  /** Media gone from Feishu are not among them: no run tries them again while they are gone. */
   failures: FailureReason[];
 }
 
@@ -80,6 +87,12 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     total.count += r.n;
     total.bytes += r.bytes;
   }
+  const goneFromFeishu = db
+    .prepare(
+      `SELECT COUNT(*) AS count, COALESCE(SUM(size), 0) AS bytes FROM media
+        WHERE status <> 'done' AND ${GONE_FROM_FEISHU}`,
+    )
+    .get() as CountBytes;
   const bytesOnDisk = (
     db.prepare("SELECT COALESCE(SUM(bytes_on_disk), 0) AS b FROM media WHERE status = 'done'").get() as {
       b: number;
@@ -130,7 +143,8 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
         .prepare(
           `SELECT error_kind AS kind, error_code AS code, COUNT(*) AS count,
                   MAX(error_message) AS example, MAX(error_fix) AS fix
-           FROM media WHERE status IN ('failed', 'error') GROUP BY error_kind, error_code`,
+           FROM media WHERE status IN ('failed', 'error') AND NOT ${GONE_FROM_FEISHU}
+          GROUP BY error_kind, error_code`,
         )
         .all() as Omit<FailureReason, 'subject'>[]
     ).map((r) => ({ ...r, subject: 'media' as const, kind: r.kind ?? 'unknown' })),
@@ -149,7 +163,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
 
   return {
     documents: { total: docTotal, byType, byStatus: docByStatus },
-    media: { total, byStatus: mediaByStatus },
+    media: { total, byStatus: mediaByStatus, goneFromFeishu },
     bytesOnDisk,
     snapshots: snapshotTotals(db),
     quota: {

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Logger } from '../events.js';
+import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
 
 export type VerifyProblem = 'missing' | 'corrupt';
@@ -22,6 +23,8 @@ export interface VerifySummary {
   bytesHashed: number;
   /** Files put back in the download queue (only with `repair`). */
   requeued: number;
+  /** Of those, files whose documents are gone from Feishu: a download leaves them out until a crawl finds them again. */
+  requeuedGone: number;
   findings: VerifyFinding[];
   interrupted: boolean;
 }
@@ -77,6 +80,9 @@ export async function verifyFiles(options: VerifyOptions): Promise<VerifySummary
     `UPDATE media SET status = 'pending', error_kind = NULL, error_code = NULL, error_message = NULL,
             error_fix = NULL WHERE id = ? AND status = 'done'`,
   );
+  const gone = db.prepare<[number], { gone: number }>(
+    `SELECT ${GONE_FROM_FEISHU} AS gone FROM media WHERE id = ?`,
+  );
   const summary: VerifySummary = {
     checked: 0,
     ok: 0,
@@ -84,6 +90,7 @@ export async function verifyFiles(options: VerifyOptions): Promise<VerifySummary
     corrupt: 0,
     bytesHashed: 0,
     requeued: 0,
+    requeuedGone: 0,
     findings: [],
     interrupted: false,
   };
@@ -115,7 +122,12 @@ export async function verifyFiles(options: VerifyOptions): Promise<VerifySummary
         fileToken: row.file_token,
         path: row.path,
       });
-      if (options.repair && requeue.run(row.id).changes > 0) summary.requeued++;
+      // Queued even when gone from Feishu: the row no longer stands for a good copy, and a restored
+      // document fetches it again. The summary says which ones no download will fetch for now.
+      if (options.repair && requeue.run(row.id).changes > 0) {
+        summary.requeued++;
+        if (gone.get(row.id)?.gone) summary.requeuedGone++;
+      }
     }
     options.onProgress?.({ checked: summary.checked, total: rows.length, bytesHashed: summary.bytesHashed });
   };

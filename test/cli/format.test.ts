@@ -4,7 +4,7 @@ import { renderStatus } from '../../src/cli/commands/status.js';
 import { csvField, writeExport } from '../../src/cli/export-writer.js';
 import { displayWidth, formatBytes, parseDuration, parseSize, wrapText } from '../../src/cli/format.js';
 import { describeProgress, emptyProgress } from '../../src/cli/progress.js';
-import { renderSummary } from '../../src/cli/summary.js';
+import { exitCodeFor, renderSummary } from '../../src/cli/summary.js';
 import { emptyCounts } from '../../src/crawl/summary.js';
 import type { ExportRow } from '../../src/inventory/export.js';
 import type { StatusReport } from '../../src/inventory/status.js';
@@ -116,7 +116,7 @@ describe('terminal layout', () => {
 describe('documents gone from Feishu', () => {
   const after: StatusReport = {
     documents: { total: 10, byType: { docx: 10 }, byStatus: { done: 6, error: 1, gone: 3 } },
-    media: { total: { count: 0, bytes: 0 }, byStatus: {} },
+    media: { total: { count: 0, bytes: 0 }, byStatus: {}, goneFromFeishu: { count: 0, bytes: 0 } },
     bytesOnDisk: 0,
     snapshots: { count: 0, bytes: 0 },
     quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
@@ -158,5 +158,79 @@ describe('documents gone from Feishu', () => {
     expect(text).toMatch(
       /Crawled +2 read, 0 unchanged, 3 gone from Feishu \(files kept\); 0 new media, 5 references gone/,
     );
+  });
+});
+
+describe('files whose documents are gone from Feishu', () => {
+  const after: StatusReport = {
+    documents: { total: 2, byType: { docx: 2 }, byStatus: { done: 1, gone: 1 } },
+    media: {
+      total: { count: 5, bytes: 500 },
+      byStatus: { done: { count: 2, bytes: 200 }, pending: { count: 3, bytes: 300 } },
+      goneFromFeishu: { count: 3, bytes: 300 },
+    },
+    bytesOnDisk: 200,
+    snapshots: { count: 0, bytes: 0 },
+    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
+    quotas: [],
+    runs: [],
+    failures: [],
+  };
+  const plan = {
+    files: 0,
+    bytesKnown: 0,
+    unknownSize: 0,
+    byStatus: { pending: 0, partial: 0, error: 0, failed: 0 },
+    failedSkipped: 0,
+    bytesOnDiskPartial: 0,
+    skippedByOption: 0,
+    skippedGone: 3,
+  };
+  const report = {
+    command: 'backup',
+    durationMs: 1000,
+    interrupted: false,
+    plan,
+    after,
+    outputDir: 'out',
+    database: 'inv.sqlite',
+  };
+
+  it('status counts them under the media', () => {
+    expect(renderStatus(after, 'inv.sqlite', 'out', 'Asia/Shanghai')).toMatch(
+      /Media {6}5 files, 500 B known: done 2, pending 3\n {11}3 files left out because their documents are gone from Feishu\n/,
+    );
+  });
+
+  it('a dry run says it leaves them out, as it does files left out by option', () => {
+    const text = renderSummary({ ...report, dryRun: true, plan: { ...plan, skippedByOption: 2 } }, 0);
+    expect(text).toMatch(
+      /\nSkipped {5}2 whiteboards\/drive files left out by option.*\n {12}3 files left out because their documents are gone from Feishu\n/,
+    );
+    expect(renderSummary({ ...report, dryRun: true }, 0)).toMatch(
+      /\nSkipped {5}3 files left out because their documents are gone from Feishu\n/,
+    );
+  });
+
+  it('are neither left for the next run nor a reason for exit 3', () => {
+    const download = {
+      stopReason: 'complete' as const,
+      downloaded: 0,
+      bytesReceived: 0,
+      bytesPublished: 0,
+      requests: 0,
+      failures: [],
+      left: plan,
+      quota: { bucket: 'media.download', day: '2026-01-01', used: 0, limit: 10, remaining: 10, resetsAt: 0 },
+      quotas: [],
+      quotaSpent: [],
+      durationMs: 0,
+    };
+    expect(exitCodeFor({ ...report, dryRun: false, download })).toBe(0);
+    const text = renderSummary({ ...report, dryRun: false, download }, 0);
+    expect(text).toMatch(
+      /\nSkipped {5}2 already backed up\n {12}3 files left out because their documents are gone from Feishu\n/,
+    );
+    expect(text).toMatch(/\nLeft {8}nothing\n/);
   });
 });

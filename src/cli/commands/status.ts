@@ -56,6 +56,12 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
   lines.push(
     `Media      ${formatCount(r.media.total.count)} files, ${formatBytes(r.media.total.bytes)} known${media ? `: ${media}` : ''}`,
   );
+  const gone = r.media.goneFromFeishu;
+  if (gone.count) {
+    lines.push(
+      `           ${formatCount(gone.count)} files left out because their documents are gone from Feishu`,
+    );
+  }
   lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
   lines.push(
     `Snapshots  ${formatCount(r.snapshots.count)} document revisions, ${formatBytes(r.snapshots.bytes)}`,

@@ -64,6 +64,10 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
             lines.push(
               `Queued ${summary.requeued} files for download again: run \`feishu-backup download\` to fetch them.`,
             );
+            if (summary.requeuedGone)
+              lines.push(
+                `${formatCount(summary.requeuedGone)} of them will not be fetched while their documents are gone from Feishu.`,
+              );
           } else if (findings.length) {
             lines.push('Run `feishu-backup verify --repair` to queue them for download again.');
           }
