@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeFeishu } from '../fake-feishu/index.js';
+import {
+  addDocx,
+  addFolder,
+  addMedia,
+  block,
+  emptyTenant,
+  type FakeFeishu,
+  startFakeFeishu,
+} from '../fake-feishu/index.js';
 import {
   jsonLines,
   makeHealthy,
@@ -150,6 +158,55 @@ describe('backup', () => {
     // Media and drive-file downloads each have their own daily counter (both default to downloadsPerDay).
     expect(fake.requestsTo('media.download').length).toBeLessThanOrEqual(2);
     expect(fake.requestsTo('drive.download').length).toBeLessThanOrEqual(2);
+  });
+
+  it('exits 0 when the only files left are in a document deleted from Feishu, never asking for them, and says so', async () => {
+    const tenant = emptyTenant({ seed: 5 });
+    const folder = addFolder(tenant, { name: 'Team' });
+    const plan = addMedia(tenant, { name: 'plan.png' });
+    const logo = addMedia(tenant, { name: 'logo.png' });
+    const plans = addDocx(tenant, {
+      title: 'Plans',
+      folder: folder.token,
+      content: [block.image(plan.token), block.image(logo.token)],
+    });
+    addDocx(tenant, { title: 'Notes', folder: folder.token, content: [block.image(logo.token)] });
+    fake = await startFakeFeishu({ tenant });
+    const dir = tempDir();
+    const config = writeConfig(dir, fake, { roots: [{ type: 'folder', token: folder.token }] });
+    const crawl = await runCli(['crawl', '--config', config]);
+    expect(crawl.code, crawl.stderr).toBe(0);
+
+    // Deleted in Feishu before anything was downloaded: its own file goes with it.
+    tenant.drive.delete(plans.documentId);
+    plans.access = 'deleted';
+    plan.state = 'deleted';
+    const gone = /1 files left out because their documents are gone from Feishu/;
+    const dry = await runCli(['backup', '--dry-run', '--config', config]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/Would fetch\s+1 files/);
+    // Image blocks carry no name: the list shows tokens until a download learns the names.
+    expect(dry.stdout).toContain(`Would download:\n         ?  ${logo.token}\n──`);
+    expect(dry.stdout).toMatch(new RegExp(`Skipped\\s+${gone.source}`));
+
+    const r = await runCli(['backup', '--config', config]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(fake.requestsTo('media.download').map((q) => q.path)).toEqual([
+      `/open-apis/drive/v1/medias/${logo.token}/download`,
+    ]);
+    expect(r.stdout).toMatch(gone);
+    expect(r.stdout).toMatch(/Failed\s+none/);
+    expect(r.stdout).toMatch(/Left\s+nothing/);
+    expect(r.stdout).toMatch(/Result\s+everything in scope is backed up \(exit 0\)/);
+    const rows = await mediaRows(join(dir, 'backup', 'inventory.sqlite'));
+    expect(rows.map((m) => [m.file_token, m.status])).toEqual([
+      [plan.token, 'pending'],
+      [logo.token, 'done'],
+    ]);
+
+    const status = await runCli(['status', '--config', config]);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(gone);
   });
 
   it('exits 2 on wrong credentials without echoing them', async () => {
