@@ -14,6 +14,7 @@ import type { Db } from '../inventory/open.js';
 import { setRootDocument, upsertRoot } from '../inventory/roots.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
 import type { DocType, Source, SourceContext, Target } from '../sources/types.js';
+import { afterPass, heldPass, passKey } from './crawled-revision.js';
 import { markGoneAfterCrawl } from './mark-gone.js';
 import { rootTarget } from './root-target.js';
 import { type CrawlProgress, type CrawlSummary, emptyCounts } from './summary.js';
@@ -32,6 +33,15 @@ interface Job {
   target: Target;
   row: DocumentRow;
 }
+
+/** A document this run met, and the reads asked of it: whole, or limited to these sheets or tables. */
+interface Visit {
+  id: number;
+  whole: boolean;
+  scopes: Set<string>;
+}
+
+const keyOf = (target: Target): string => `${target.type}:${target.token}`;
 
 /**
  * Roots -> sources -> inventory. Documents are crawled several at a time so the rate limits, not
@@ -58,8 +68,10 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   };
   const counts = (type: string) => (summary.documents[type] ??= emptyCounts());
   const queue = new PQueue({ concurrency: config.limits.crawlConcurrency });
-  /** `type:token` -> document id, for every document this run met. */
-  const visited = new Map<string, number>();
+  /** `type:token` -> the document, for every document this run met. */
+  const visited = new Map<string, Visit>();
+  /** Reads limited to one sheet or table (roots with `sheetId`/`tableId`): see `readScoped`. */
+  const scoped: Job[] = [];
   let fatal: unknown;
   let done = 0;
 
@@ -69,49 +81,83 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     for (const [bucket, n] of client.calls) calls += n - (callsBefore.get(bucket) ?? 0);
     onProgress({
       documentsDone: done,
-      documentsQueued: queue.size + queue.pending,
+      documentsQueued: queue.size + queue.pending + scoped.length,
       refsFound: summary.refs.found,
       newMedia: summary.media.new,
       calls,
     });
   };
 
-  /** Records a document the first time this run meets it; synchronous so it can join a page's transaction. */
+  /**
+   * Records a document when this run meets it, and returns a job when it asks for more than was asked
+   * before (the whole spreadsheet after one of its sheets); synchronous so it can join a page's transaction.
+   */
   const discover = (
     target: Target,
     parentId: number | undefined,
     rootId: number | undefined,
   ): Job | undefined => {
-    const key = `${target.type}:${target.token}`;
-    if (visited.has(key)) return undefined;
-    counts(target.type).found++;
+    const key = keyOf(target);
+    const seen = visited.get(key);
+    if (seen && (seen.whole || (target.scope !== undefined && seen.scopes.has(target.scope))))
+      return undefined;
+    if (!seen) counts(target.type).found++;
     const row = docs.see({ ...target, parentId, rootId }, runId);
-    visited.set(key, row.id);
+    const visit = seen ?? { id: row.id, whole: false, scopes: new Set<string>() };
+    if (target.scope === undefined) visit.whole = true;
+    else visit.scopes.add(target.scope);
+    visited.set(key, visit);
     return { target, row };
   };
 
   const schedule = (jobs: (Job | undefined)[]): void => {
     for (const job of jobs) {
       if (!job || fatal || signal?.aborted) continue;
-      queue.add(() => processJob(job)).catch(() => undefined);
+      if (job.target.scope !== undefined) scoped.push(job);
+      else queue.add(() => processJob(job)).catch(() => undefined);
     }
   };
 
-  /** Documents found inside one that is not read this time still get visited. */
+  /**
+   * Scoped reads wait until every whole read is done: a document another root (a folder, a document
+   * embedding it) reaches whole is read whole, which answers them, and they are dropped. The others
+   * run one document at a time, as their passes share the document's checkpoint.
+   */
+  const readScoped = async (): Promise<void> => {
+    while (scoped.length > 0 && !fatal && !signal?.aborted) {
+      const byDocument = new Map<string, Job[]>();
+      for (const job of scoped.splice(0)) {
+        const key = keyOf(job.target);
+        if (visited.get(key)?.whole) continue;
+        byDocument.set(key, [...(byDocument.get(key) ?? []), job]);
+      }
+      for (const jobs of byDocument.values()) {
+        queue
+          .add(async () => {
+            for (const job of jobs) await processJob(job);
+          })
+          .catch(() => undefined);
+      }
+      await queue.onIdle();
+    }
+  };
+
+  /**
+   * Documents found inside one that is not read this time still get visited, whole: what a document
+   * embeds is read whole (src/sources/docx/extract.ts), and `documents.scope` only says a root once
+   * named one of its sheets.
+   */
   const knownChildren = (row: DocumentRow): (Job | undefined)[] =>
     db.transaction(() =>
-      docs.children(row.id).map((c) =>
-        discover(
-          {
-            type: c.type as DocType,
-            token: c.token,
-            title: c.title ?? undefined,
-            scope: c.scope ?? undefined,
-          },
-          row.id,
-          row.root_id ?? undefined,
+      docs
+        .children(row.id)
+        .map((c) =>
+          discover(
+            { type: c.type as DocType, token: c.token, title: c.title ?? undefined },
+            row.id,
+            row.root_id ?? undefined,
+          ),
         ),
-      ),
     )();
 
   const writePage = (
@@ -128,7 +174,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
       const jobs = children.map((c) => {
         const child = discover(c, job.row.id, job.row.root_id ?? undefined);
         // Listed on a page read now, so found here now (children revisited from the inventory are not).
-        links.see(job.row.id, visited.get(`${c.type}:${c.token}`)!, runId);
+        links.see(job.row.id, visited.get(keyOf(c))!.id, runId);
         return child;
       });
       next();
@@ -216,7 +262,11 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   };
 
   const readDocument = async (job: Job, source: Source): Promise<void> => {
-    const { target, row } = job;
+    const { target } = job;
+    // Limited to one sheet (or table): only what it reads may be marked gone or recorded as crawled.
+    const scope = target.scope;
+    // Read now: a pass over another sheet of this document may have ended since it was found.
+    const row = docs.find(target.type, target.token) ?? job.row;
     let revision: string | undefined;
     let memo: unknown;
     // Containers (no revision) are listed every time; documents are read only when their revision moved.
@@ -229,20 +279,21 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
         if (probe.title && !target.title)
           docs.see({ type: target.type, token: target.token, title: probe.title }, runId);
       }
-      if (
-        revision !== undefined &&
-        row.status === 'done' &&
-        row.crawled_revision === revision &&
-        !snapshots?.missing(row, revision)
-      ) {
+      const held =
+        revision !== undefined && row.status === 'done'
+          ? heldPass(row.crawled_revision, revision, scope)
+          : undefined;
+      if (held !== undefined && !snapshots?.missing(row, held)) {
         counts(target.type).unchanged++;
         schedule(knownChildren(row));
         return;
       }
     }
     let from = checkpoints.get(row.id);
-    // A checkpoint of another revision points into content that changed: start again.
-    if (from && source.revision && row.revision !== (revision ?? null)) from = undefined;
+    // A checkpoint of another revision points into content that changed, and one of another scope into
+    // a pass that skipped what this one reads: start again.
+    if (from && ((source.revision && row.revision !== (revision ?? null)) || from.scope !== scope))
+      from = undefined;
     const passRun = from?.runId ?? runId;
     if (from) schedule(knownChildren(row));
     else {
@@ -251,7 +302,10 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
         docs.setRevision(row.id, revision ?? null);
       })();
     }
-    const snapshot = snapshots?.begin({ ...row, title: target.title ?? row.title }, revision);
+    const snapshot = snapshots?.begin(
+      { ...row, title: target.title ?? row.title },
+      revision === undefined ? undefined : passKey(revision, scope),
+    );
     if (!from) snapshot?.reset();
     let position: Checkpoint | undefined = from;
     for await (const page of source.read(ctx, target, from, memo)) {
@@ -260,7 +314,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
       snapshot?.stage(position, page.snapshot ?? null, next);
       position = next;
       const jobs = writePage(job, page.refs ?? [], page.children ?? [], () => {
-        if (next) checkpoints.put(row.id, next, passRun);
+        if (next) checkpoints.put(row.id, next, passRun, scope);
       });
       schedule(jobs);
       progress();
@@ -268,10 +322,10 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     }
     const published = snapshot ? await publishSnapshot(snapshot, target) : undefined;
     db.transaction(() => {
-      summary.refs.gone += refs.markGone(row.id, passRun);
+      summary.refs.gone += refs.markGone(row.id, passRun, scope);
       // A scoped read (one table of a base) lists only part of the document's children by design.
-      if (!target.scope) links.markGone(row.id, passRun, runId);
-      docs.markDone(row.id, revision ?? null);
+      if (scope === undefined) links.markGone(row.id, passRun, runId);
+      docs.markDone(row.id, revision ?? null, afterPass(row.crawled_revision, revision ?? null, scope));
       checkpoints.clear(row.id);
       if (published) snapshots?.record(row.id, published, runId);
     })();
@@ -305,7 +359,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     rootIds.push(rootId);
     const target = rootTarget(root);
     const job = discover(target, undefined, rootId);
-    setRootDocument(db, rootId, visited.get(`${target.type}:${target.token}`)!);
+    setRootDocument(db, rootId, visited.get(keyOf(target))!.id);
     if (job && root.type === 'unsupported') {
       docs.markFailed(job.row.id, { status: 'skipped', kind: 'unsupported', message: root.reason });
       counts(target.type).skipped++;
@@ -320,6 +374,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     schedule([job]);
   }
   await queue.onIdle();
+  await readScoped();
   for (const [bucket, n] of client.calls) {
     const d = n - (callsBefore.get(bucket) ?? 0);
     if (d > 0) summary.calls[bucket] = d;

@@ -57,7 +57,7 @@ export class DocumentRepo {
     );
     this.#revision = db.prepare('UPDATE documents SET revision = ? WHERE id = ?');
     this.#done = db.prepare(
-      `UPDATE documents SET status = 'done', crawled_revision = @revision, revision = @revision,
+      `UPDATE documents SET status = 'done', crawled_revision = @crawled, revision = @revision,
          error_kind = NULL, error_message = NULL, error_fix = NULL, last_crawled_at = @at WHERE id = @id`,
     );
     this.#error = db.prepare(
@@ -96,9 +96,12 @@ export class DocumentRepo {
     this.#revision.run(revision, id);
   }
 
-  /** The content of `revision` is in the inventory. */
-  markDone(id: number, revision: string | null): void {
-    this.#done.run({ id, revision, at: new Date().toISOString() });
+  /**
+   * A pass over the document at `revision` is in the inventory. `crawled` is what the inventory now
+   * holds (src/crawl/crawled-revision.ts): `revision` after a whole read, less after a scoped one.
+   */
+  markDone(id: number, revision: string | null, crawled: string | null = revision): void {
+    this.#done.run({ id, revision, crawled, at: new Date().toISOString() });
   }
 
   /** The document could not be read (`error`) or cannot be read by design (`skipped`), with the user's fix. */

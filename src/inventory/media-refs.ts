@@ -17,6 +17,11 @@ export interface FoundRef {
   extra?: string | undefined;
   /** @default 'media' */
   source?: MediaSource;
+  /**
+   * The part of its document the reference sits in (a sheet id), so a read limited to that part
+   * (`Target.scope`) marks gone only the references it could have seen.
+   */
+  scope?: string | undefined;
 }
 
 export interface RecordResult {
@@ -52,16 +57,18 @@ export class MediaRefRepo {
       'SELECT id FROM media_refs WHERE media_id = ? AND document_id = ? AND location = ?',
     );
     this.#insertRef = db.prepare(
-      `INSERT INTO media_refs (media_id, document_id, location, kind, extra, first_seen_run, last_seen_run)
-       VALUES (@mediaId, @documentId, @location, @kind, @extra, @runId, @runId)`,
+      `INSERT INTO media_refs (media_id, document_id, location, kind, extra, scope, first_seen_run, last_seen_run)
+       VALUES (@mediaId, @documentId, @location, @kind, @extra, @scope, @runId, @runId)`,
     );
     this.#updateRef = db.prepare(
-      `UPDATE media_refs SET kind = @kind, extra = coalesce(@extra, extra), last_seen_run = @runId, gone_at = NULL
+      `UPDATE media_refs SET kind = @kind, extra = coalesce(@extra, extra), scope = coalesce(@scope, scope),
+         last_seen_run = @runId, gone_at = NULL
        WHERE id = @id`,
     );
     this.#gone = db.prepare(
       `UPDATE media_refs SET gone_at = @at
-       WHERE document_id = @documentId AND gone_at IS NULL AND coalesce(last_seen_run, 0) < @sinceRun`,
+       WHERE document_id = @documentId AND gone_at IS NULL AND coalesce(last_seen_run, 0) < @sinceRun
+         AND (@scope IS NULL OR scope = @scope)`,
     );
   }
 
@@ -92,6 +99,7 @@ export class MediaRefRepo {
         location: ref.location,
         kind: ref.kind,
         extra: ref.extra ?? null,
+        scope: ref.scope ?? null,
         runId,
       };
       const existing = this.#findRef.get(mediaId, documentId, ref.location);
@@ -105,10 +113,12 @@ export class MediaRefRepo {
   }
 
   /**
-   * Marks gone the references of a document not seen since `sinceRun` (the run that began this pass).
+   * Marks gone the references of a document not seen since `sinceRun` (the run that began this pass),
+   * only those of `scope` after a pass limited to it (one sheet: the others were not looked at).
    * The media rows and their files stay: the backup keeps what it had.
    */
-  markGone(documentId: number, sinceRun: number): number {
-    return this.#gone.run({ documentId, sinceRun, at: new Date().toISOString() }).changes;
+  markGone(documentId: number, sinceRun: number, scope?: string): number {
+    return this.#gone.run({ documentId, sinceRun, scope: scope ?? null, at: new Date().toISOString() })
+      .changes;
   }
 }

@@ -49,6 +49,36 @@ describe('inventory migrations', () => {
     expect(db.prepare('SELECT gone_run FROM documents WHERE id = 2').get()).toEqual({ gone_run: null });
   });
 
+  it('gives sheet cell references their sheet, and forgets what reads scoped to one sheet recorded (0008)', () => {
+    const db = new Database(':memory:');
+    const migrations = loadMigrations();
+    migrate(db, migrations.slice(0, 7));
+    db.exec(`
+      INSERT INTO runs (id, command, started_at) VALUES (1, 'crawl', '2026-01-01T00:00:00Z');
+      INSERT INTO documents (id, type, token, crawled_revision, scope, status)
+        VALUES (1, 'sheet', 'shtA', 'rev:3', 'sid2', 'done'), (2, 'sheet', 'shtB', 'rev:4', NULL, 'done'),
+               (3, 'docx', 'doxC', 'rev:5', NULL, 'done');
+      INSERT INTO media (id, file_token) VALUES (1, 'boxA'), (2, 'boxB'), (3, 'boxC');
+      INSERT INTO media_refs (media_id, document_id, location, kind)
+        VALUES (1, 1, 'sid1!B3', 'sheet_image'), (2, 1, 'float:fi1', 'float_image'), (3, 3, 'blk!x', 'image');
+      INSERT INTO crawl_checkpoints (document_id, phase, run_id, updated_at)
+        VALUES (1, 'float:sid2', 1, 'now'), (2, 'values:sid9', 1, 'now');`);
+    migrate(db, migrations);
+    expect(db.prepare('SELECT location, scope FROM media_refs ORDER BY id').all()).toEqual([
+      { location: 'sid1!B3', scope: 'sid1' },
+      { location: 'float:fi1', scope: null },
+      { location: 'blk!x', scope: null },
+    ]);
+    expect(db.prepare('SELECT document_id, scope FROM crawl_checkpoints').all()).toEqual([
+      { document_id: 2, scope: null },
+    ]);
+    expect(db.prepare('SELECT crawled_revision FROM documents ORDER BY id').pluck().all()).toEqual([
+      null,
+      'rev:4',
+      'rev:5',
+    ]);
+  });
+
   it('leaves the previous schema intact when a migration fails', () => {
     const db = new Database(':memory:');
     const good = { version: 1, name: '0001_a.sql', sql: 'CREATE TABLE a (x INTEGER);' };

@@ -36,13 +36,14 @@ export function extractCells(sheetId: string, firstRow: number, values: readonly
           refs.push({
             fileToken: o.fileToken,
             location,
+            scope: sheetId,
             kind: 'sheet_attachment',
             name: typeof o.text === 'string' ? o.text : undefined,
             size: typeof o.size === 'number' ? o.size : undefined,
             mimeType: typeof o.mimeType === 'string' ? o.mimeType : undefined,
           });
         } else if (o.type === 'embed-image') {
-          refs.push({ fileToken: o.fileToken, location, kind: 'sheet_image' });
+          refs.push({ fileToken: o.fileToken, location, scope: sheetId, kind: 'sheet_image' });
         }
       }
     });

@@ -148,6 +148,7 @@ async function floatImages(
     .map((f) => ({
       fileToken: f.float_image_token!,
       location: `float:${f.float_image_id}`,
+      scope: sheetId,
       kind: 'float_image',
     }));
   return { refs, items: data.items ?? [] };
