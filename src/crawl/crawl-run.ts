@@ -1,0 +1,124 @@
+import PQueue from 'p-queue';
+import { SnapshotWriter } from '../archive/snapshots/writer.js';
+import { archiveOf, type Config } from '../config/types.js';
+import type { Logger } from '../events.js';
+import type { Bucket } from '../feishu/buckets.js';
+import type { FeishuClient } from '../feishu/client.js';
+import { CheckpointRepo } from '../inventory/checkpoints.js';
+import { DocumentLinkRepo } from '../inventory/document-links.js';
+import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
+import { MediaRefRepo } from '../inventory/media-refs.js';
+import type { Db } from '../inventory/open.js';
+import type { SourceContext, Target } from '../sources/types.js';
+import { type CrawlProgress, type CrawlSummary, type DocumentCounts, emptyCounts } from './summary.js';
+
+export interface CrawlOptions {
+  client: FeishuClient;
+  db: Db;
+  config: Config;
+  runId: number;
+  signal?: AbortSignal | undefined;
+  log?: Logger | undefined;
+  onProgress?: ((p: CrawlProgress) => void) | undefined;
+}
+
+export interface Job {
+  target: Target;
+  row: DocumentRow;
+}
+
+/** A document this run met, and the reads asked of it: whole, or limited to these sheets or tables. */
+export interface Visit {
+  id: number;
+  whole: boolean;
+  scopes: Set<string>;
+}
+
+export const keyOf = (target: Target): string => `${target.type}:${target.token}`;
+
+/** What every step of one crawl shares: its inventory, its queue, what it met and what it counted. */
+export interface CrawlRun {
+  readonly client: FeishuClient;
+  readonly db: Db;
+  readonly config: Config;
+  readonly runId: number;
+  readonly signal: AbortSignal | undefined;
+  readonly log: Logger | undefined;
+  readonly docs: DocumentRepo;
+  readonly refs: MediaRefRepo;
+  readonly links: DocumentLinkRepo;
+  readonly checkpoints: CheckpointRepo;
+  readonly snapshots: SnapshotWriter | undefined;
+  readonly ctx: SourceContext;
+  /** `client.calls` when the crawl began. */
+  readonly callsBefore: ReadonlyMap<Bucket, number>;
+  readonly summary: CrawlSummary;
+  readonly counts: (type: string) => DocumentCounts;
+  readonly queue: PQueue;
+  /** `type:token` -> the document, for every document this run met. */
+  readonly visited: Map<string, Visit>;
+  /** Reads limited to one sheet or table (roots with `sheetId`/`tableId`): see `readScoped`. */
+  readonly scoped: Job[];
+  /** What stops the whole run; thrown once the queue has drained. */
+  fatal: unknown;
+  /** Jobs finished, whatever their outcome. */
+  done: number;
+  readonly progress: () => void;
+  /** Stops the run: the first fatal error is the one thrown, and nothing queued starts. */
+  readonly halt: (error: unknown) => void;
+  /** Reads one document (passed in, so the scheduling does not import the reading that schedules). */
+  readonly processJob: (job: Job) => Promise<void>;
+}
+
+export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => Promise<void>): CrawlRun {
+  const { client, db, config, runId, signal, log, onProgress } = options;
+  const snapshots = archiveOf(config).snapshots ? new SnapshotWriter(db, config.outputDir) : undefined;
+  const summary: CrawlSummary = {
+    documents: {},
+    failures: [],
+    refs: { found: 0, new: 0, gone: 0 },
+    media: { new: 0 },
+    calls: {},
+    interrupted: false,
+  };
+  const run: CrawlRun = {
+    client,
+    db,
+    config,
+    runId,
+    signal,
+    log,
+    docs: new DocumentRepo(db),
+    refs: new MediaRefRepo(db),
+    links: new DocumentLinkRepo(db),
+    checkpoints: new CheckpointRepo(db),
+    snapshots,
+    ctx: { client, signal, snapshots: snapshots !== undefined },
+    callsBefore: new Map(client.calls),
+    summary,
+    counts: (type) => (summary.documents[type] ??= emptyCounts()),
+    queue: new PQueue({ concurrency: config.limits.crawlConcurrency }),
+    visited: new Map(),
+    scoped: [],
+    fatal: undefined,
+    done: 0,
+    progress: () => {
+      if (!onProgress) return;
+      let calls = 0;
+      for (const [bucket, n] of client.calls) calls += n - (run.callsBefore.get(bucket) ?? 0);
+      onProgress({
+        documentsDone: run.done,
+        documentsQueued: run.queue.size + run.queue.pending + run.scoped.length,
+        refsFound: summary.refs.found,
+        newMedia: summary.media.new,
+        calls,
+      });
+    },
+    halt: (error) => {
+      run.fatal ??= error;
+      run.queue.clear();
+    },
+    processJob,
+  };
+  return run;
+}

@@ -1,0 +1,89 @@
+import { asLocalFatal } from '../download/local-errors.js';
+import { FeishuError } from '../feishu/errors.js';
+import type { FoundRef } from '../inventory/media-refs.js';
+import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
+import type { CrawlRun, Job } from './crawl-run.js';
+import { readDocument } from './read-document.js';
+import { writePage } from './write-page.js';
+
+/**
+ * Takes one job: a drive file root, a type no source reads, or a document its source reads. A failure
+ * is recorded on the document and the crawl goes on, unless nothing else can work either.
+ */
+export async function processJob(run: CrawlRun, job: Job): Promise<void> {
+  const { signal, log, docs } = run;
+  if (run.fatal || signal?.aborted) return;
+  const { target, row } = job;
+  const source = SOURCES.get(target.type);
+  try {
+    if (target.type === 'file') {
+      // A drive file named as a root: the file is the media.
+      const ref: FoundRef = {
+        fileToken: target.token,
+        location: 'root',
+        kind: 'drive_file',
+        source: 'drive_file',
+      };
+      writePage(run, job, [ref], [], () => docs.markDone(row.id, null));
+      run.counts(target.type).changed++;
+      return;
+    }
+    if (!source) {
+      const reason = UNSUPPORTED_REASONS[target.type] ?? `No source reads documents of type ${target.type}.`;
+      docs.markFailed(row.id, { status: 'skipped', kind: 'unsupported', message: reason });
+      run.counts(target.type).skipped++;
+      log?.({
+        level: 'info',
+        event: 'crawl.document.skipped',
+        message: reason,
+        type: target.type,
+        token: target.token,
+      });
+      return;
+    }
+    await readDocument(run, job, source);
+  } catch (e) {
+    if (signal?.aborted) return;
+    // A full disk or an unwritable output directory (snapshots) fails every document alike: stop
+    // the run with that message instead of recording each document as failed.
+    const local = asLocalFatal(e, (e as { path?: string }).path ?? 'the output directory');
+    if (local) {
+      run.halt(local);
+      return;
+    }
+    const err =
+      e instanceof FeishuError
+        ? e
+        : new FeishuError(`crawl ${target.type} ${target.token}`, {
+            msg: String(e),
+            cause: e,
+            kind: 'protocol',
+          });
+    if (err.kind === 'credentials') {
+      // Nothing else will work either: stop and let the user fix the app.
+      run.halt(err);
+      return;
+    }
+    docs.markFailed(row.id, { kind: err.kind, message: err.message, fix: err.fix });
+    run.counts(target.type).failed++;
+    run.summary.failures.push({
+      type: target.type,
+      token: target.token,
+      title: target.title ?? row.title ?? undefined,
+      kind: err.kind,
+      message: err.message,
+      fix: err.fix,
+    });
+    log?.({
+      level: 'warn',
+      event: 'crawl.document.failed',
+      message: `${target.type} ${target.title ?? target.token}: ${err.message}${err.fix ? ` ${err.fix}` : ''}`,
+      type: target.type,
+      token: target.token,
+      kind: err.kind,
+    });
+  } finally {
+    run.done++;
+    run.progress();
+  }
+}

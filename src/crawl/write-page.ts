@@ -1,0 +1,32 @@
+import type { FoundRef } from '../inventory/media-refs.js';
+import type { Target } from '../sources/types.js';
+import { type CrawlRun, type Job, keyOf } from './crawl-run.js';
+import { discover } from './discover.js';
+
+/**
+ * Records one page of a document, its references and the documents it lists, in one transaction with
+ * `next` (which moves the checkpoint past it); returns the jobs for the documents it asks to read.
+ */
+export function writePage(
+  run: CrawlRun,
+  job: Job,
+  pageRefs: FoundRef[],
+  children: Target[],
+  next: () => void,
+): (Job | undefined)[] {
+  const { summary } = run;
+  return run.db.transaction(() => {
+    const r = run.refs.record(job.row.id, pageRefs, run.runId);
+    summary.refs.found += pageRefs.length;
+    summary.refs.new += r.newRefs;
+    summary.media.new += r.newMedia;
+    const jobs = children.map((c) => {
+      const child = discover(run, c, job.row.id, job.row.root_id ?? undefined);
+      // Listed on a page read now, so found here now (children revisited from the inventory are not).
+      run.links.see(job.row.id, run.visited.get(keyOf(c))!.id, run.runId);
+      return child;
+    });
+    next();
+    return jobs;
+  })();
+}
