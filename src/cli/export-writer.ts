@@ -12,6 +12,7 @@ export const CSV_COLUMNS = [
   'status',
   'path',
   'sources',
+  'goneFromFeishu',
 ] as const;
 
 /**
@@ -41,6 +42,7 @@ export function csvLine(row: ExportRow): string {
     row.status,
     row.path,
     flattenSources(row),
+    row.goneFromFeishu ? 'true' : 'false',
   ];
   return `${cells.map(csvField).join(',')}\r\n`;
 }

@@ -1,3 +1,4 @@
+import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
 
 export interface ExportSource {
@@ -17,6 +18,11 @@ export interface ExportRow {
   /** Relative to outputDir; null until downloaded. */
   path: string | null;
   sources: ExportSource[];
+  /**
+   * Every document that referenced it is gone from Feishu (or no longer holds it): a `done` file is a
+   * copy of something deleted there; any other status will not be fetched while this holds.
+   */
+  goneFromFeishu: boolean;
 }
 
 /**
@@ -26,11 +32,12 @@ export interface ExportRow {
  */
 export function* exportRows(db: Db): Generator<ExportRow> {
   const stmt = db.prepare(
-    `SELECT m.file_token, m.name, m.mime_type, m.size, m.sha256, m.status, m.path,
+    `SELECT media.file_token, media.name, media.mime_type, media.size, media.sha256, media.status, media.path,
             (SELECT json_group_array(json_object('docType', d.type, 'docToken', d.token, 'location', r.location))
                FROM media_refs r JOIN documents d ON d.id = r.document_id
-              WHERE r.media_id = m.id AND r.gone_at IS NULL) AS sources
-       FROM media m ORDER BY m.id`,
+              WHERE r.media_id = media.id AND r.gone_at IS NULL) AS sources,
+            ${GONE_FROM_FEISHU} AS gone
+       FROM media ORDER BY media.id`,
   );
   for (const r of stmt.iterate() as Iterable<{
     file_token: string;
@@ -41,6 +48,7 @@ export function* exportRows(db: Db): Generator<ExportRow> {
     status: string;
     path: string | null;
     sources: string | null;
+    gone: number;
   }>) {
     yield {
       fileToken: r.file_token,
@@ -51,6 +59,7 @@ export function* exportRows(db: Db): Generator<ExportRow> {
       status: r.status,
       path: r.path,
       sources: r.sources ? (JSON.parse(r.sources) as ExportSource[]) : [],
+      goneFromFeishu: r.gone === 1,
     };
   }
 }

@@ -54,6 +54,7 @@ describe('CSV export', () => {
         { docType: 'docx', docToken: 'doxA', location: 'blk1' },
         { docType: 'sheet', docToken: 'shtB', location: 's1!A2' },
       ],
+      goneFromFeishu: false,
     };
     const out = new PassThrough();
     let text = '';
@@ -62,8 +63,8 @@ describe('CSV export', () => {
     });
     expect(await writeExport([row], 'csv', out)).toBe(1);
     expect(text).toBe(
-      'fileToken,name,mimeType,size,sha256,status,path,sources\r\n' +
-        'boxA,"report ""Q3"", final.pdf",application/pdf,10,ab,done,media/bo/boxA.pdf,docx:doxA:blk1; sheet:shtB:s1!A2\r\n',
+      'fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu\r\n' +
+        'boxA,"report ""Q3"", final.pdf",application/pdf,10,ab,done,media/bo/boxA.pdf,docx:doxA:blk1; sheet:shtB:s1!A2,false\r\n',
     );
   });
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { downloadAll } from '../../src/download/index.js';
 import { partPaths } from '../../src/download/part-file.js';
 import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
+import { exportRows } from '../../src/inventory/export.js';
 import { startRun } from '../../src/inventory/runs.js';
 import { readStatus } from '../../src/inventory/status.js';
 import { verifyFiles } from '../../src/inventory/verify.js';
@@ -154,6 +155,10 @@ describe('files whose documents are gone from Feishu', () => {
     expect(again.left).toMatchObject({ files: 0, skippedGone: 0 });
     expect(mediaRow(t.h.db, t.onlyA)).toEqual(before.row);
     expect(sha256Of(t.h, t.onlyA)).toBe(before.sha256);
+    // The audit export says which copies are of files deleted in Feishu.
+    const exported = new Map([...exportRows(t.h.db)].map((r) => [r.fileToken, r]));
+    expect(exported.get(t.onlyA)).toMatchObject({ status: 'done', goneFromFeishu: true, sources: [] });
+    expect(exported.get(t.shared)?.goneFromFeishu).toBe(false);
   });
 
   it('queues the file again once a crawl finds its document restored', async () => {
