@@ -56,13 +56,26 @@ export function parseResetHeader(value: unknown): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? Math.min(seconds, 3600) * 1000 : undefined;
 }
 
+/**
+ * Parses a standard `Retry-After` (RFC 9110: delay-seconds or an HTTP-date) into ms, for a 429 that
+ * comes without Feishu's own header (a proxy or gateway in between); undefined when absent or malformed.
+ */
+export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(raw)) return Math.min(Number(raw), 3600) * 1000;
+  const at = Date.parse(raw);
+  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - now), 3_600_000);
+}
+
 /** Sorts an HTTP status and Feishu business code into a kind. */
 export function classify(
   httpStatus: number | undefined,
   feishuCode: number | undefined,
   headers?: Record<string, unknown>,
 ): Classification {
-  const retryAfterMs = parseResetHeader(headers?.['x-ogw-ratelimit-reset']);
+  const retryAfterMs =
+    parseResetHeader(headers?.['x-ogw-ratelimit-reset']) ?? parseRetryAfter(headers?.['retry-after']);
   const kind = kindOf(httpStatus, feishuCode);
   const out: Classification = { kind };
   if (retryAfterMs !== undefined && kind === 'rate_limited') out.retryAfterMs = retryAfterMs;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classify, FeishuError, fromSdkError, parseResetHeader } from '../../src/feishu/errors.js';
+import {
+  classify,
+  FeishuError,
+  fromSdkError,
+  parseResetHeader,
+  parseRetryAfter,
+} from '../../src/feishu/errors.js';
 
 describe('classify', () => {
   it.each([
@@ -23,6 +29,18 @@ describe('classify', () => {
   it('takes the wait from x-ogw-ratelimit-reset', () => {
     expect(classify(429, 99991400, { 'x-ogw-ratelimit-reset': '52' }).retryAfterMs).toBe(52_000);
     expect(parseResetHeader('soon')).toBeUndefined();
+  });
+
+  it('falls back to a standard Retry-After (seconds or HTTP-date) when Feishu sent no reset header', () => {
+    expect(classify(429, undefined, { 'retry-after': '7' }).retryAfterMs).toBe(7_000);
+    expect(classify(429, undefined, { 'x-ogw-ratelimit-reset': '2', 'retry-after': '7' }).retryAfterMs).toBe(
+      2_000,
+    );
+    const now = Date.parse('2026-11-26T02:00:00Z');
+    expect(parseRetryAfter('Thu, 26 Nov 2026 02:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfter('Thu, 26 Nov 2026 01:59:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('later')).toBeUndefined();
+    expect(classify(503, undefined, { 'retry-after': '7' }).retryAfterMs).toBeUndefined();
   });
 
   it('gives permission errors a fix the user can act on', () => {
