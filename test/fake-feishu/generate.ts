@@ -1,18 +1,11 @@
 import { type BlockTree, block } from './blocks.js';
-import {
-  addBitable,
-  addBoard,
-  addDocx,
-  addDriveFile,
-  addFolder,
-  addMedia,
-  addShortcut,
-  addSpreadsheet,
-  addWikiNode,
-  addWikiSpace,
-  emptyTenant,
-  type SheetSpec,
-} from './builders.js';
+import { addBitable } from './builders/bitable.js';
+import { addDocx } from './builders/docx.js';
+import { addDriveFile, addFolder, addShortcut } from './builders/drive.js';
+import { addBoard, addMedia } from './builders/media.js';
+import { addSpreadsheet, type SheetSpec } from './builders/sheets.js';
+import { emptyTenant } from './builders/tenant.js';
+import { addWikiNode, addWikiSpace } from './builders/wiki.js';
 import type { Bitable, CellValue, DriveEntry, Media, Spreadsheet, Tenant, WikiNode } from './model.js';
 import { Rng } from './rng.js';
 

@@ -3,7 +3,13 @@
  * benchmarks run against. See README.md.
  */
 export { type BlockTree, block } from './blocks.js';
-export * from './builders.js';
+export { addBitable, addRecord, addTable, type TableSpec } from './builders/bitable.js';
+export { addDocx, appendBlocks } from './builders/docx.js';
+export { addDriveFile, addFolder, addShortcut } from './builders/drive.js';
+export { addBoard, addMedia } from './builders/media.js';
+export { addSpreadsheet, type SheetSpec } from './builders/sheets.js';
+export { EPOCH_SECONDS, emptyTenant, idRng, type Placement } from './builders/tenant.js';
+export { addWikiNode, addWikiSpace } from './builders/wiki.js';
 export type { FakeRequest, RouteName } from './contract.js';
 export { demoTenant } from './demo-tenant.js';
 export { type ExpectedMedia, expectedMedia } from './expected.js';
@@ -13,11 +19,6 @@ export type { RateLimit } from './limits.js';
 export { mediaBytes, mediaSha256, mediaStream } from './media-bytes.js';
 export type * from './model.js';
 export { addRealSampleDocs } from './real-samples.js';
+export type { RequestRecord, UnexpectedRequest } from './request-record.js';
 export { SHEETS_MAX_RESPONSE_BYTES, SHEETS_TOO_LARGE_CODE } from './routes/sheets.js';
-export {
-  FakeFeishu,
-  type FakeFeishuOptions,
-  type RequestRecord,
-  startFakeFeishu,
-  type UnexpectedRequest,
-} from './server.js';
+export { FakeFeishu, type FakeFeishuOptions, startFakeFeishu } from './server.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addMedia, type Placement } from './builders.js';
+import { addMedia } from './builders/media.js';
+import type { Placement } from './builders/tenant.js';
 import { blockMediaTokens } from './expected.js';
 import type { Block, DocxDoc, Tenant } from './model.js';
 

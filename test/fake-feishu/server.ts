@@ -1,70 +1,20 @@
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../../src/limits/clock.js';
-import { authFailure, TokenStore, tokenRoute } from './auth.js';
-import {
-  ContractError,
-  type FakeRequest,
-  fail,
-  type JsonReply,
-  type Reply,
-  type RouteContext,
-  type RouteName,
-} from './contract.js';
+import { TokenStore } from './auth.js';
+import type { RouteName } from './contract.js';
+import { dispatch } from './dispatch.js';
 import { type ExpectedMedia, expectedMedia } from './expected.js';
 import { type ArmedFault, FaultRegistry, type FaultSpec } from './faults.js';
-import { Limits, type RateLimit, rateLimited } from './limits.js';
+import { Limits, type RateLimit } from './limits.js';
 import type { Tenant } from './model.js';
-import { bodyFaultOf, sendBlob, sendJson, sendMalformedJson } from './respond.js';
-import { bitableRoutes } from './routes/bitable.js';
-import { docxRoutes } from './routes/docx.js';
-import { driveRoutes } from './routes/drive.js';
-import { mediaRoutes } from './routes/media.js';
-import type { RouteDef } from './routes/route.js';
-import { sheetsRoutes } from './routes/sheets.js';
-import { wikiRoutes } from './routes/wiki.js';
+import { type RequestRecord, recordRequest, type UnexpectedRequest } from './request-record.js';
 
 export interface FakeFeishuOptions {
   tenant: Tenant;
   /** Drives token expiry, rate windows, the daily cap and slow bodies. @default systemClock */
   clock?: Clock;
 }
-
-export interface RequestRecord {
-  method: string;
-  path: string;
-  /** The route it matched, or null. */
-  route: RouteName | null;
-  query: Record<string, string | string[]>;
-  headers: IncomingHttpHeaders;
-  status: number;
-  /** Body bytes written (less than promised when a fault cut the body). */
-  bytesSent: number;
-  /** Clock time when it arrived. */
-  at: number;
-}
-
-export interface UnexpectedRequest extends RequestRecord {
-  reason: string;
-}
-
-/** The validation failure Feishu answers to a malformed request. */
-const VALIDATION_CODE = 99992402;
-
-const ROUTES: RouteDef[] = [
-  ...driveRoutes,
-  ...wikiRoutes,
-  ...docxRoutes,
-  ...sheetsRoutes,
-  ...bitableRoutes,
-  ...mediaRoutes,
-];
 
 /** A loopback Feishu Open API over a mutable tenant. Start it with {@link startFakeFeishu}. */
 export class FakeFeishu {
@@ -86,9 +36,21 @@ export class FakeFeishu {
     this.#tokens = new TokenStore(this.clock);
     this.#limits = new Limits(this.clock);
     this.#server = createServer({ keepAlive: true }, (req, res) => {
-      this.#handle(req, res).catch((e: unknown) => {
+      dispatch(req, res, {
+        tenant: this.tenant,
+        clock: this.clock,
+        baseUrl: this.url,
+        tokens: this.#tokens,
+        limits: this.#limits,
+        faults: this.faults,
+        requests: this.requests,
+        unexpected: this.unexpected,
+      }).catch((e: unknown) => {
         // A bug in the fake itself: make it loud, and fail the test through `unexpected`.
-        this.unexpected.push({ ...this.#record(req, null), reason: `fake crashed: ${String(e)}` });
+        this.unexpected.push({
+          ...recordRequest(req, null, this.clock.now()),
+          reason: `fake crashed: ${String(e)}`,
+        });
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();
       });
@@ -184,132 +146,6 @@ export class FakeFeishu {
       );
     }
   }
-
-  #record(req: IncomingMessage, route: RouteName | null): RequestRecord {
-    const url = new URL(req.url ?? '/', 'http://fake');
-    const query: Record<string, string | string[]> = {};
-    for (const key of new Set(url.searchParams.keys())) {
-      const all = url.searchParams.getAll(key);
-      query[key] = all.length === 1 ? all[0]! : all;
-    }
-    return {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      route,
-      query,
-      headers: req.headers,
-      status: 0,
-      bytesSent: 0,
-      at: this.clock.now(),
-    };
-  }
-
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://fake');
-    let def: RouteDef | undefined;
-    let match: RegExpExecArray | null = null;
-    for (const candidate of ROUTES) {
-      match = candidate.pattern.exec(url.pathname);
-      if (match && candidate.method === req.method) {
-        def = candidate;
-        break;
-      }
-    }
-    const routeName: RouteName | null =
-      def?.name ??
-      (url.pathname === '/open-apis/auth/v3/tenant_access_token/internal' && req.method === 'POST'
-        ? 'auth'
-        : null);
-    const record = this.#record(req, routeName);
-    this.requests.push(record);
-    const reject = async (reason: string, reply: JsonReply): Promise<void> => {
-      this.unexpected.push({ ...record, reason });
-      record.status = reply.status;
-      record.bytesSent = await sendJson(res, reply, this.clock, {});
-    };
-    if (routeName === null) {
-      return reject(
-        'no route',
-        fail(404, 404, `404 page not found: route not found: ${req.method} ${url.pathname}`),
-      );
-    }
-    let body: unknown;
-    if (raw.length > 0) {
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return reject(
-          'request body is not JSON',
-          fail(400, VALIDATION_CODE, 'field validation failed: body is not JSON'),
-        );
-      }
-    }
-    const params: Record<string, string> = {};
-    for (const [k, v] of Object.entries(match?.groups ?? {})) params[k] = decodeURIComponent(v);
-    const fr: FakeRequest = {
-      method: req.method!,
-      path: url.pathname,
-      route: routeName,
-      params,
-      query: url.searchParams,
-      headers: req.headers,
-      body,
-    };
-    const ctx: RouteContext = { tenant: this.tenant, clock: this.clock, baseUrl: this.url };
-
-    let reply: Reply | undefined;
-    if (routeName !== 'auth' && def?.auth !== false) {
-      const state = this.#tokens.check(req.headers.authorization);
-      if (state !== 'ok') reply = authFailure(state);
-    }
-    reply ??= this.#limits.checkRate(routeName) ?? this.#limits.checkDailyCap(routeName);
-    const fault = reply ? undefined : this.faults.take(fr);
-    if (fault?.kind === 'malformed-json') {
-      record.status = 200;
-      record.bytesSent = await sendMalformedJson(res, this.clock);
-      return;
-    }
-    if (fault?.kind === 'error') {
-      reply = fail(
-        fault.status,
-        fault.code ?? (fault.status >= 500 ? 1061001 : fault.status),
-        fault.msg ?? 'internal error',
-        fault.headers,
-      );
-    } else if (fault?.kind === 'rate-limit') {
-      reply = rateLimited(routeName, 5, fault.resetSeconds ?? 1);
-    } else if (fault?.kind === 'json-200') {
-      reply = fail(200, fault.code ?? 1061001, fault.msg ?? 'internal error');
-    }
-    if (!reply) {
-      try {
-        reply = routeName === 'auth' ? tokenRoute(fr, ctx, this.#tokens) : def!.handle(fr, ctx);
-      } catch (e) {
-        if (!(e instanceof ContractError)) throw e;
-        return reject(e.message, fail(400, VALIDATION_CODE, `field validation failed: ${e.message}`));
-      }
-    }
-    const bf = bodyFaultOf(fault);
-    if (reply.kind === 'json') {
-      record.status = reply.status;
-      record.bytesSent = await sendJson(res, reply, this.clock, bf);
-      return;
-    }
-    const range = fault?.kind === 'ignore-range' ? undefined : req.headers.range;
-    const sent = await sendBlob(res, reply, range, this.clock, bf);
-    record.status = sent.status;
-    record.bytesSent = sent.bytes;
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-    req.on('error', reject);
-  });
 }
 
 /** Starts a fake Feishu on 127.0.0.1 and a free port. */
