@@ -115,7 +115,7 @@ export class FakeFeishu {
     return expectedMedia(this.tenant);
   }
 
-  /** Requests that matched `route` (and optionally a predicate). */
+  /** Requests that matched `route`. */
   requestsTo(route: RouteName): RequestRecord[] {
     return this.requests.filter((r) => r.route === route);
   }
