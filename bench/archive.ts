@@ -4,10 +4,10 @@
  * brotli for comparison); a no-change re-crawl; and `render` of the whole view.
  * Run: `npm run build && node dist/bench/archive.js` (writes the "## Archive" section of BENCHMARKS.md).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gunzipSync, constants as zlib } from 'node:zlib';
 import { renderView } from '../src/archive/view/render-view.js';
 import type { Config, Root } from '../src/config/types.js';
@@ -25,6 +25,7 @@ import {
   startFakeFeishu,
   type Tenant,
 } from '../test/fake-feishu/index.js';
+import { writeBenchmarksSection } from './benchmarks-file.js';
 
 export interface ArchiveBenchResult {
   documents: Record<string, number>;
@@ -227,9 +228,6 @@ const calls = (c: Record<string, number>): string =>
         .join(', ');
 
 function writeSection(r: ArchiveBenchResult): void {
-  const file = fileURLToPath(
-    new URL(import.meta.url.includes('/dist/') ? '../../BENCHMARKS.md' : '../BENCHMARKS.md', import.meta.url),
-  );
   const buckets = [...new Set([...Object.keys(r.callsOff), ...Object.keys(r.callsOn)])].sort();
   const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
   const callRows = buckets
@@ -284,14 +282,7 @@ Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown'}, Node ${pro
 
 Reproduce: \`npm run build && node dist/bench/archive.js\`
 `;
-  let text = readFileSync(file, 'utf8');
-  const start = text.indexOf('## Archive');
-  if (start < 0) text = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(0, start) + section + (next < 0 ? '' : `\n${text.slice(next + 1)}`);
-  }
-  writeFileSync(file, text);
+  writeBenchmarksSection(section);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

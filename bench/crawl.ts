@@ -4,10 +4,10 @@
  * minimum the paging allows, wall time, peak RSS, and a no-change re-crawl as a ratio of the first.
  * Run: `npm run build && node dist/bench/crawl.js` (writes the "## Crawl" section of BENCHMARKS.md).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Config } from '../src/config/types.js';
 import { crawl } from '../src/crawl/index.js';
 import { BUCKETS, type Bucket } from '../src/feishu/buckets.js';
@@ -27,6 +27,7 @@ import {
   startFakeFeishu,
   type Tenant,
 } from '../test/fake-feishu/index.js';
+import { writeBenchmarksSection } from './benchmarks-file.js';
 
 export interface CrawlBenchOptions {
   folders?: number;
@@ -212,9 +213,6 @@ export async function runCrawlBench(opts: CrawlBenchOptions = {}): Promise<Crawl
 }
 
 function writeSection(r: CrawlBenchResult): void {
-  const file = fileURLToPath(
-    new URL(import.meta.url.includes('/dist/') ? '../../BENCHMARKS.md' : '../BENCHMARKS.md', import.meta.url),
-  );
   const section = `## Crawl
 
 A tenant of ${r.documents.toLocaleString('en')} documents (${r.blocks.toLocaleString('en')} docx blocks, ${r.records.toLocaleString('en')} bitable records, ${r.cells.toLocaleString('en')} sheet cells; ${r.media.toLocaleString('en')} media) crawled through the loopback fake with pacing off, crawl concurrency 16.
@@ -238,19 +236,7 @@ Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process
 
 Reproduce: \`npm run build && node dist/bench/crawl.js\`
 `;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = '# Benchmarks\n';
-  }
-  const start = text.indexOf('## Crawl');
-  if (start < 0) text = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const next = text.indexOf('\n## ', start + 1);
-    text = text.slice(0, start) + section + (next < 0 ? '' : `\n${text.slice(next + 1)}`);
-  }
-  writeFileSync(file, text);
+  writeBenchmarksSection(section);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -8,7 +8,7 @@
  * Run: `npm run build && node dist/bench/download.js` (writes the "## Download" section of BENCHMARKS.md).
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,6 +17,7 @@ import { downloadAll } from '../src/download/download-all.js';
 import { FeishuClient } from '../src/feishu/client.js';
 import { openInventory } from '../src/inventory/open.js';
 import { addMedia, emptyTenant, type FakeFeishu, startFakeFeishu } from '../test/fake-feishu/index.js';
+import { writeBenchmarksSection } from './benchmarks-file.js';
 import type { ChildJob, ChildResult } from './download-child.js';
 
 /** The downloading process: a file of its own, so it loads only what a download run loads. */
@@ -51,7 +52,7 @@ export async function runDownloadBench(opts: DownloadBenchOptions = {}): Promise
       cap,
       machine: `${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; load average ${loadavg()[0]!.toFixed(1)} at the end`,
     };
-    if (opts.write) writeSection(render(figures as Figures));
+    if (opts.write) writeBenchmarksSection(render(figures as Figures));
     return figures;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -410,19 +411,6 @@ export function render(f: Figures): string {
     `In this run the ratio of the two CPU caps is ${f2(cpuCap(s.cpu.ours, s.cpu.fakeForOurs) / cpuCap(s.cpu.curl, s.cpu.fakeForCurl))} and the measured median ratio ${f2(s.ratio)}: the gap is the CPU that the extra work costs.`,
     '',
   ].join('\n');
-}
-
-export function writeSection(section: string): void {
-  const file = path.join(process.cwd(), 'BENCHMARKS.md');
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const start = text.indexOf('## Download');
-  let out: string;
-  if (start === -1) out = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const next = text.indexOf('\n## ', start + 1);
-    out = text.slice(0, start) + section + (next === -1 ? '' : `\n${text.slice(next + 1)}`);
-  }
-  writeFileSync(file, out);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -4,13 +4,14 @@
  */
 
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { type Db, openInventory } from '../src/inventory/open.js';
 import { writeHtmlReport } from '../src/report/write.js';
+import { writeBenchmarksSection } from './benchmarks-file.js';
 import { launchChromium } from './chromium.js';
 
 export interface ReportBenchResult {
@@ -235,30 +236,9 @@ Reproduce: \`npm run build && node dist/bench/report.js\`
 `;
 }
 
-/** Replaces the "## Report" section of BENCHMARKS.md (or appends it), leaving every other section alone. */
-export function writeBenchmarksSection(file: string, section: string): void {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = '# Benchmarks\n';
-  }
-  const start = text.search(/^## Report\s*$/m);
-  if (start === -1) {
-    writeFileSync(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const rest = text.slice(start + 1);
-  const next = rest.search(/^## /m);
-  const end = next === -1 ? text.length : start + 1 + next;
-  writeFileSync(file, `${text.slice(0, start)}${section}${end < text.length ? `\n${text.slice(end)}` : ''}`);
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const result = await runReportBench();
   const section = reportSection(result);
-  // dist/bench/report.js -> the package root, two folders up.
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-  writeBenchmarksSection(path.join(root, 'BENCHMARKS.md'), section);
+  writeBenchmarksSection(section);
   process.stdout.write(section);
 }

@@ -2,11 +2,11 @@
  * `npm run bench`: every benchmark, one after the other (they share two cores badly if run at once).
  * Each writes its own section of BENCHMARKS.md; this prints a one-line record of each for the log.
  */
-import path from 'node:path';
 import { runArchiveBench } from './archive.js';
+import { writeBenchmarksSection } from './benchmarks-file.js';
 import { runCrawlBench } from './crawl.js';
 import { runDownloadBench } from './download.js';
-import { reportSection, runReportBench, writeBenchmarksSection } from './report.js';
+import { reportSection, runReportBench } from './report.js';
 
 const benches: [string, () => Promise<unknown>][] = [
   ['crawl', () => runCrawlBench({ write: true })],
@@ -16,7 +16,7 @@ const benches: [string, () => Promise<unknown>][] = [
     'report',
     async () => {
       const result = await runReportBench();
-      writeBenchmarksSection(path.join(process.cwd(), 'BENCHMARKS.md'), reportSection(result));
+      writeBenchmarksSection(reportSection(result));
       return result;
     },
   ],
