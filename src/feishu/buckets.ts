@@ -1,29 +1,3 @@
-/**
- * One bucket per Feishu API whose frequency limit we pace separately. Feishu limits each API per
- * app per tenant (https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control).
- */
-export const BUCKETS = [
-  'auth',
-  'drive.list',
-  'wiki.spaces',
-  'wiki.nodes',
-  'wiki.get_node',
-  'docx.document',
-  'docx.blocks',
-  'sheets.query',
-  'sheets.values',
-  'sheets.float_images',
-  'bitable.tables',
-  'bitable.fields',
-  'bitable.records',
-  'media.download',
-  'media.tmp_url',
-  'drive.download',
-  'board.image',
-] as const;
-
-export type Bucket = (typeof BUCKETS)[number];
-
 /** The buckets the crawl reads through (listing and content APIs); the rest are downloads and auth. */
 export const CRAWL_BUCKETS = [
   'drive.list',
@@ -38,7 +12,22 @@ export const CRAWL_BUCKETS = [
   'bitable.tables',
   'bitable.fields',
   'bitable.records',
-] as const satisfies readonly Bucket[];
+] as const;
+
+/**
+ * One bucket per Feishu API whose frequency limit we pace separately. Feishu limits each API per
+ * app per tenant (https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control).
+ */
+export const BUCKETS = [
+  'auth',
+  ...CRAWL_BUCKETS,
+  'media.download',
+  'media.tmp_url',
+  'drive.download',
+  'board.image',
+] as const;
+
+export type Bucket = (typeof BUCKETS)[number];
 
 /**
  * Requests per second we allow ourselves by default. The docx block APIs and media downloads are
