@@ -60,7 +60,8 @@ describe('Markdown escaping of document text', () => {
         expect(inline.filter((t) => !['text', 'hardbreak'].includes(t.type))).toEqual([]);
         expect(textOf(inline)).toBe(s);
       }),
-      { numRuns: 300 },
+      // A line holding a `|` over a line `:---` once read as a one-column table.
+      { numRuns: 300, examples: [['|\\\n:---']] },
     );
   });
 

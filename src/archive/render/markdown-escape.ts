@@ -25,12 +25,13 @@ export function escapeInline(text: string): string {
 
 /**
  * Escapes what only matters at the start of a line (headings, quotes, list markers, thematic breaks,
- * setext underlines, indented code), on already inline-escaped text.
+ * setext underlines, indented code, and a table's delimiter row such as `:---` under a line holding a
+ * `|`), on already inline-escaped text.
  */
 export function escapeLineStart(text: string): string {
   // Four leading spaces would make an indented code block; a non-breaking space keeps the look.
   if (/^(?: {4}| {0,3}\t)/.test(text)) return '\u00a0' + text.slice(1);
-  return text.replace(/^(\s*)([#>+=-])/, '$1\\$2').replace(/^(\s*\d{1,9})([.)])/, '$1\\$2');
+  return text.replace(/^(\s*)([#>+=:-])/, '$1\\$2').replace(/^(\s*\d{1,9})([.)])/, '$1\\$2');
 }
 
 /** An inline code span holding `text` verbatim, with a fence longer than any backtick run inside. */
