@@ -119,11 +119,13 @@ function collect(db: Db, meta: ReportMeta): ReportData {
 }
 
 /**
- * A file with no live reference is gone (this includes one with no reference at all: nothing in
- * the tenant points at it). Otherwise the download status decides; `partial` is still on its way.
+ * A file whose every reference is gone is gone, as the download queue and `export` count it
+ * (`GONE_FROM_FEISHU`). A file with no reference at all is not: nothing says it left (only an
+ * inventory filled by hand has one), so its download status decides, as for any other file;
+ * `partial` is still on its way.
  */
 function stateOf(r: MediaRow): MediaState {
-  if (!r.live) return 'gone';
+  if (r.refs && !r.live) return 'gone';
   switch (r.status) {
     case 'done':
       return 'backed_up';

@@ -53,6 +53,15 @@ describe('collectReportData', () => {
     expect(byName(data, 'report <2024>.pdf').state).toBe('backed_up');
   });
 
+  it('does not call a file with no reference at all gone, as the download queue and export do not', () => {
+    db.prepare(
+      `INSERT INTO media (id, file_token, name, size, mime_type, status) VALUES (99, 'boxLoose', 'loose.png', 10, 'image/png', 'pending')`,
+    ).run();
+    const data = collectReportData(db, meta);
+    expect(byName(data, 'loose.png').state).toBe('pending');
+    expect(data.byState.gone.files).toBe(1);
+  });
+
   it('lists where each file appears, live documents first, each document once', () => {
     const data = collectReportData(db, meta);
     expect(byName(data, 'logo.png').appearsIn).toEqual([2, 3]);
