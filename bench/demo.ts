@@ -69,13 +69,17 @@ const report = spawn(
   },
 );
 await new Promise<number>((done) => report.on('close', (c) => done(c ?? 1)));
+const places: [string, string][] = [
+  [`${join(outputDir, 'media')}/`, 'each file once, by token'],
+  [`${join(outputDir, 'by-document')}/`, 'a link per document that references it'],
+  [`${join(outputDir, 'view')}/`, 'the documents as Markdown and CSV, linking to the files'],
+  [reportFile, 'the audit report: open it in a browser'],
+  [join(outputDir, 'inventory.sqlite'), 'the SQLite inventory'],
+];
+const width = Math.max(...places.map(([p]) => p.length)) + 2;
 process.stdout.write(`
 Where to look:
-  ${join(outputDir, 'media')}/          each file once, by token
-  ${join(outputDir, 'by-document')}/    a link per document that references it
-  ${join(outputDir, 'view')}/           the documents as Markdown and CSV, linking to the files
-  ${reportFile}   the audit report: open it in a browser
-  ${join(outputDir, 'inventory.sqlite')}   the SQLite inventory
+${places.map(([p, what]) => `  ${p.padEnd(width)}${what}`).join('\n')}
 Try next:
   node ${bin} status --config ${configFile}
   node ${bin} export --format csv --config ${configFile} | head

@@ -158,6 +158,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
 
 const QUOTA_NAMES: Record<string, string> = { 'media.download': 'media', 'drive.download': 'drive-file' };
 
-function row(label: string, text: string): string {
+/** One labelled line of a run summary, the text in one column whatever the label. */
+export function row(label: string, text: string): string {
   return `${label.padEnd(12)}${text}`;
 }

@@ -10,6 +10,7 @@ import { formatCount } from '../format.js';
 import { openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
+import { row } from '../summary.js';
 
 export const renderCommand: CommandModule<object, GlobalArgs> = {
   command: 'render',
@@ -47,12 +48,21 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
 /** One paragraph for the run summary of `render` and `backup`. */
 export function describeView(s: ViewSummary, outputDir: string): string {
   const lines = [
-    `View       ${formatCount(s.documents)} documents, ${formatCount(s.files)} files in ${path.join(outputDir, 'view')}`,
-    `Links      ${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} marked not backed up yet`,
+    row(
+      'View',
+      `${formatCount(s.documents)} documents, ${formatCount(s.files)} files in ${path.join(outputDir, 'view')}`,
+    ),
+    row(
+      'Links',
+      `${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} marked not backed up yet`,
+    ),
   ];
   if (s.unreadable.length > 0)
     lines.push(
-      `Unreadable ${formatCount(s.unreadable.length)} snapshots (listed in view/index.md); run verify`,
+      row(
+        'Unreadable',
+        `${formatCount(s.unreadable.length)} snapshots (listed in view/index.md); run verify`,
+      ),
     );
   return lines.join('\n');
 }
