@@ -1,12 +1,6 @@
+export { FEISHU_BASE_URL, LARK_BASE_URL } from './base-url.js';
 export { ConfigError } from './errors.js';
-export {
-  type ConfigInput,
-  DATABASE_FILE,
-  FEISHU_BASE_URL,
-  LARK_BASE_URL,
-  type LoadConfigOptions,
-  loadConfig,
-} from './load.js';
+export { type ConfigInput, DATABASE_FILE, type LoadConfigOptions, loadConfig } from './load.js';
 export { parseRootUrl, type UrlParse } from './root-url.js';
 export { parseRoot, rootSpec, rootToken } from './roots.js';
 export { type Archive, archiveOf, type Config, DEFAULT_ARCHIVE, type Limits, type Root } from './types.js';

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { FEISHU_BASE_URL } from './base-url.js';
+
+const rate = z.union([z.number().nonnegative(), z.literal('Infinity'), z.literal('off')]);
+
+export const limitsSchema = z.strictObject({
+  downloadQps: z.number().positive().max(1000).default(5),
+  downloadsPerDay: z.number().int().nonnegative().default(10_000),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  crawlConcurrency: z.number().int().min(1).max(64).default(8),
+  dayBoundaryTimeZone: z.string().refine(isTimeZone).default('Asia/Shanghai'),
+  rates: z.record(z.string(), rate).default({}),
+});
+
+export const archiveSchema = z.strictObject({
+  snapshots: z.boolean().default(true),
+  view: z.boolean().default(true),
+  whiteboards: z.boolean().default(true),
+  driveFiles: z.boolean().default(true),
+});
+
+export const configSchema = z.strictObject({
+  appId: z.string().min(1),
+  appSecret: z.string().min(1),
+  baseUrl: z.string().default(FEISHU_BASE_URL),
+  roots: z.array(z.unknown()).min(1),
+  outputDir: z.string().min(1),
+  database: z.string().min(1).optional(),
+  // Checked on its own in loadConfig, so its problems are reported even when the top level has some.
+  limits: z.record(z.string(), z.unknown()).optional(),
+  archive: archiveSchema.optional(),
+});
+
+/** For `offline` loads (`render`): no credentials or roots needed. */
+export const offlineSchema = configSchema.extend({
+  appId: z.string().optional(),
+  appSecret: z.string().optional(),
+  roots: z.array(z.unknown()).optional(),
+});
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
