@@ -1,6 +1,8 @@
 /**
  * `Content-Range` as a 206 or 416 answer carries it (RFC 9110 §14.4): `bytes <first>-<last>/<complete>`
- * or `bytes * /<complete>` (no space; unsatisfied range). `total` is undefined when the server writes `*`.
+ * or `bytes * /<complete>` (no space; unsatisfied range, the form of a 416). `total` is undefined when
+ * a satisfied range writes `*` (length unknown); the unsatisfied form exists only to give the length,
+ * so `bytes *` then `/*` is refused.
  */
 export interface ContentRange {
   /** First byte of this body, inclusive; undefined for the unsatisfied form. */
@@ -17,7 +19,7 @@ const RANGE = /^\s*bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)\s*$/i;
 export function parseContentRange(value: string | undefined): ContentRange | undefined {
   if (!value) return undefined;
   const m = RANGE.exec(value);
-  if (!m) return undefined;
+  if (!m || (m[1] === undefined && m[3] === '*')) return undefined;
   const out: ContentRange = {};
   if (m[3] !== '*') out.total = safeInt(m[3]!);
   if (m[1] !== undefined) {

@@ -2,9 +2,17 @@ import { stat } from 'node:fs/promises';
 import { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { calculateRetryDelay } from '../limits/backoff.js';
+import type { Endpoint } from './endpoints.js';
 import { fetchMedia } from './fetch-media.js';
 import { asLocalFatal, LocalFatalError } from './local-errors.js';
-import { partPaths, resumePoint, sealCompletePart } from './part-file.js';
+import {
+  discardPart,
+  type PartPaths,
+  partPaths,
+  type ResumePoint,
+  resumePoint,
+  sealCompletePart,
+} from './part-file.js';
 import { publishFile } from './publish-file.js';
 import type { Lane, RunContext } from './run-context.js';
 
@@ -85,18 +93,10 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       const point = await resumePoint(paths, knownSize);
       if (knownSize !== undefined && point.total === knownSize && point.have === knownSize) {
         // Every byte is already here (the previous attempt stopped before the rename): asking with
-        // `Range: bytes=<size>-` would cost a call and a 416, then the whole file again.
-        const sealed = await sealCompletePart(paths, knownSize);
-        if (sealed) {
-          ctx.log({
-            level: 'debug',
-            event: 'download.from_disk',
-            message: `${row.file_token}: the .part already holds all ${knownSize} bytes; publishing it without a request`,
-            fileToken: row.file_token,
-          });
-          const { fileName, mimeType } = point;
-          return await publishFile(ctx, row, endpoint, paths, { ...sealed, fileName, mimeType });
-        }
+        // `Range: bytes=<size>-` would cost a call and a 416. (With no size in the inventory, that
+        // 416 is how we learn it: see 'whole-on-disk' below.)
+        const done = await finishFromDisk(ctx, row, endpoint, paths, point, knownSize, 'without a request');
+        if (done) return done;
       }
       const token = await ctx.client.token();
       try {
@@ -130,6 +130,24 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       if (outcome.type === 'complete') {
         if (extrasTried.size > 1) ctx.extras.needed(extra);
         return await publishFile(ctx, row, endpoint, paths, outcome);
+      }
+      if (outcome.type === 'whole-on-disk') {
+        // The 416 counts for this decision only: no name, type or `extra` is learnt from it.
+        const done = await finishFromDisk(
+          ctx,
+          row,
+          endpoint,
+          paths,
+          point,
+          outcome.bytes,
+          `after a 416 saying the file is ${outcome.bytes} bytes`,
+        );
+        if (done) return done;
+        // The .part is no longer what was asked about (changed under us): start over.
+        await discardPart(paths);
+        if (++again > MAX_AGAIN)
+          return giveUp(ctx, row, paths.part, 'error', againError(lane, row, 'the .part changed'));
+        continue;
       }
       if (ctx.signal.aborted) return await park(ctx, row, paths.part);
       if (outcome.type === 'again') {
@@ -219,6 +237,32 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
     if (ctx.signal.aborted) return await park(ctx, row, paths.part);
     throw e;
   }
+}
+
+/**
+ * Publishes a `.part` that holds all `size` bytes without receiving them again: fsynced and hashed
+ * from disk, named from the server's name and type its sidecar kept. Undefined (nothing touched) when
+ * the `.part` is not exactly `size` bytes.
+ */
+async function finishFromDisk(
+  ctx: RunContext,
+  row: MediaRow,
+  endpoint: Endpoint,
+  paths: PartPaths,
+  point: ResumePoint,
+  size: number,
+  how: string,
+): Promise<FileResult | undefined> {
+  const sealed = await sealCompletePart(paths, size);
+  if (!sealed) return undefined;
+  ctx.log({
+    level: 'debug',
+    event: 'download.from_disk',
+    message: `${row.file_token}: the .part already holds all ${size} bytes; publishing it ${how}`,
+    fileToken: row.file_token,
+  });
+  const { fileName, mimeType } = point;
+  return await publishFile(ctx, row, endpoint, paths, { ...sealed, fileName, mimeType });
 }
 
 async function park(ctx: RunContext, row: MediaRow, part: string): Promise<FileResult> {

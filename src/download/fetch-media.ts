@@ -5,7 +5,7 @@ import { filenameFromContentDisposition } from './content-disposition.js';
 import { parseContentLength, parseContentRange } from './content-range.js';
 import { ENDPOINTS, type Endpoint } from './endpoints.js';
 import { dropBody, readEnvelope, sniffEnvelope } from './envelope.js';
-import { discardPart, type PartAbout, type PartPaths, resumePoint } from './part-file.js';
+import { discardPart, type PartAbout, type PartPaths, resumePoint, UNKNOWN_TOTAL } from './part-file.js';
 import { BodyTooLongError, PartWriter } from './part-writer.js';
 
 /**
@@ -23,7 +23,7 @@ export interface MediaRequest {
   paths: PartPaths;
   /** Bytes already in the `.part` (from `resumePoint`). */
   have: number;
-  /** Size the `.part` was started for, or the inventory's size. */
+  /** Size the `.part` was started for (its sidecar's `total`), or the inventory's size. */
   expectedTotal?: number;
   /** The inventory's size, when known: a body of another length is never published. */
   knownSize?: number;
@@ -35,6 +35,12 @@ export interface MediaRequest {
 
 export type AttemptOutcome =
   | { type: 'complete'; sha256: string; bytes: number; fileName?: string; mimeType?: string }
+  /**
+   * The server's 416 says the file is exactly the `bytes` the `.part` holds: the `.part` is the whole
+   * file (the previous run stopped between the last byte and the rename). Nothing was written; the
+   * caller seals it from disk and names it from its sidecar, not from this answer.
+   */
+  | { type: 'whole-on-disk'; bytes: number }
   /** Progress was made or a stale `.part` was dropped: ask again at once (no backoff). */
   | { type: 'again'; reason: string }
   | { type: 'error'; error: FeishuError };
@@ -69,11 +75,13 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   };
   const status = res.statusCode;
   if (status === 416) {
-    // Our `.part` claims bytes the file does not have (it shrank, or was complete for a size the
-    // inventory does not know; one complete for the known size never gets here): start over.
+    // The body (Feishu's is a JSON envelope) is never read: a 416 is not a file and not an error to
+    // classify. Only its status and `Content-Range` decide whether the `.part` is already whole.
     dropBody(res.body);
+    const verdict = judgeUnsatisfiable(req, headers.range !== undefined, h('content-range'));
+    if (verdict.whole) return { type: 'whole-on-disk', bytes: req.have };
     await discardPart(req.paths);
-    return { type: 'again', reason: 'the server refused the range (416); starting the file again' };
+    return { type: 'again', reason: `${verdict.reason}; starting the file again` };
   }
   if (status !== 200 && status !== 206) {
     const envelope = await readEnvelope(res.body);
@@ -135,7 +143,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   if (fileName) about.fileName = fileName;
   const mime = h('content-type')?.split(';')[0]?.trim();
   if (mime) about.mimeType = mime;
-  const writer = await PartWriter.open(req.paths, from, total ?? Number.MAX_SAFE_INTEGER, about);
+  const writer = await PartWriter.open(req.paths, from, total ?? UNKNOWN_TOTAL, about);
   try {
     await writer.pumpStream(sniffed.held, sniffed.rest, req.onBytes);
   } catch (e) {
@@ -170,6 +178,52 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     };
   }
   return { type: 'complete', sha256: done.sha256, bytes: done.bytes, ...about };
+}
+
+/**
+ * What a 416 to `Range: bytes=<have>-` says about the `.part`. RFC 9110 §15.5.17: the answer SHOULD
+ * carry the file's length in the unsatisfied form of `Content-Range` (`bytes *` then `/<length>`, no
+ * space; see content-range.ts). A run stopped between the last byte and the rename leaves a `.part`
+ * holding the whole file; when the inventory knows no size, asking for the rest is how we learn it.
+ * The length is the server's claim and the `.part`'s bytes came from answers we checked, so equality
+ * is enough, provided nothing else we know disagrees: the inventory's size, and the size the sidecar
+ * recorded when the `.part` was started (unless it recorded none). Anything else (no header, a
+ * malformed one, the satisfied form, another length: the file changed) and the `.part` is not the file.
+ */
+export function judgeUnsatisfiable(
+  req: Pick<MediaRequest, 'have' | 'expectedTotal' | 'knownSize'>,
+  rangeSent: boolean,
+  contentRange: string | undefined,
+): { whole: true } | { whole: false; reason: string } {
+  if (!rangeSent || req.have <= 0) {
+    return { whole: false, reason: 'the server answered 416 to a request without Range' };
+  }
+  if (contentRange === undefined) {
+    return { whole: false, reason: 'the server refused the range (416) without a Content-Range' };
+  }
+  const range = parseContentRange(contentRange);
+  if (range?.total === undefined || range.start !== undefined) {
+    return {
+      whole: false,
+      reason: `the server refused the range (416) with an unreadable Content-Range ${JSON.stringify(contentRange.slice(0, 80))}`,
+    };
+  }
+  const length = range.total;
+  const refused = `the server refused the range (416): the file is ${length} bytes`;
+  if (length !== req.have) {
+    return { whole: false, reason: `${refused}, the .part holds ${req.have}` };
+  }
+  if (req.knownSize !== undefined && length !== req.knownSize) {
+    return { whole: false, reason: `${refused}, the inventory expects ${req.knownSize}` };
+  }
+  if (
+    req.expectedTotal !== undefined &&
+    req.expectedTotal !== UNKNOWN_TOTAL &&
+    length !== req.expectedTotal
+  ) {
+    return { whole: false, reason: `${refused}, the .part was started for ${req.expectedTotal}` };
+  }
+  return { whole: true };
 }
 
 /** Resumes where the `.part` stopped; see `resumePoint`. */

@@ -16,10 +16,14 @@ import { dirname, join } from 'node:path';
  */
 export interface PartMeta extends PartAbout {
   v: 1;
+  /** The file's size as announced when the `.part` was started; UNKNOWN_TOTAL when it was not. */
   total: number;
   synced: number;
   boot: string;
 }
+
+/** The sidecar `total` of a body that announced no length (a 200 without `Content-Length`). */
+export const UNKNOWN_TOTAL = Number.MAX_SAFE_INTEGER;
 
 /**
  * What the server said about the file (`Content-Disposition` name, MIME type): kept in the sidecar

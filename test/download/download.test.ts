@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { partPaths } from '../../src/download/part-file.js';
 import { PartWriter } from '../../src/download/part-writer.js';
+import type { LogEvent } from '../../src/events.js';
+import type { Media } from '../fake-feishu/index.js';
 import { type Env, startEnv } from './env.js';
 import { insertRef, mediaRow } from './helpers.js';
 
@@ -13,6 +15,26 @@ afterEach(async () => {
 });
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/** What a kill -9 leaves: `bytes` written to the `.part` of a file announced as `total` bytes, never fsynced. */
+async function leavePart(m: Media, bytes: Buffer, total: number): Promise<string> {
+  const paths = partPaths(env.outputDir, m.token);
+  const writer = await PartWriter.open(paths, 0, total);
+  await writer.pump(
+    (async function* () {
+      yield bytes;
+    })(),
+  );
+  await writer.abandon();
+  return paths.part;
+}
+
+/** Runs downloadAll, keeping its events. */
+async function runLogged(): Promise<{ summary: Awaited<ReturnType<Env['run']>>; events: LogEvent[] }> {
+  const events: LogEvent[] = [];
+  const summary = await env.run({ log: (e) => events.push(e) });
+  return { summary, events };
+}
 
 describe('downloadAll', () => {
   it('stores every file once, verified, and never fetches a done file again', async () => {
@@ -156,24 +178,139 @@ describe('downloadAll', () => {
     expect(mediaRow(env.db, m.token).sha256).toBe(sha(env.bytesOf(m)));
   });
 
-  it('asks the server about a full .part when the inventory knows no size, and restarts it on a 416', async () => {
+  it('finishes a complete .part of unknown size from disk after the one 416 that gives its length', async () => {
+    env = await startEnv();
+    const m = env.media({ name: 'diagram', mimeType: 'image/png', size: 120_000, sizeKnown: false });
+    // As for a docx image: the inventory knows no name, type or size; only the server's answer does.
+    env.db.prepare('UPDATE media SET name = NULL, mime_type = NULL WHERE file_token = ?').run(m.token);
+    mkdirSync(env.outputDir, { recursive: true });
+    // Every byte arrives, then the rename into media/… fails: the .part stays behind, complete, with
+    // the sidecar the run wrote (size from Content-Length, the server's name and type).
+    writeFileSync(join(env.outputDir, 'media'), 'not a directory');
+    expect((await env.run()).stopReason).toBe('fatal');
+    const part = join(env.outputDir, '.partial', `${m.token}.part`);
+    expect(statSync(part).size).toBe(m.size);
+    rmSync(join(env.outputDir, 'media'));
+
+    const { summary, events } = await runLogged();
+    expect(summary).toMatchObject({ stopReason: 'complete', downloaded: 1, requests: 1, bytesReceived: 0 });
+    const reqs = env.fake.requestsTo('media.download');
+    // The 416 (Content-Range: bytes */120000, a JSON body) is the only request of the second run.
+    expect(reqs).toMatchObject([{ status: 200, bytesSent: m.size }, { status: 416 }]);
+    expect(reqs[1]!.headers.range).toBe(`bytes=${m.size}-`);
+    // Named from the sidecar, not from the 416's JSON content type.
+    expect(mediaRow(env.db, m.token)).toMatchObject({
+      status: 'done',
+      path: `media/${m.token.slice(0, 2)}/${m.token}/diagram.png`,
+      sha256: sha(env.bytesOf(m)),
+      bytes_on_disk: m.size,
+    });
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(existsSync(part)).toBe(false);
+    expect(existsSync(`${part}.json`)).toBe(false);
+    expect(events.filter((e) => e.event === 'download.from_disk').map((e) => e.message)).toEqual([
+      `${m.token}: the .part already holds all ${m.size} bytes; publishing it after a 416 saying the file is ${m.size} bytes`,
+    ]);
+  });
+
+  it('finishes a complete .part of unknown size left by a kill -9 (never fsynced) after one 416', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 70_000, sizeKnown: false });
+    await leavePart(m, env.bytesOf(m), m.size);
+
+    const { summary } = await runLogged();
+    expect(summary).toMatchObject({ stopReason: 'complete', downloaded: 1, requests: 1, bytesReceived: 0 });
+    expect(env.fake.requestsTo('media.download')).toMatchObject([
+      { status: 416, headers: { range: `bytes=${m.size}-` } },
+    ]);
+    expect(mediaRow(env.db, m.token)).toMatchObject({ status: 'done', sha256: sha(env.bytesOf(m)) });
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('drops a full .part of unknown size and fetches the file again when the 416 gives another length', async () => {
     env = await startEnv();
     const m = env.media({ size: 30_000, sizeKnown: false });
-    const writer = await PartWriter.open(partPaths(env.outputDir, m.token), 0, m.size + 7);
-    await writer.pump(
-      (async function* () {
-        yield Buffer.alloc(m.size + 7, 1);
-      })(),
-    );
-    await writer.park();
+    // Complete for the file as it was before it changed: 7 bytes longer.
+    await leavePart(m, Buffer.alloc(m.size + 7, 1), m.size + 7);
 
-    expect((await env.run()).downloaded).toBe(1);
+    const { summary, events } = await runLogged();
+    expect(summary).toMatchObject({ downloaded: 1, requests: 2 });
     const reqs = env.fake.requestsTo('media.download');
     expect(reqs).toMatchObject([{ status: 416 }, { status: 200, bytesSent: m.size }]);
     expect(reqs[0]!.headers.range).toBe(`bytes=${m.size + 7}-`);
     expect(reqs[1]!.headers.range).toBeUndefined();
     expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(mediaRow(env.db, m.token).sha256).toBe(sha(env.bytesOf(m)));
+    expect(events.find((e) => e.event === 'download.again')?.message).toBe(
+      `the server refused the range (416): the file is ${m.size} bytes, the .part holds ${m.size + 7}; starting the file again`,
+    );
+    expect(events.some((e) => e.event === 'download.from_disk')).toBe(false);
   });
+
+  it('does not take a .part for the file when the 416 length matches it but its sidecar was for another size', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 30_000, sizeKnown: false });
+    // Started for a file 7 bytes longer, stopped after 30,000 bytes; the file now has 30,000 bytes.
+    await leavePart(m, Buffer.alloc(m.size, 1), m.size + 7);
+
+    const { summary, events } = await runLogged();
+    expect(summary).toMatchObject({ downloaded: 1, requests: 2 });
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs).toMatchObject([{ status: 416 }, { status: 200, bytesSent: m.size }]);
+    expect(reqs[0]!.headers.range).toBe(`bytes=${m.size}-`);
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(events.find((e) => e.event === 'download.again')?.message).toBe(
+      `the server refused the range (416): the file is ${m.size} bytes, the .part was started for ${m.size + 7}; starting the file again`,
+    );
+  });
+
+  for (const [what, contentRange, reason] of [
+    ['no Content-Range', undefined, 'the server refused the range (416) without a Content-Range'],
+    [
+      'an unknown length',
+      'bytes */*',
+      'the server refused the range (416) with an unreadable Content-Range "bytes */*"',
+    ],
+    [
+      'a satisfied range',
+      'bytes 0-29999/30000',
+      'the server refused the range (416) with an unreadable Content-Range "bytes 0-29999/30000"',
+    ],
+    [
+      'garbage',
+      'bytes */30000, bytes */1',
+      'the server refused the range (416) with an unreadable Content-Range "bytes */30000, bytes */1"',
+    ],
+  ] as const) {
+    it(`restarts a full .part of unknown size on a 416 with ${what}, as before`, async () => {
+      env = await startEnv();
+      const m = env.media({ size: 30_000, sizeKnown: false });
+      // The .part is in fact whole, but nothing the server said proves it.
+      await leavePart(m, env.bytesOf(m), m.size);
+      env.fake.faults.inject({
+        route: 'media.download',
+        fault: {
+          kind: 'error',
+          status: 416,
+          code: 1061002,
+          msg: 'range not satisfiable',
+          ...(contentRange ? { headers: { 'content-range': contentRange } } : {}),
+        },
+      });
+
+      const { summary, events } = await runLogged();
+      expect(summary).toMatchObject({ downloaded: 1, requests: 2 });
+      const reqs = env.fake.requestsTo('media.download');
+      expect(reqs).toMatchObject([{ status: 416 }, { status: 200, bytesSent: m.size }]);
+      expect(reqs[0]!.headers.range).toBe(`bytes=${m.size}-`);
+      expect(reqs[1]!.headers.range).toBeUndefined();
+      expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+      expect(mediaRow(env.db, m.token)).toMatchObject({ status: 'done', sha256: sha(env.bytesOf(m)) });
+      expect(events.find((e) => e.event === 'download.again')?.message).toBe(
+        `${reason}; starting the file again`,
+      );
+    });
+  }
 
   it('starts over from zero when the server ignores Range', async () => {
     env = await startEnv();

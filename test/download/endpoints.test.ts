@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadAll } from '../../src/download/download-all.js';
+import { partPaths } from '../../src/download/part-file.js';
+import { PartWriter } from '../../src/download/part-writer.js';
 import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
 import { startRun } from '../../src/inventory/runs.js';
 import { type Harness, harness, rootFolder } from '../crawl/harness.js';
@@ -15,6 +17,7 @@ import {
   type ExpectedMedia,
   emptyTenant,
   type FakeFeishu,
+  mediaBytes,
   startFakeFeishu,
 } from '../fake-feishu/index.js';
 import { mediaRow } from './helpers.js';
@@ -81,6 +84,17 @@ function fileOf(token: string): Buffer | undefined {
   return path && existsSync(join(h!.config.outputDir, path))
     ? readFileSync(join(h!.config.outputDir, path))
     : undefined;
+}
+
+/** What a kill -9 after the last byte leaves: the whole `.part` and its sidecar, never fsynced or renamed. */
+async function leaveCompletePart(token: string, bytes: Buffer): Promise<void> {
+  const writer = await PartWriter.open(partPaths(h!.config.outputDir, token), 0, bytes.length);
+  await writer.pump(
+    (async function* () {
+      yield bytes;
+    })(),
+  );
+  await writer.abandon();
 }
 
 function expected(token: string): ExpectedMedia {
@@ -180,6 +194,38 @@ describe('drive files and whiteboards', () => {
     expect(reqs[1]).toMatchObject({ status: 200, bytesSent: size });
     expect(sha(fileOf(t.board)!)).toBe(expected(t.board).sha256);
     expect(existsSync(join(h!.config.outputDir, '.partial', `${t.board}.part`))).toBe(false);
+  });
+
+  it('finishes a complete drive-file .part of unknown size from disk after one 416, as media', async () => {
+    const t = await crawledTenant();
+    const file = t.files[0]!;
+    const { size } = expected(file);
+    // The drive listing gives no size: the inventory does not know it.
+    expect(mediaRow(h!.db, file)).toMatchObject({ status: 'pending', size: null });
+    await leaveCompletePart(file, mediaBytes(fake!.tenant.seed, file, 0, size));
+
+    const summary = await download();
+    expect(summary).toMatchObject({ stopReason: 'complete', downloaded: 3 });
+    expect(fake!.requestsTo('drive.download')).toMatchObject([
+      { status: 416, headers: { range: `bytes=${size}-` } },
+    ]);
+    expect(mediaRow(h!.db, file)).toMatchObject({ status: 'done', sha256: expected(file).sha256 });
+    expect(mediaRow(h!.db, file).path).toMatch(/\/合同 扫描件\.pdf$/);
+    expect(sha(fileOf(file)!)).toBe(expected(file).sha256);
+  });
+
+  it('fetches a whiteboard image whole again even when its .part is complete (no Range, so no 416 to confirm it)', async () => {
+    const t = await crawledTenant();
+    const { size } = expected(t.board);
+    expect(mediaRow(h!.db, t.board)).toMatchObject({ size: null });
+    // As many bytes as the image, but not its bytes: only a fresh fetch publishes the right ones.
+    await leaveCompletePart(t.board, Buffer.alloc(size, 1));
+
+    expect(await download()).toMatchObject({ stopReason: 'complete', downloaded: 3 });
+    const reqs = fake!.requestsTo('board.image');
+    expect(reqs).toMatchObject([{ status: 200, bytesSent: size }]);
+    expect(reqs[0]!.headers.range).toBeUndefined();
+    expect(sha(fileOf(t.board)!)).toBe(expected(t.board).sha256);
   });
 
   it('counts drive downloads apart from media: a spent drive counter does not stop media downloads', async () => {

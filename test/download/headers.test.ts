@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { filenameFromContentDisposition } from '../../src/download/content-disposition.js';
 import { parseContentLength, parseContentRange } from '../../src/download/content-range.js';
+import { judgeUnsatisfiable } from '../../src/download/fetch-media.js';
+import { UNKNOWN_TOTAL } from '../../src/download/part-file.js';
 
 describe('filenameFromContentDisposition', () => {
   it('prefers the RFC 5987 UTF-8 name over the ASCII fallback', () => {
@@ -35,6 +37,22 @@ describe('parseContentRange', () => {
 
   it('reads the unsatisfied form a 416 carries', () => {
     expect(parseContentRange('bytes */1000')).toEqual({ total: 1000 });
+    expect(parseContentRange('Bytes */0')).toEqual({ total: 0 });
+    expect(parseContentRange(' bytes */1000 ')).toEqual({ total: 1000 });
+  });
+
+  it('refuses an unsatisfied form without a usable length', () => {
+    for (const bad of [
+      'bytes */*',
+      'bytes */',
+      'bytes * /1000',
+      'bytes */-1',
+      'bytes */1e3',
+      'bytes */10 x',
+    ]) {
+      expect(parseContentRange(bad)).toBeUndefined();
+    }
+    expect(parseContentRange('bytes */99999999999999999999')).toBeUndefined();
   });
 
   it('rejects malformed or impossible ranges', () => {
@@ -60,5 +78,34 @@ describe('parseContentLength', () => {
     expect(parseContentLength('42')).toBe(42);
     expect(parseContentLength('-1')).toBeUndefined();
     expect(parseContentLength('1e3')).toBeUndefined();
+  });
+});
+
+describe('judgeUnsatisfiable (a 416 to Range: bytes=<have>-)', () => {
+  const whole = { whole: true };
+  it('takes the .part as the whole file when the 416 gives exactly its length and nothing disagrees', () => {
+    expect(judgeUnsatisfiable({ have: 500, expectedTotal: 500 }, true, 'bytes */500')).toEqual(whole);
+    expect(judgeUnsatisfiable({ have: 500 }, true, 'bytes */500')).toEqual(whole);
+    // A sidecar started for a body that announced no length knows nothing to disagree with.
+    expect(judgeUnsatisfiable({ have: 500, expectedTotal: UNKNOWN_TOTAL }, true, 'bytes */500')).toEqual(
+      whole,
+    );
+  });
+
+  it('refuses when anything we know disagrees, or nothing proves it', () => {
+    const accepted = (
+      req: { have: number; expectedTotal?: number; knownSize?: number },
+      sent: boolean,
+      header: string | undefined,
+    ) => judgeUnsatisfiable(req, sent, header).whole;
+    expect(accepted({ have: 500, expectedTotal: 500 }, true, 'bytes */499')).toBe(false);
+    expect(accepted({ have: 500, expectedTotal: 501 }, true, 'bytes */500')).toBe(false);
+    expect(accepted({ have: 500, knownSize: 501 }, true, 'bytes */500')).toBe(false);
+    expect(accepted({ have: 500 }, true, undefined)).toBe(false);
+    expect(accepted({ have: 500 }, true, 'bytes */*')).toBe(false);
+    expect(accepted({ have: 500 }, true, 'bytes 0-499/500')).toBe(false);
+    // No Range was sent (a whiteboard, an empty .part): a 416 proves nothing.
+    expect(accepted({ have: 500 }, false, 'bytes */500')).toBe(false);
+    expect(accepted({ have: 0 }, true, 'bytes */0')).toBe(false);
   });
 });
