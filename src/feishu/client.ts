@@ -1,11 +1,13 @@
-import { createRequire } from 'node:module';
 import type * as lark from '@larksuiteoapi/node-sdk';
-import { request as undiciRequest } from 'undici';
 import { calculateRetryDelay } from '../limits/backoff.js';
 import { type Clock, systemClock } from '../limits/clock.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { BUCKETS, type Bucket, DEFAULT_RATES } from './buckets.js';
-import { FeishuError, fromSdkError } from './errors.js';
+import { type Envelope, envelopeError } from './envelope.js';
+import { type FeishuError, fromSdkError } from './errors.js';
+import type { RetryEvent } from './retry-event.js';
+import { createSdkClient, type RequestOptions } from './sdk-client.js';
+import { TenantToken } from './tenant-token.js';
 
 export const FEISHU_BASE_URL = 'https://open.feishu.cn';
 export const LARK_BASE_URL = 'https://open.larksuite.com';
@@ -30,41 +32,6 @@ export interface FeishuClientOptions {
   onRetry?: (event: RetryEvent) => void;
 }
 
-export interface RetryEvent {
-  bucket: Bucket;
-  operation: string;
-  attempt: number;
-  kind: string;
-  delayMs: number;
-  message: string;
-}
-
-/** The Feishu JSON envelope. */
-export interface Envelope<T> {
-  code?: number;
-  msg?: string;
-  data?: T;
-}
-
-interface CachedToken {
-  value: string;
-  /** Epoch ms after which we ask for a new one. */
-  refreshAt: number;
-}
-
-/** The per-call options the SDK takes (its type is not exported). */
-export type RequestOptions = ReturnType<typeof lark.withTenantToken>;
-
-const requireCjs = createRequire(import.meta.url);
-
-const silentLogger = {
-  error: (): void => undefined,
-  warn: (): void => undefined,
-  info: (): void => undefined,
-  debug: (): void => undefined,
-  trace: (): void => undefined,
-};
-
 /**
  * The one door to Feishu: the official SDK for every JSON call, plus the tenant token, pacing per
  * bucket, retries that honour the server's reset hint, and one token refresh on 99991663.
@@ -81,9 +48,8 @@ export class FeishuClient {
   readonly #maxRetries: number;
   readonly #random: () => number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
-  #token: CachedToken | undefined;
+  readonly #tenantToken: TenantToken;
   #sdk: lark.Client | undefined;
-  #tokenPromise: Promise<string> | undefined;
 
   constructor(options: FeishuClientOptions) {
     if (!options.appId) throw new TypeError('Expected `appId` to be a non-empty string');
@@ -95,6 +61,16 @@ export class FeishuClient {
     this.#maxRetries = options.maxRetries ?? 6;
     this.#random = options.random ?? Math.random;
     this.#onRetry = options.onRetry;
+    this.#tenantToken = new TenantToken({
+      baseUrl: this.baseUrl,
+      appId: this.#appId,
+      appSecret: this.#appSecret,
+      clock: this.clock,
+      pace: (bucket) => this.pace(bucket),
+      maxRetries: this.#maxRetries,
+      random: this.#random,
+      onRetry: this.#onRetry,
+    });
     for (const bucket of BUCKETS) {
       const rate = options.rates?.[bucket] ?? DEFAULT_RATES[bucket];
       if (Number.isFinite(rate)) {
@@ -109,34 +85,18 @@ export class FeishuClient {
    */
   get sdk(): lark.Client {
     if (this.#sdk) return this.#sdk;
-    const sdk = requireCjs('@larksuiteoapi/node-sdk') as typeof lark;
-    this.#sdk = new sdk.Client({
-      appId: this.#appId,
-      appSecret: this.#appSecret,
-      domain: this.baseUrl,
-      // We manage the tenant token ourselves (refresh on 99991663, a cache per client, a fake clock
-      // in tests); the SDK's cache is a module singleton keyed by app id.
-      disableTokenCache: true,
-      cache: new sdk.DefaultCache(),
-      // The SDK logs whole request configs on errors; ours are classified and redacted instead.
-      logger: silentLogger,
-    });
+    this.#sdk = createSdkClient({ appId: this.#appId, appSecret: this.#appSecret, baseUrl: this.baseUrl });
     return this.#sdk;
   }
 
   /** The current tenant access token, fetched or refreshed as needed. */
-  async token(): Promise<string> {
-    const cached = this.#token;
-    if (cached && this.clock.now() < cached.refreshAt) return cached.value;
-    this.#tokenPromise ??= this.#fetchToken().finally(() => {
-      this.#tokenPromise = undefined;
-    });
-    return this.#tokenPromise;
+  token(): Promise<string> {
+    return this.#tenantToken.get();
   }
 
   /** Forgets `token` if it is the current one, so the next call fetches a new one. */
   invalidateToken(token: string): void {
-    if (this.#token?.value === token) this.#token = undefined;
+    this.#tenantToken.invalidate(token);
   }
 
   /** Waits for a slot in `bucket`'s rate limit. Exposed for the downloader, which uses undici directly. */
@@ -212,93 +172,4 @@ export class FeishuClient {
       signal,
     );
   }
-
-  /**
-   * The one call made without the SDK: a plain JSON POST
-   * (https://open.feishu.cn/document/server-docs/authentication-management/access-token/tenant_access_token_internal),
-   * so that a download-only run never loads the SDK. Non-2xx answers throw like the SDK's axios does.
-   */
-  async #postTokenRequest(operation: string): Promise<TokenAnswer> {
-    const res = await undiciRequest(`${this.baseUrl}/open-apis/auth/v3/tenant_access_token/internal`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-      body: JSON.stringify({ app_id: this.#appId, app_secret: this.#appSecret }),
-      headersTimeout: 30_000,
-      bodyTimeout: 30_000,
-    });
-    const text = await res.body.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      throw fromSdkError(operation, {
-        isAxiosError: true,
-        response: { status: res.statusCode, data: body, headers: res.headers },
-      });
-    }
-    return (body ?? {}) as TokenAnswer;
-  }
-
-  async #fetchToken(): Promise<string> {
-    const operation = 'POST /open-apis/auth/v3/tenant_access_token/internal';
-    for (let attempt = 1; ; attempt++) {
-      await this.pace('auth');
-      let error: FeishuError;
-      try {
-        const body = await this.#postTokenRequest(operation);
-        if (body?.code === 0 && typeof body.tenant_access_token === 'string' && body.tenant_access_token) {
-          const expireMs = (typeof body.expire === 'number' && body.expire > 0 ? body.expire : 7200) * 1000;
-          // Refresh with 5 minutes (or a tenth of a short life) to spare: a token must not expire mid-call.
-          const margin = Math.min(5 * 60_000, expireMs / 10);
-          this.#token = { value: body.tenant_access_token, refreshAt: this.clock.now() + expireMs - margin };
-          return body.tenant_access_token;
-        }
-        error = envelopeError(operation, body);
-        if (error.kind === 'bad_request' || error.kind === 'auth') {
-          // The token endpoint answers code 10003/10014 etc. for bad credentials.
-          error = new FeishuError(operation, {
-            ...(body?.code !== undefined ? { feishuCode: body.code } : {}),
-            ...(body?.msg ? { msg: body.msg } : {}),
-            kind: 'credentials',
-          });
-        }
-      } catch (e) {
-        error = fromSdkError(operation, e);
-      }
-      if ((error.kind !== 'rate_limited' && error.kind !== 'temporary') || attempt > this.#maxRetries)
-        throw error;
-      const delayMs = calculateRetryDelay(attempt, error.retryAfterMs, { random: this.#random });
-      this.#onRetry?.({
-        bucket: 'auth',
-        operation,
-        attempt,
-        kind: error.kind,
-        delayMs,
-        message: error.message,
-      });
-      await this.clock.sleep(delayMs);
-    }
-  }
-}
-
-interface TokenAnswer {
-  code?: number;
-  msg?: string;
-  tenant_access_token?: string;
-  expire?: number;
-}
-
-function envelopeError(operation: string, body: unknown): FeishuError {
-  if (!body || typeof body !== 'object' || typeof (body as Envelope<unknown>).code !== 'number') {
-    return new FeishuError(operation, {
-      httpStatus: 200,
-      msg: 'answer is not a Feishu JSON envelope',
-      kind: 'protocol',
-    });
-  }
-  const { code, msg } = body as Envelope<unknown>;
-  return new FeishuError(operation, { httpStatus: 200, feishuCode: code!, msg: msg ?? '' });
 }

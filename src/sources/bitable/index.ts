@@ -1,4 +1,4 @@
-import type { Envelope } from '../../feishu/client.js';
+import type { Envelope } from '../../feishu/envelope.js';
 import { splitEmbedded } from '../docx/extract.js';
 import { PageGuard } from '../paging.js';
 import type { Source, SourceContext, Target } from '../types.js';

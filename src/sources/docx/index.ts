@@ -1,4 +1,4 @@
-import type { Envelope } from '../../feishu/client.js';
+import type { Envelope } from '../../feishu/envelope.js';
 import { PageGuard } from '../paging.js';
 import type { Source } from '../types.js';
 import { type Block, extractBlocks } from './extract.js';

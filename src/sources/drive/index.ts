@@ -1,4 +1,4 @@
-import type { Envelope } from '../../feishu/client.js';
+import type { Envelope } from '../../feishu/envelope.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import { PageGuard } from '../paging.js';
 import type { DocType, Source, SourcePage, Target } from '../types.js';

@@ -1,4 +1,4 @@
-import type { Envelope } from '../../feishu/client.js';
+import type { Envelope } from '../../feishu/envelope.js';
 import { FeishuError } from '../../feishu/errors.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import { PageGuard } from '../paging.js';
