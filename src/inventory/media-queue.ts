@@ -33,14 +33,33 @@ export interface QueueOptions {
  * 2. rows never tried before the ones that failed in earlier runs (a broken file does not starve new ones);
  * 3. smallest known size first, unknown sizes last: most files per request when the daily cap is short;
  * 4. then inventory order (id), so the order is stable from run to run.
+ * That is ORDER BY PARTIAL, TRIED, UNSIZED, size, id: the key of the index media_queue_order (migration
+ * 0009; the rowid is an index's last key). The first three keys are 0 or 1, so the order is eight classes
+ * one after the other, each in (size, id) order (id alone where the size is unknown): the queue reads
+ * one class at a time, in index order, where SQLite would otherwise sort the whole backlog per batch.
  */
-const ORDER = `CASE status WHEN 'partial' THEN 0 ELSE 1 END, CASE WHEN attempts = 0 THEN 0 ELSE 1 END,
-  size IS NULL, size, id`;
+const PARTIAL = `CASE status WHEN 'partial' THEN 0 ELSE 1 END`;
+const TRIED = `CASE WHEN attempts = 0 THEN 0 ELSE 1 END`;
+const UNSIZED = '(size IS NULL)';
+
+/** The eight values of (PARTIAL, TRIED, UNSIZED), in order. */
+const CLASSES: readonly (readonly [0 | 1, 0 | 1, 0 | 1])[] = [0, 1].flatMap((partial) =>
+  [0, 1].flatMap((tried) => [0, 1].map((unsized) => [partial, tried, unsized] as [0 | 1, 0 | 1, 0 | 1])),
+);
+
+/** Before every key of a class: no size or id is lower than -Infinity (text and blobs sort above numbers). */
+const START = { size: Number.NEGATIVE_INFINITY, id: Number.NEGATIVE_INFINITY };
 
 const COLUMNS = 'id, file_token, name, size, mime_type, extra, status, attempts, bytes_on_disk, source';
 
+/**
+ * The WHERE clause of the partial index media_queue_order, word for word: SQLite uses a partial index
+ * only for a query that has its WHERE terms.
+ */
+const QUEUED = `status IN ('pending', 'partial', 'error', 'failed')`;
+
 function statusesFor(retryFailed: boolean): string {
-  return retryFailed ? `('pending', 'partial', 'error', 'failed')` : `('pending', 'partial', 'error')`;
+  return retryFailed ? QUEUED : `${QUEUED} AND status <> 'failed'`;
 }
 
 /**
@@ -59,12 +78,37 @@ function statusesFor(retryFailed: boolean): string {
 export const GONE_FROM_FEISHU = `(NOT EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id AND r.gone_at IS NULL)
   AND EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id))`;
 
-/** The queue's read: the next rows to download, not yet taken by this run (exported for its query plan test). */
-export function queueQuery(retryFailed: boolean): string {
-  return `SELECT ${COLUMNS} FROM media WHERE status IN ${statusesFor(retryFailed)}
-       AND source NOT IN (SELECT value FROM json_each(?))
+/** Where a class is read from: after the last row of its previous batch, in (size, id) order. */
+interface After {
+  size: number;
+  id: number;
+}
+
+/**
+ * The queue's read: the next rows of one class of the order (`@partial`, `@tried`: 0 or 1) after
+ * `@size, @id`, not yet taken by this run. A seek into media_queue_order and a walk along it that stops
+ * after `@limit` rows, whatever the backlog (exported for its query plan test). The unknown-size classes
+ * (`unsized`) are in id order: their key has no size to compare.
+ */
+export function queueQuery(retryFailed: boolean, unsized: boolean): string {
+  const after = unsized
+    ? `${UNSIZED} = 1 AND size IS NULL AND id > @id`
+    : `${UNSIZED} = 0 AND (size, id) > (@size, @id)`;
+  return `SELECT ${COLUMNS} FROM media WHERE ${statusesFor(retryFailed)}
+       AND ${PARTIAL} = @partial AND ${TRIED} = @tried AND ${after}
+       AND source NOT IN (SELECT value FROM json_each(@skip))
        AND id NOT IN (SELECT id FROM temp.download_claimed) AND NOT ${GONE_FROM_FEISHU}
-       ORDER BY ${ORDER} LIMIT ?`;
+       ORDER BY ${unsized ? 'id' : 'size, id'} LIMIT @limit`;
+}
+
+/** The parameters of both reads (the unknown-size one has no `@size`: better-sqlite3 ignores it). */
+interface QueueParams {
+  partial: 0 | 1;
+  tried: 0 | 1;
+  size: number;
+  id: number;
+  skip: string;
+  limit: number;
 }
 
 /**
@@ -72,15 +116,27 @@ export function queueQuery(retryFailed: boolean): string {
  * (rows tried this run are remembered in a connection-local temp table, so a file that ends in
  * `error` is not picked again by the same run), leaving out those gone from Feishu. Reads in small
  * batches: memory does not grow with the inventory.
+ *
+ * Each batch starts where the previous one stopped (the class and the last row's size and id) instead
+ * of at the top of the order, so the rows already taken and those left out (another source, gone,
+ * `failed`) are not read again and again: a batch costs the same with a thousand files left or a
+ * million. It hands out exactly what reading from the top would: a row not yet taken cannot move behind
+ * the cursor, since the run holds the inventory lock and changes only the rows it took. Those do move (a
+ * file becomes `partial`, or is tried once more and goes to the tried classes): the temp table keeps
+ * them out wherever they go, and one moved ahead of the cursor is passed over once, when the read
+ * gets there.
  */
 export class MediaQueue {
   readonly #db: Db;
-  readonly #select;
+  readonly #sized;
+  readonly #unsized;
   readonly #claim;
   readonly #batchSize: number;
   readonly #skip: string;
   #buffer: MediaRow[] = [];
-  #exhausted = false;
+  /** The class being read (an index into CLASSES; CLASSES.length when every class is read). */
+  #class = 0;
+  #after: After = START;
 
   constructor(db: Db, options: QueueOptions = {}) {
     this.#db = db;
@@ -88,7 +144,9 @@ export class MediaQueue {
     this.#skip = JSON.stringify(options.skipSources ?? []);
     db.exec('CREATE TEMP TABLE IF NOT EXISTS download_claimed (id INTEGER PRIMARY KEY)');
     db.exec('DELETE FROM temp.download_claimed');
-    this.#select = db.prepare<[string, number], MediaRow>(queueQuery(options.retryFailed ?? false));
+    const retryFailed = options.retryFailed ?? false;
+    this.#sized = db.prepare<[QueueParams], MediaRow>(queueQuery(retryFailed, false));
+    this.#unsized = db.prepare<[QueueParams], MediaRow>(queueQuery(retryFailed, true));
     this.#claim = db.prepare<[number]>('INSERT OR IGNORE INTO temp.download_claimed (id) VALUES (?)');
   }
 
@@ -105,9 +163,22 @@ export class MediaQueue {
   }
 
   #fill(): void {
-    if (this.#buffer.length === 0 && !this.#exhausted) {
-      const rows = this.#select.all(this.#skip, this.#batchSize);
-      if (rows.length < this.#batchSize) this.#exhausted = true;
+    while (this.#buffer.length === 0 && this.#class < CLASSES.length) {
+      const [partial, tried, unsized] = CLASSES[this.#class]!;
+      const rows = (unsized ? this.#unsized : this.#sized).all({
+        partial,
+        tried,
+        ...this.#after,
+        skip: this.#skip,
+        limit: this.#batchSize,
+      });
+      const last = rows.at(-1);
+      if (rows.length < this.#batchSize || !last) {
+        this.#class++;
+        this.#after = START;
+      } else {
+        this.#after = { size: last.size ?? Number.NEGATIVE_INFINITY, id: last.id };
+      }
       this.#db.transaction(() => {
         for (const r of rows) this.#claim.run(r.id);
       })();

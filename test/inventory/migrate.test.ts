@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { MediaQueue } from '../../src/inventory/media-queue.js';
 import { loadMigrations, migrate, SchemaTooNewError } from '../../src/inventory/migrate.js';
 import { openInventory } from '../../src/inventory/open.js';
 
@@ -77,6 +78,29 @@ describe('inventory migrations', () => {
       'rev:4',
       'rev:5',
     ]);
+  });
+
+  it("indexes an older inventory's download queue in its order, leaving out done rows (0009)", () => {
+    const db = new Database(':memory:');
+    const migrations = loadMigrations();
+    migrate(db, migrations.slice(0, 8));
+    db.exec(`
+      INSERT INTO media (id, file_token, status, attempts, size) VALUES
+        (1, 'boxTried', 'error', 1, 1), (2, 'boxUnknown', 'pending', 0, NULL), (3, 'boxBig', 'pending', 0, 9),
+        (4, 'boxSmall', 'pending', 0, 2), (5, 'boxPartial', 'partial', 0, 50), (6, 'boxDone', 'done', 1, 0);`);
+    migrate(db, migrations);
+    expect(
+      db
+        .prepare(
+          "SELECT COUNT(*) FROM media INDEXED BY media_queue_order WHERE status IN ('pending', 'partial', 'error', 'failed')",
+        )
+        .pluck()
+        .get(),
+    ).toBe(5);
+    const queue = new MediaQueue(db);
+    const tokens: string[] = [];
+    for (let row = queue.next(); row; row = queue.next()) tokens.push(row.file_token);
+    expect(tokens).toEqual(['boxPartial', 'boxSmall', 'boxBig', 'boxUnknown', 'boxTried']);
   });
 
   it('leaves the previous schema intact when a migration fails', () => {
