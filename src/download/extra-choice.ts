@@ -10,19 +10,25 @@ import type { Db } from '../inventory/open.js';
  *
  * Nothing the crawl reads says which tables are advanced, but a run learns it: a table whose `extra`
  * succeeded after another table's was refused is one. Its `extra` is then sent first for every file
- * it references, instead of one refused call per shared file. Learnt per run: each run pays at
- * most about one such call per advanced table (more only for files already in flight).
+ * it references, instead of one refused call per shared file. What is learnt is kept in the
+ * inventory (`advanced_tables`, migration 0010), so an inventory pays about one such call per
+ * advanced table once, not once per run (more only for files already in flight when it learns).
  */
 export class ExtraChoice {
   readonly #refs;
-  /** Tables whose `extra` a download needed. */
-  readonly #needed = new Set<string>();
+  readonly #remember;
+  /** Tables whose `extra` a download needed, this run or an earlier one. */
+  readonly #needed: Set<string>;
 
   constructor(db: Db) {
     this.#refs = db.prepare<[number], { extra: string }>(
       `SELECT DISTINCT extra FROM media_refs
        WHERE media_id = ? AND gone_at IS NULL AND extra IS NOT NULL ORDER BY id`,
     );
+    this.#remember = db.prepare<[string, string]>(
+      'INSERT OR IGNORE INTO advanced_tables (table_id, learned_at) VALUES (?, ?)',
+    );
+    this.#needed = new Set(db.prepare<[], string>('SELECT table_id FROM advanced_tables').pluck().all());
   }
 
   /** The `extra` of the first request: a known advanced table's when the file has one, else the row's. */
@@ -39,7 +45,9 @@ export class ExtraChoice {
   /** Records that `extra` succeeded where another one had been refused. */
   needed(extra: string | null): void {
     const table = extra === null ? undefined : tableOf(extra);
-    if (table !== undefined) this.#needed.add(table);
+    if (table === undefined || this.#needed.has(table)) return;
+    this.#needed.add(table);
+    this.#remember.run(table, new Date().toISOString());
   }
 
   #isNeeded(extra: string): boolean {

@@ -95,6 +95,19 @@ describe('downloadAll errors', () => {
       [200, plainTable.extra],
     ]);
     for (const m of [...shared, ordinary]) expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+
+    // The next run remembers it (the inventory keeps it): a new shared file costs no refused call.
+    const later = env.media({ size: 6_000, permTable, extra: plainTable.extra });
+    insertRef(env.db, idOf(later.token), guardedTable.doc, guardedTable.extra);
+    insertRef(env.db, idOf(later.token), plainTable.doc, plainTable.extra);
+    expect(await env.run({ limits })).toMatchObject({ downloaded: 1, requests: 1 });
+    expect(
+      env.fake
+        .requestsTo('media.download')
+        .slice(reqs.length)
+        .map((r) => [r.status, r.query.extra]),
+    ).toEqual([[200, guardedTable.extra]]);
+    expect(env.fileOf(later.token)).toEqual(env.bytesOf(later));
   });
 
   it('refreshes an invalidated token once and carries on', async () => {
