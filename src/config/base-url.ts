@@ -1,7 +1,7 @@
+import { FEISHU_BASE_URL, LARK_BASE_URL } from '../feishu/base-urls.js';
 import { FIXES } from './fixes.js';
 
-export const FEISHU_BASE_URL = 'https://open.feishu.cn';
-export const LARK_BASE_URL = 'https://open.larksuite.com';
+export { FEISHU_BASE_URL, LARK_BASE_URL };
 
 /** Accepts "feishu", "lark" or an http(s) URL; anything else is a problem and falls back to Feishu. */
 export function normaliseBaseUrl(raw: unknown, problems: string[]): string {

@@ -1,16 +1,14 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
-import { calculateRetryDelay } from '../limits/backoff.js';
 import { type Clock, systemClock } from '../limits/clock.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
+import { FEISHU_BASE_URL } from './base-urls.js';
 import { BUCKETS, type Bucket, DEFAULT_RATES } from './buckets.js';
 import { type Envelope, envelopeError } from './envelope.js';
 import { type FeishuError, fromSdkError } from './errors.js';
 import type { RetryEvent } from './retry-event.js';
+import { waitBeforeRetry } from './retry-step.js';
 import { createSdkClient, type RequestOptions } from './sdk-client.js';
 import { TenantToken } from './tenant-token.js';
-
-export const FEISHU_BASE_URL = 'https://open.feishu.cn';
-export const LARK_BASE_URL = 'https://open.larksuite.com';
 
 export interface FeishuClientOptions {
   appId: string;
@@ -138,13 +136,16 @@ export class FeishuClient {
         this.invalidateToken(token);
         continue;
       }
-      if ((error.kind !== 'rate_limited' && error.kind !== 'temporary') || attempt > this.#maxRetries) {
-        throw error;
-      }
-      const delayMs = calculateRetryDelay(attempt, error.retryAfterMs, { random: this.#random });
-      if (error.kind === 'rate_limited') this.pauseBucket(bucket, delayMs);
-      this.#onRetry?.({ bucket, operation, attempt, kind: error.kind, delayMs, message: error.message });
-      await this.clock.sleep(delayMs, signal);
+      await waitBeforeRetry(error, attempt, {
+        bucket,
+        operation,
+        maxRetries: this.#maxRetries,
+        random: this.#random,
+        clock: this.clock,
+        onRetry: this.#onRetry,
+        pauseBucket: (b, ms) => this.pauseBucket(b, ms),
+        signal,
+      });
     }
   }
 

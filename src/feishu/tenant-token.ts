@@ -1,9 +1,9 @@
 import { request as undiciRequest } from 'undici';
-import { calculateRetryDelay } from '../limits/backoff.js';
 import type { Clock } from '../limits/clock.js';
 import { envelopeError } from './envelope.js';
 import { FeishuError, fromSdkError } from './errors.js';
 import type { RetryEvent } from './retry-event.js';
+import { waitBeforeRetry } from './retry-step.js';
 
 export interface TenantTokenOptions {
   baseUrl: string;
@@ -115,17 +115,14 @@ export class TenantToken {
       } catch (e) {
         error = fromSdkError(operation, e);
       }
-      if ((error.kind !== 'rate_limited' && error.kind !== 'temporary') || attempt > maxRetries) throw error;
-      const delayMs = calculateRetryDelay(attempt, error.retryAfterMs, { random });
-      onRetry?.({
+      await waitBeforeRetry(error, attempt, {
         bucket: 'auth',
         operation,
-        attempt,
-        kind: error.kind,
-        delayMs,
-        message: error.message,
+        maxRetries,
+        random,
+        clock,
+        onRetry,
       });
-      await clock.sleep(delayMs);
     }
   }
 }
