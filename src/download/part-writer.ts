@@ -210,11 +210,17 @@ export class PartWriter {
     await this.#fh.close().catch(() => undefined);
   }
 
-  /** Fsyncs and closes the complete file; returns its SHA-256 (hex). */
+  /**
+   * Fsyncs and closes the complete file; returns its SHA-256 (hex). Once the data is durable the
+   * sidecar records every byte as synced (a checkpoint like the others), so a `.part` that a reboot
+   * catches before its rename keeps all its bytes instead of falling back to the last checkpoint.
+   */
   async finish(): Promise<{ sha256: string; bytes: number }> {
     await this.#syncing;
     await this.#drain();
     await this.#fh.sync();
+    this.#syncedAt = this.#position;
+    await this.#writeMeta(this.#position);
     await this.#fh.close();
     return { sha256: this.#hash.digest('hex'), bytes: this.#position };
   }
@@ -269,7 +275,7 @@ export class PartWriter {
     this.#syncing = (async () => {
       await written;
       await this.#fh.datasync();
-      await writeMeta(this.paths, { v: 1, total: this.total, synced: upTo, boot: bootId(), ...this.#about });
+      await this.#writeMeta(upTo);
     })().finally(() => {
       this.#syncing = undefined;
     });
@@ -280,13 +286,12 @@ export class PartWriter {
   async #checkpoint(): Promise<void> {
     await this.#fh.datasync();
     this.#syncedAt = this.#position;
-    await writeMeta(this.paths, {
-      v: 1,
-      total: this.total,
-      synced: this.#position,
-      boot: bootId(),
-      ...this.#about,
-    });
+    await this.#writeMeta(this.#position);
+  }
+
+  /** Records in the sidecar that the first `synced` bytes are durable (call only after an fsync). */
+  #writeMeta(synced: number): Promise<void> {
+    return writeMeta(this.paths, { v: 1, total: this.total, synced, boot: bootId(), ...this.#about });
   }
 }
 

@@ -1,8 +1,17 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { partPaths } from '../../src/download/part-file.js';
+import { type PartMeta, partPaths } from '../../src/download/part-file.js';
 import { PartWriter } from '../../src/download/part-writer.js';
 import type { LogEvent } from '../../src/events.js';
 import type { Media } from '../fake-feishu/index.js';
@@ -34,6 +43,11 @@ async function runLogged(): Promise<{ summary: Awaited<ReturnType<Env['run']>>; 
   const events: LogEvent[] = [];
   const summary = await env.run({ log: (e) => events.push(e) });
   return { summary, events };
+}
+
+/** The sidecar of a media's `.part`, as a later run will read it. */
+function sidecarOf(m: Media): PartMeta {
+  return JSON.parse(readFileSync(partPaths(env.outputDir, m.token).meta, 'utf8')) as PartMeta;
 }
 
 describe('downloadAll', () => {
@@ -137,6 +151,35 @@ describe('downloadAll', () => {
     expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
     expect(existsSync(part)).toBe(false);
     expect(existsSync(`${part}.json`)).toBe(false);
+  });
+
+  it('keeps a finished .part whole through a reboot before its rename, and publishes it without a request', async () => {
+    env = await startEnv();
+    const m = env.media({ name: 'scan.pdf', mimeType: 'application/pdf', size: 120_000 });
+    mkdirSync(env.outputDir, { recursive: true });
+    // Every byte arrives and finish() fsyncs them, then the rename into media/… fails: the state a
+    // power cut between finish() and the rename leaves, .part and sidecar as finish() wrote them.
+    writeFileSync(join(env.outputDir, 'media'), 'not a directory');
+    expect((await env.run()).stopReason).toBe('fatal');
+    expect(env.fake.requestsTo('media.download')).toMatchObject([{ status: 200, bytesSent: m.size }]);
+    const paths = partPaths(env.outputDir, m.token);
+    const meta = sidecarOf(m);
+    // The reboot: another boot id, and the .part keeps only what the sidecar says was fsynced.
+    writeFileSync(paths.meta, JSON.stringify({ ...meta, boot: 'another-boot' }));
+    truncateSync(paths.part, Math.min(meta.synced, m.size));
+    rmSync(join(env.outputDir, 'media'));
+
+    const second = await env.run();
+    expect(second).toMatchObject({ stopReason: 'complete', downloaded: 1, requests: 0, bytesReceived: 0 });
+    expect(env.fake.requestsTo('media.download')).toHaveLength(1);
+    expect(meta).toMatchObject({ total: m.size, synced: m.size });
+    expect(mediaRow(env.db, m.token)).toMatchObject({
+      status: 'done',
+      sha256: sha(env.bytesOf(m)),
+      bytes_on_disk: m.size,
+    });
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(existsSync(paths.meta)).toBe(false);
   });
 
   it('publishes a complete .part left by a run killed before its rename, without a request', async () => {

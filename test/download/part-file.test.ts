@@ -61,6 +61,20 @@ describe('.part files', () => {
     expect(readFileSync(paths.part).length).toBe(30);
   });
 
+  it('records every byte of a finished part as synced, so a reboot before the rename keeps them all', async () => {
+    const dir = tmp();
+    const paths = partPaths(dir, 'boxcnF');
+    const data = Buffer.from('every byte of the file');
+    const w = await PartWriter.open(paths, 0, data.length);
+    await w.pump(chunks(data));
+    await w.finish();
+    const meta = JSON.parse(readFileSync(paths.meta, 'utf8')) as { synced: number };
+    expect(meta).toMatchObject({ total: data.length, synced: data.length });
+    writeFileSync(paths.meta, JSON.stringify({ ...meta, boot: 'another-boot' }));
+    expect(await resumePoint(paths, data.length)).toEqual({ have: data.length, total: data.length });
+    expect(readFileSync(paths.part)).toEqual(data);
+  });
+
   it('seals a part that holds every byte, hashing it from disk, and leaves a short one alone', async () => {
     const dir = tmp();
     const paths = partPaths(dir, 'boxcnE');
