@@ -91,15 +91,8 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   let from: number;
   let total: number | undefined;
   if (status === 206) {
-    const range = parseContentRange(h('content-range'));
-    const length = parseContentLength(h('content-length'));
-    const consistent =
-      req.have > 0 &&
-      range?.start === req.have &&
-      range.total !== undefined &&
-      (length === undefined || length === range.end! - range.start + 1) &&
-      (req.expectedTotal === undefined || range.total === req.expectedTotal);
-    if (!consistent) {
+    const continued = judgePartial(req, h('content-range'), h('content-length'));
+    if (!continued) {
       dropBody(res.body);
       await discardPart(req.paths);
       return {
@@ -108,7 +101,9 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
       };
     }
     from = req.have;
-    total = range.total;
+    // Written to the sidecar by PartWriter.open: a .part started without a length now has one, and
+    // every later answer must agree with it.
+    total = continued.total;
   } else {
     // 200: a full body, also when we asked for a range (a server that ignores Range): start from zero.
     from = 0;
@@ -178,6 +173,28 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     };
   }
   return { type: 'complete', sha256: done.sha256, bytes: done.bytes, ...about };
+}
+
+/**
+ * Whether a 206 to `Range: bytes=<have>-` continues the `.part`, and the file's total if it does. It
+ * must start at the bytes held, give a total (`bytes a-b/*` does not), carry a `Content-Length` (if
+ * any) matching its range, and its total must agree with the size the `.part` was started for. A
+ * `.part` started from a 200 without `Content-Length` (sidecar total UNKNOWN_TOTAL) recorded no size:
+ * then the total must agree with the inventory's size when it knows one, and is otherwise taken as
+ * the file's size from here on (the caller records it in the sidecar). Undefined: start over.
+ */
+export function judgePartial(
+  req: Pick<MediaRequest, 'have' | 'expectedTotal' | 'knownSize'>,
+  contentRange: string | undefined,
+  contentLength: string | undefined,
+): { total: number } | undefined {
+  const range = parseContentRange(contentRange);
+  const length = parseContentLength(contentLength);
+  if (req.have <= 0 || range?.start !== req.have || range.total === undefined) return undefined;
+  if (length !== undefined && length !== range.end! - range.start + 1) return undefined;
+  const known = req.expectedTotal === UNKNOWN_TOTAL ? req.knownSize : req.expectedTotal;
+  if (known !== undefined && range.total !== known) return undefined;
+  return { total: range.total };
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type PartMeta, partPaths } from '../../src/download/part-file.js';
+import { type PartMeta, partPaths, UNKNOWN_TOTAL } from '../../src/download/part-file.js';
 import { PartWriter } from '../../src/download/part-writer.js';
 import type { LogEvent } from '../../src/events.js';
 import type { Media } from '../fake-feishu/index.js';
@@ -39,9 +39,11 @@ async function leavePart(m: Media, bytes: Buffer, total: number): Promise<string
 }
 
 /** Runs downloadAll, keeping its events. */
-async function runLogged(): Promise<{ summary: Awaited<ReturnType<Env['run']>>; events: LogEvent[] }> {
+async function runLogged(
+  options: Parameters<Env['run']>[0] = {},
+): Promise<{ summary: Awaited<ReturnType<Env['run']>>; events: LogEvent[] }> {
   const events: LogEvent[] = [];
-  const summary = await env.run({ log: (e) => events.push(e) });
+  const summary = await env.run({ ...options, log: (e) => events.push(e) });
   return { summary, events };
 }
 
@@ -95,6 +97,78 @@ describe('downloadAll', () => {
     expect(have).toBeLessThanOrEqual(400_000);
     expect(reqs[1]!.status).toBe(206);
     expect(reqs[1]!.bytesSent).toBe(m.size - have);
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('resumes a body that came without Content-Length with a 206, fetching only the missing bytes', async () => {
+    env = await startEnv({ noContentLength: true });
+    const m = env.media({ size: 300_000, sizeKnown: false });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'reset', afterBytes: 120_000 } });
+    // One try only, so what the reset leaves is resumed by the next run.
+    const first = await runLogged({ maxRetries: 0 });
+    expect(first.summary).toMatchObject({ downloaded: 0, requests: 1 });
+    // The 200 reached the client without a length: its .part was started for no size.
+    expect(env.proxy!.stripped).toHaveLength(1);
+    const have = statSync(partPaths(env.outputDir, m.token).part).size;
+    expect(have).toBeGreaterThan(0);
+    expect(have).toBeLessThanOrEqual(120_000);
+    expect(first.summary.bytesReceived).toBe(have);
+    expect(sidecarOf(m)).toMatchObject({ total: UNKNOWN_TOTAL, synced: have });
+
+    const second = await runLogged();
+    expect(second.summary).toMatchObject({
+      stopReason: 'complete',
+      downloaded: 1,
+      requests: 1,
+      bytesReceived: m.size - have,
+    });
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs).toMatchObject([
+      { status: 200 },
+      { status: 206, bytesSent: m.size - have, headers: { range: `bytes=${have}-` } },
+    ]);
+    expect(second.events.filter((e) => e.event === 'download.again')).toEqual([]);
+    expect(mediaRow(env.db, m.token)).toMatchObject({
+      status: 'done',
+      sha256: sha(env.bytesOf(m)),
+      bytes_on_disk: m.size,
+    });
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+
+  it('records the size a 206 gives a .part started without one, and starts over when the file later disagrees', async () => {
+    env = await startEnv({ noContentLength: true });
+    const m = env.media({ size: 300_000, sizeKnown: false });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'reset', afterBytes: 60_000 } });
+    await runLogged({ maxRetries: 0 });
+    const have1 = sidecarOf(m).synced;
+    expect(sidecarOf(m).total).toBe(UNKNOWN_TOTAL);
+
+    // The resuming 206 is reset too: its .part now knows the file's size.
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'reset', afterBytes: 60_000 } });
+    const second = await runLogged({ maxRetries: 0 });
+    expect(second.summary).toMatchObject({ downloaded: 0, requests: 1 });
+    const have2 = statSync(partPaths(env.outputDir, m.token).part).size;
+    expect(have2).toBeGreaterThan(have1);
+    expect(sidecarOf(m)).toMatchObject({ total: m.size, synced: have2 });
+    expect(env.fake.requestsTo('media.download')[1]).toMatchObject({
+      status: 206,
+      headers: { range: `bytes=${have1}-` },
+    });
+
+    // The file changes (1,000 bytes longer): the next 206 disagrees with the recorded size.
+    m.size += 1_000;
+    const third = await runLogged();
+    expect(third.summary).toMatchObject({ downloaded: 1, requests: 2 });
+    expect(env.fake.requestsTo('media.download').slice(2)).toMatchObject([
+      { status: 206, headers: { range: `bytes=${have2}-` } },
+      { status: 200, bytesSent: m.size },
+    ]);
+    expect(env.fake.requestsTo('media.download')[3]!.headers.range).toBeUndefined();
+    expect(third.events.find((e) => e.event === 'download.again')?.message).toBe(
+      `the partial answer (Content-Range bytes ${have2}-${m.size - 1}/${m.size}) does not continue the .part (${have2} bytes); starting the file again`,
+    );
+    expect(mediaRow(env.db, m.token)).toMatchObject({ status: 'done', sha256: sha(env.bytesOf(m)) });
     expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
   });
 

@@ -14,6 +14,7 @@ import {
   startFakeFeishu,
 } from '../fake-feishu/index.js';
 import { insertMedia, newRun, tempInventory } from './helpers.js';
+import { type NoLengthProxy, startNoLengthProxy } from './no-length-proxy.js';
 
 /** One fake tenant, one client, one inventory and an output dir; `close()` checks the fake saw nothing unexpected. */
 export interface Env {
@@ -24,6 +25,8 @@ export interface Env {
   dbFile: string;
   outputDir: string;
   clock: ManualClock;
+  /** With `noContentLength`: the proxy the client talks through (what it stripped). */
+  proxy?: NoLengthProxy;
   /** Adds a media to the fake and its row to the inventory (as the crawl would). */
   media: (
     options?: Partial<Omit<Media, 'token'>> & { token?: string; extra?: string; sizeKnown?: boolean },
@@ -36,11 +39,19 @@ export interface Env {
   close: () => Promise<void>;
 }
 
-export async function startEnv(options: { fakeClock?: boolean } = {}): Promise<Env> {
+export async function startEnv(
+  options: {
+    fakeClock?: boolean;
+    /** Full (200) download answers reach the client without `Content-Length` (see no-length-proxy.ts). */
+    noContentLength?: boolean;
+  } = {},
+): Promise<Env> {
   const clock = new ManualClock(Date.UTC(2026, 0, 1, 2));
   const tenant = emptyTenant({ seed: 7 });
   const fake = await startFakeFeishu({ tenant, ...(options.fakeClock ? { clock: clock as Clock } : {}) });
-  const client = new FeishuClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url, clock });
+  const proxy = options.noContentLength ? await startNoLengthProxy(fake.url) : undefined;
+  const baseUrl = proxy?.url ?? fake.url;
+  const client = new FeishuClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl, clock });
   const inv = tempInventory();
   const outputDir = join(inv.dir, 'out');
   const env: Env = {
@@ -51,6 +62,7 @@ export async function startEnv(options: { fakeClock?: boolean } = {}): Promise<E
     dbFile: inv.dbFile,
     outputDir,
     clock,
+    ...(proxy ? { proxy } : {}),
     media: (o = {}) => {
       const m = addMedia(tenant, o);
       insertMedia(inv.db, {
@@ -95,6 +107,7 @@ export async function startEnv(options: { fakeClock?: boolean } = {}): Promise<E
     },
     close: async () => {
       try {
+        await proxy?.close();
         await fake.close();
       } finally {
         inv.cleanup();

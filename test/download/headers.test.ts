@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filenameFromContentDisposition } from '../../src/download/content-disposition.js';
 import { parseContentLength, parseContentRange } from '../../src/download/content-range.js';
-import { judgeUnsatisfiable } from '../../src/download/fetch-media.js';
+import { judgePartial, judgeUnsatisfiable } from '../../src/download/fetch-media.js';
 import { UNKNOWN_TOTAL } from '../../src/download/part-file.js';
 
 describe('filenameFromContentDisposition', () => {
@@ -107,5 +107,44 @@ describe('judgeUnsatisfiable (a 416 to Range: bytes=<have>-)', () => {
     // No Range was sent (a whiteboard, an empty .part): a 416 proves nothing.
     expect(accepted({ have: 500 }, false, 'bytes */500')).toBe(false);
     expect(accepted({ have: 0 }, true, 'bytes */0')).toBe(false);
+  });
+});
+
+describe('judgePartial (a 206 to Range: bytes=<have>-)', () => {
+  it('continues a .part that starts where the answer starts and agrees on the size', () => {
+    expect(judgePartial({ have: 100, expectedTotal: 500 }, 'bytes 100-499/500', '400')).toEqual({
+      total: 500,
+    });
+    expect(judgePartial({ have: 100, expectedTotal: 500 }, 'bytes 100-199/500', undefined)).toEqual({
+      total: 500,
+    });
+  });
+
+  it('takes the size from the answer when the .part was started without one, unless the inventory disagrees', () => {
+    expect(judgePartial({ have: 100, expectedTotal: UNKNOWN_TOTAL }, 'bytes 100-499/500', '400')).toEqual({
+      total: 500,
+    });
+    expect(judgePartial({ have: 100 }, 'bytes 100-499/500', undefined)).toEqual({ total: 500 });
+    expect(
+      judgePartial({ have: 100, expectedTotal: UNKNOWN_TOTAL, knownSize: 500 }, 'bytes 100-499/500', '400'),
+    ).toEqual({ total: 500 });
+    expect(
+      judgePartial({ have: 100, expectedTotal: UNKNOWN_TOTAL, knownSize: 501 }, 'bytes 100-499/500', '400'),
+    ).toBeUndefined();
+  });
+
+  it('refuses an answer that does not continue the .part', () => {
+    for (const [req, range, length] of [
+      [{ have: 100, expectedTotal: 500 }, 'bytes 100-500/501', undefined],
+      [{ have: 100, expectedTotal: UNKNOWN_TOTAL }, 'bytes 99-499/500', undefined],
+      [{ have: 100, expectedTotal: UNKNOWN_TOTAL }, 'bytes 101-499/500', undefined],
+      [{ have: 100, expectedTotal: UNKNOWN_TOTAL }, 'bytes 100-499/*', undefined],
+      [{ have: 100, expectedTotal: UNKNOWN_TOTAL }, 'bytes 100-499/500', '399'],
+      [{ have: 100, expectedTotal: UNKNOWN_TOTAL }, 'bytes */500', undefined],
+      [{ have: 100, expectedTotal: UNKNOWN_TOTAL }, undefined, undefined],
+      [{ have: 0, expectedTotal: UNKNOWN_TOTAL }, 'bytes 0-499/500', undefined],
+    ] as const) {
+      expect(judgePartial(req, range, length), `${JSON.stringify(req)} ${range} ${length}`).toBeUndefined();
+    }
   });
 });
