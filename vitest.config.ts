@@ -10,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     // Builds dist/ (incrementally, only when sources changed) for the CLI tests that run the bin.
     globalSetup: ['test/cli/global-setup.ts'],
+    // Closes, and checks, every fake Feishu a test left open.
+    setupFiles: ['test/fake-feishu/close-after-each.ts'],
   },
 });

@@ -1,14 +1,10 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeHealthy, runCli, startTenant, tempDir, writeConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 function viewEntries(outputDir: string): string[] {
   return readdirSync(join(outputDir, 'view'), { recursive: true }).map(String).sort();
@@ -33,7 +29,6 @@ describe('feishu-backup render', () => {
 
     // The tenant is gone: render must not need it.
     await fake.close();
-    fake = undefined;
     const offline = join(dir, 'offline.json');
     writeFileSync(offline, JSON.stringify({ outputDir: './backup' }));
     rmSync(join(outputDir, 'view'), { recursive: true });

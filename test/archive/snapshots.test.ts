@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/inventory/open.js';
 import { smallTenant, touch } from '../crawl/fixtures.js';
 import { harness } from '../crawl/harness.js';
@@ -15,10 +15,6 @@ import {
 } from '../fake-feishu/index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 interface Row {
   type: string;

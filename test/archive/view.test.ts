@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import MarkdownIt from 'markdown-it';
 import type Token from 'markdown-it/lib/token.mjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderView } from '../../src/archive/view/render-view.js';
 import { downloadAll } from '../../src/download/index.js';
 import { startRun } from '../../src/inventory/runs.js';
@@ -12,10 +12,6 @@ import { addRealSampleDocs, type FakeFeishu, generateTenant, startFakeFeishu } f
 import { parseCsv } from './rfc4180.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 async function backup(h: Harness): Promise<void> {
   await h.run();

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import { runCli, startTenant, tempDir, writeConfig } from './helpers.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 describe('init --check', () => {
   it('confirms working credentials and permissions', async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import {
   makeHealthy,
@@ -16,10 +16,6 @@ import {
 } from './helpers.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 function writeLock(dir: string, pid: number, file = 'inventory.sqlite.lock'): string {
   const lock = join(dir, 'backup', file);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { downloadAll } from '../../src/download/index.js';
 import type { LogEvent, Logger } from '../../src/events.js';
 import type { Db } from '../../src/inventory/open.js';
@@ -23,10 +23,6 @@ import { smallTenant } from './fixtures.js';
 import { harness, liveMedia } from './harness.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 interface DocState {
   status: string;

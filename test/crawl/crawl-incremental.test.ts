@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendBlocks, block, type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 import { smallTenant, touch } from './fixtures.js';
 import { countRequests, harness, liveMedia } from './harness.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 const CONTENT_ROUTES = ['docx.document', 'docx.blocks', 'sheets.values', 'bitable.fields', 'bitable.records'];
 

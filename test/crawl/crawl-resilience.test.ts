@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeishuClient } from '../../src/feishu/client.js';
 import type { Clock } from '../../src/limits/clock.js';
 import { PageGuard } from '../../src/sources/paging.js';
@@ -7,10 +7,6 @@ import { smallTenant } from './fixtures.js';
 import { countRequests, harness, liveMedia, UNPACED } from './harness.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 /** A clock whose sleeps return at once and are written down, so waits can be asserted without waiting. */
 function recordingClock(): Clock & { slept: number[] } {

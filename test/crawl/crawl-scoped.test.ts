@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Root } from '../../src/config/types.js';
 import type { Db } from '../../src/inventory/open.js';
 import {
@@ -24,10 +24,6 @@ import { touch } from './fixtures.js';
 import { harness, liveMedia } from './harness.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 /** A folder holding a spreadsheet of two sheets, each with an image in a cell and a floating image. */
 function twoSheetTenant() {

@@ -1,13 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 import { smallTenant } from './fixtures.js';
 import { countRequests, harness, liveMedia } from './harness.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 describe('crawl sources', () => {
   it('finds images, files in view blocks, inline files, embedded sheets and bitables, and follows a folder cycle once', async () => {

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
 import { allWikiRoots, harness, liveMedia, rootFolder } from './harness.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 describe('crawling a generated tenant', () => {
   it('finds every media the tenant holds, each once, through folders, wiki, embeds and shortcuts', async () => {

@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mediaRows, runCli, tempDir, writeConfig } from '../cli/helpers.js';
 import { demoTenant as demoTenantModel, type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 

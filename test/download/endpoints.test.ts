@@ -24,10 +24,8 @@ import { mediaRow } from './helpers.js';
 
 let fake: FakeFeishu | undefined;
 let h: Harness | undefined;
-afterEach(async () => {
-  await fake?.close();
+afterEach(() => {
   if (h) rmSync(h.config.outputDir, { recursive: true, force: true });
-  fake = undefined;
   h = undefined;
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { downloadAll } from '../../src/download/index.js';
 import { partPaths } from '../../src/download/part-file.js';
 import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
@@ -23,10 +23,6 @@ import {
 import { mediaRow } from './helpers.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 /**
  * A folder with two documents: Plans shows `onlyA` and `shared`, Notes shows `shared` and `onlyB`.

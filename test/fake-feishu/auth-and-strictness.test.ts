@@ -1,15 +1,11 @@
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeishuClient } from '../../src/feishu/client.js';
 import type { FeishuError } from '../../src/feishu/errors.js';
 import { ManualClock } from '../../src/limits/clock.js';
 import { type FakeFeishu, generateTenant, startFakeFeishu } from './index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 function listRoot(client: FeishuClient) {
   return client.call('drive.list', 'list root', (o) => client.sdk.drive.v1.file.list({ params: {} }, o));
@@ -96,7 +92,6 @@ describe('strictness', () => {
     await expect(fake.close()).rejects.toThrow(
       /1 unexpected request.*\n.*GET \/open-apis\/drive\/v2\/nothing: no route/,
     );
-    fake = undefined;
   });
 
   it('records a page_size over the documented limit and an undocumented parameter as unexpected', async () => {

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeishuClient } from '../../src/feishu/client.js';
 import { FeishuError } from '../../src/feishu/errors.js';
 import { ManualClock } from '../../src/limits/clock.js';
@@ -14,10 +14,6 @@ import {
 } from './index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 const SIZE = 200_000;
 

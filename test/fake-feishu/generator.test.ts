@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeishuClient } from '../../src/feishu/client.js';
 import {
   addRealSampleDocs,
@@ -12,10 +12,6 @@ import {
 } from './index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 describe('generated tenants', () => {
   it('are the same for the same seed and differ for another', () => {

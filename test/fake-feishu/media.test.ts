@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeishuClient } from '../../src/feishu/client.js';
 import {
   addBitable,
@@ -15,10 +15,6 @@ import {
 } from './index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 async function start(tenant: Tenant): Promise<{ fake: FakeFeishu; token: string }> {
   fake = await startFakeFeishu({ tenant });

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeishuClient } from '../../src/feishu/client.js';
 import {
   addBitable,
@@ -12,10 +12,6 @@ import {
 } from './index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 function clientFor(f: FakeFeishu): FeishuClient {
   const rates = Object.fromEntries(

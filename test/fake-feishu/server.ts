@@ -70,6 +70,7 @@ export class FakeFeishu {
       this.#server.once('error', reject);
       this.#server.listen(0, '127.0.0.1', () => resolve());
     });
+    openFakes.add(this);
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
 
@@ -125,6 +126,7 @@ export class FakeFeishu {
    * test fails.
    */
   async close(): Promise<void> {
+    openFakes.delete(this);
     if (!this.#closed) {
       this.#closed = true;
       this.#server.closeAllConnections();
@@ -146,6 +148,28 @@ export class FakeFeishu {
       );
     }
   }
+}
+
+/** Fakes listening and not yet closed: what a test left open, for {@link closeOpenFakes}. */
+const openFakes = new Set<FakeFeishu>();
+
+/**
+ * Closes every fake still open, with the checks `close` makes (unexpected requests, injected faults
+ * that never fired), so a test that forgets to close its fake still fails on them. Run after each
+ * test by the vitest setup file `close-after-each.ts`.
+ */
+export async function closeOpenFakes(): Promise<void> {
+  const errors: unknown[] = [];
+  for (const fake of [...openFakes]) {
+    try {
+      await fake.close();
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1)
+    throw new AggregateError(errors, `${errors.length} fake Feishu servers failed their checks`);
 }
 
 /** Starts a fake Feishu on 127.0.0.1 and a free port. */

@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { mediaRows, runCli, tempDir, writeConfig } from '../cli/helpers.js';
 import { addBitable, addMedia, emptyTenant, type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 describe('a file referenced from two bases', () => {
   it('tries the extra of its other references before recording a 403 as a permission failure', async () => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CRAWL_BUCKETS } from '../../src/feishu/buckets.js';
 import { makeHealthy, runCli, tempDir, writeConfig } from '../cli/helpers.js';
 import { type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
@@ -16,10 +16,6 @@ const SEED = seedFrom(process.env.SOAK_SEED, 4242);
 const SCALE = Math.max(1, Number(process.env.SOAK_SCALE ?? 1));
 
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 async function tenant(): Promise<FakeFeishu> {
   const f = await startFakeFeishu({

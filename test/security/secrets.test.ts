@@ -1,6 +1,6 @@
 import { chmodSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, startTenant, tempDir, writeConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 
@@ -10,10 +10,6 @@ import type { FakeFeishu } from '../fake-feishu/index.js';
  * the view, or any other file under the output directory.
  */
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 function everyFile(dir: string): string[] {
   return readdirSync(dir, { recursive: true })

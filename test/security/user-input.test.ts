@@ -1,6 +1,6 @@
 import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeHealthy, runCli, startTenant, tempDir, writeConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 
@@ -10,10 +10,6 @@ import type { FakeFeishu } from '../fake-feishu/index.js';
  * test/cli/basics.test.ts and test/config/load-config.test.ts.)
  */
 let fake: FakeFeishu | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
 
 /** Files in `dir` besides the config: what a refused run must not have created. */
 function written(dir: string): string[] {
