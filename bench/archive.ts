@@ -21,6 +21,7 @@ import {
   addBitable,
   addRealSampleDocs,
   type FakeFeishu,
+  fakeConfig,
   generateTenant,
   startFakeFeishu,
   type Tenant,
@@ -83,23 +84,12 @@ async function crawlOnce(
   dir?: string,
 ): Promise<{ db: Db; config: Config; calls: Record<string, number>; recordBytes: number; ms: number }> {
   const outputDir = dir ?? mkdtempSync(path.join(tmpdir(), 'fb-bench-archive-'));
-  const config: Config = {
-    appId: fake.appId,
-    appSecret: fake.appSecret,
-    baseUrl: fake.url,
+  const config = fakeConfig(fake, {
     roots,
     outputDir,
-    database: path.join(outputDir, 'inventory.sqlite'),
-    limits: {
-      downloadQps: 5,
-      downloadsPerDay: 10_000,
-      concurrency: 4,
-      crawlConcurrency: 8,
-      dayBoundaryTimeZone: 'Asia/Shanghai',
-      rates: RATES,
-    },
+    limits: { crawlConcurrency: 8, rates: RATES },
     archive: { snapshots, view: true, whiteboards: true, driveFiles: true },
-  };
+  });
   const db = openInventory(config.database);
   const client = new FeishuClient({
     appId: fake.appId,

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Config } from '../src/config/types.js';
 import { crawl } from '../src/crawl/index.js';
 import { BUCKETS, type Bucket } from '../src/feishu/buckets.js';
 import { FeishuClient } from '../src/feishu/client.js';
@@ -24,6 +23,7 @@ import {
   type BlockTree,
   block,
   emptyTenant,
+  fakeConfig,
   startFakeFeishu,
   type Tenant,
 } from '../test/fake-feishu/index.js';
@@ -154,22 +154,11 @@ export async function runCrawlBench(opts: CrawlBenchOptions = {}): Promise<Crawl
     Bucket,
     number
   >;
-  const config: Config = {
-    appId: fake.appId,
-    appSecret: fake.appSecret,
-    baseUrl: fake.url,
+  const config = fakeConfig(fake, {
     roots: [{ type: 'folder', token: rootFolder.token }],
     outputDir: dir,
-    database: path.join(dir, 'inventory.sqlite'),
-    limits: {
-      downloadQps: 5,
-      downloadsPerDay: 10_000,
-      concurrency: 4,
-      crawlConcurrency: 16,
-      dayBoundaryTimeZone: 'Asia/Shanghai',
-      rates,
-    },
-  };
+    limits: { crawlConcurrency: 16, rates },
+  });
   const db = openInventory(config.database);
   const client = new FeishuClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url, rates });
   const once = async (): Promise<{ calls: number; ms: number; media: number }> => {

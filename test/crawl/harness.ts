@@ -8,7 +8,7 @@ import { BUCKETS, type Bucket } from '../../src/feishu/buckets.js';
 import { FeishuClient, type FeishuClientOptions } from '../../src/feishu/client.js';
 import { type Db, openInventory } from '../../src/inventory/open.js';
 import { finishRun, startRun } from '../../src/inventory/runs.js';
-import type { FakeFeishu } from '../fake-feishu/index.js';
+import { type FakeFeishu, fakeConfig } from '../fake-feishu/index.js';
 
 /** No pacing: the fake answers at once, and rate-limit tests set their own limits on the fake. */
 export const UNPACED = Object.fromEntries(BUCKETS.map((b) => [b, Number.POSITIVE_INFINITY])) as Record<
@@ -17,22 +17,7 @@ export const UNPACED = Object.fromEntries(BUCKETS.map((b) => [b, Number.POSITIVE
 >;
 
 export function makeConfig(fake: FakeFeishu, roots: Root[], dir: string): Config {
-  return {
-    appId: fake.appId,
-    appSecret: fake.appSecret,
-    baseUrl: fake.url,
-    roots,
-    outputDir: dir,
-    database: path.join(dir, 'inventory.sqlite'),
-    limits: {
-      downloadQps: 5,
-      downloadsPerDay: 10_000,
-      concurrency: 4,
-      crawlConcurrency: 4,
-      dayBoundaryTimeZone: 'Asia/Shanghai',
-      rates: UNPACED,
-    },
-  };
+  return fakeConfig(fake, { roots, outputDir: dir, limits: { rates: UNPACED } });
 }
 
 export interface Harness {

@@ -10,6 +10,7 @@ export { addBoard, addMedia } from './builders/media.js';
 export { addSpreadsheet, type SheetSpec } from './builders/sheets.js';
 export { EPOCH_SECONDS, emptyTenant, idRng, type Placement } from './builders/tenant.js';
 export { addWikiNode, addWikiSpace } from './builders/wiki.js';
+export { fakeConfig } from './config.js';
 export type { FakeRequest, RouteName } from './contract.js';
 export { demoTenant } from './demo-tenant.js';
 export { type ExpectedMedia, expectedMedia } from './expected.js';
