@@ -129,7 +129,7 @@ export class PartWriter {
         settled = true;
         body.off('data', onData);
         body.off('end', onEnd);
-        body.off('error', settle);
+        body.off('error', broken);
         body.off('close', onClose);
         if (e === undefined) {
           resolve();
@@ -163,17 +163,39 @@ export class PartWriter {
           (e: unknown) => settle(e),
         );
       };
+      /**
+       * The body failed (reset, abort, closed early). undici destroys it at once, and a destroyed
+       * stream emits no more 'data', but bytes received before the failure may still sit in its
+       * buffer: the body was paused (between sniffing and here, or for backpressure) while they came
+       * in, up to its highWaterMark. They are a correct prefix of the body: take them (read() still
+       * hands them out) so the `.part` keeps every byte that arrived, then fail.
+       */
+      const broken = (e: unknown): void => {
+        if (settled) return;
+        body.off('data', onData);
+        try {
+          for (;;) {
+            const chunk = body.read() as Buffer | null;
+            if (chunk === null) break;
+            this.#take(chunk, onBytes);
+          }
+        } catch (tooLong) {
+          settle(tooLong);
+          return;
+        }
+        settle(e);
+      };
       const onEnd = (): void => settle();
       const onClose = (): void => {
-        if (!body.readableEnded) settle(new Error('the body closed before its end'));
+        if (!body.readableEnded) broken(new Error('the body closed before its end'));
       };
       // The body may have ended, failed or closed while no one listened (between sniffing and here).
       if (body.readableEnded) return resolve();
-      if (body.errored) return settle(body.errored);
-      if (body.destroyed) return settle(new Error('the body closed before its end'));
+      if (body.errored) return broken(body.errored);
+      if (body.destroyed) return broken(new Error('the body closed before its end'));
       body.on('data', onData);
       body.on('end', onEnd);
-      body.on('error', settle);
+      body.on('error', broken);
       body.on('close', onClose);
       body.resume();
     });

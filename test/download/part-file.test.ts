@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { partPaths, publishPart, resumePoint, sealCompletePart } from '../../src/download/part-file.js';
 import { BodyTooLongError, PartWriter } from '../../src/download/part-writer.js';
@@ -103,6 +104,37 @@ describe('.part files', () => {
     await expect(w.pump(chunks(Buffer.alloc(3), Buffer.alloc(3)))).rejects.toBeInstanceOf(BodyTooLongError);
     await w.park();
     expect(readFileSync(paths.part).length).toBe(3);
+  });
+
+  it('keeps the bytes a body had buffered when it failed while paused', async () => {
+    const dir = tmp();
+    const paths = partPaths(dir, 'boxcnG');
+    const data = Buffer.from('0123456789abcdefghij');
+    // What a reset does to a paused undici body: bytes in its buffer, then destroyed with the error.
+    const body = new Readable({ read: () => undefined });
+    body.on('error', () => undefined);
+    body.push(data.subarray(4, 9));
+    body.push(data.subarray(9, 15));
+    const reset = new Error('other side closed');
+    body.destroy(reset);
+    const w = await PartWriter.open(paths, 0, data.length);
+    await expect(w.pumpStream([data.subarray(0, 4)], body)).rejects.toBe(reset);
+    expect(await w.park()).toBe(15);
+    expect(readFileSync(paths.part)).toEqual(data.subarray(0, 15));
+  });
+
+  it('refuses buffered bytes of a failed body past the announced size', async () => {
+    const dir = tmp();
+    const paths = partPaths(dir, 'boxcnH');
+    const body = new Readable({ read: () => undefined });
+    body.on('error', () => undefined);
+    body.push(Buffer.alloc(4));
+    body.push(Buffer.alloc(4));
+    body.destroy(new Error('other side closed'));
+    const w = await PartWriter.open(paths, 0, 6);
+    await expect(w.pumpStream([], body)).rejects.toBeInstanceOf(BodyTooLongError);
+    expect(await w.park()).toBeLessThanOrEqual(6);
+    expect(readFileSync(paths.part).length).toBeLessThanOrEqual(6);
   });
 
   it('keeps odd tokens from naming a path outside .partial', () => {
