@@ -238,11 +238,18 @@ export class PartWriter {
    * catches before its rename keeps all its bytes instead of falling back to the last checkpoint.
    */
   async finish(): Promise<{ sha256: string; bytes: number }> {
-    await this.#syncing;
-    await this.#drain();
-    await this.#fh.sync();
-    this.#syncedAt = this.#position;
-    await this.#writeMeta(this.#position);
+    try {
+      await this.#syncing;
+      await this.#drain();
+      await this.#fh.sync();
+      this.#syncedAt = this.#position;
+      await this.#writeMeta(this.#position);
+    } catch (e) {
+      // A failed checkpoint, write, fsync or sidecar: close the file anyway (once the writes still
+      // in flight are done), and report that failure, not one from closing.
+      await this.abandon();
+      throw e;
+    }
     await this.#fh.close();
     return { sha256: this.#hash.digest('hex'), bytes: this.#position };
   }

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { partPaths, publishPart, resumePoint, sealCompletePart } from '../../src/download/part-file.js';
 import { BodyTooLongError, PartWriter } from '../../src/download/part-writer.js';
 import { tempInventory } from './helpers.js';
@@ -14,6 +15,20 @@ afterEach(() => {
 
 async function* chunks(...parts: Buffer[]): AsyncGenerator<Buffer> {
   yield* parts;
+}
+
+/** How many of this process's file descriptors are open on `file` (Linux: /proc/self/fd). */
+function fdsOn(file: string): number {
+  const target = realpathSync(file);
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === target) n++;
+    } catch {
+      // Closed meanwhile (the descriptor readdir itself used).
+    }
+  }
+  return n;
 }
 
 function tmp(): string {
@@ -135,6 +150,41 @@ describe('.part files', () => {
     await expect(w.pumpStream([], body)).rejects.toBeInstanceOf(BodyTooLongError);
     expect(await w.park()).toBeLessThanOrEqual(6);
     expect(readFileSync(paths.part).length).toBeLessThanOrEqual(6);
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'closes the file when finish() cannot write the sidecar',
+    async () => {
+      const dir = tmp();
+      const paths = partPaths(dir, 'boxcnI');
+      const w = await PartWriter.open(paths, 0, 4);
+      await w.pump(chunks(Buffer.from('abcd')));
+      expect(fdsOn(paths.part)).toBe(1);
+      // The sidecar is written to <meta>.tmp, then renamed: a directory there makes that write fail.
+      mkdirSync(`${paths.meta}.tmp`);
+      await expect(w.finish()).rejects.toMatchObject({ code: 'EISDIR' });
+      expect(fdsOn(paths.part)).toBe(0);
+      expect(readFileSync(paths.part)).toEqual(Buffer.from('abcd'));
+    },
+  );
+
+  it.skipIf(process.platform !== 'linux')('closes the file when finish() cannot fsync it', async () => {
+    const dir = tmp();
+    const paths = partPaths(dir, 'boxcnJ');
+    const w = await PartWriter.open(paths, 0, 4);
+    await w.pump(chunks(Buffer.from('abcd')));
+    // FileHandle is not exported: reach its prototype through a handle.
+    const probe = await open(paths.part, 'r');
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const eio = Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO', syscall: 'fsync' });
+    const sync = vi.spyOn(proto, 'sync').mockRejectedValueOnce(eio);
+    try {
+      await expect(w.finish()).rejects.toBe(eio);
+    } finally {
+      sync.mockRestore();
+    }
+    expect(fdsOn(paths.part)).toBe(0);
   });
 
   it('keeps odd tokens from naming a path outside .partial', () => {
