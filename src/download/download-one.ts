@@ -1,26 +1,13 @@
-import { stat } from 'node:fs/promises';
 import { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { calculateRetryDelay } from '../limits/backoff.js';
-import type { Endpoint } from './endpoints.js';
 import { fetchMedia } from './fetch-media.js';
+import { type FileResult, giveUp, park } from './file-result.js';
+import { finishFromDisk } from './finish-from-disk.js';
 import { asLocalFatal, LocalFatalError } from './local-errors.js';
-import {
-  discardPart,
-  type PartPaths,
-  partPaths,
-  type ResumePoint,
-  resumePoint,
-  sealCompletePart,
-} from './part-file.js';
+import { discardPart, partPaths, resumePoint } from './part-file.js';
 import { publishFile } from './publish-file.js';
 import type { Lane, RunContext } from './run-context.js';
-
-export type FileResult =
-  | { type: 'done'; bytes: number; path: string }
-  | { type: 'failed' | 'error'; error: FeishuError; fix: string }
-  /** Stopped by the run (quota, interrupt, fatal): the `.part` is kept and the row is `partial`/`pending`. */
-  | { type: 'parked' };
 
 /** Rate-limit answers tolerated per file per run before giving up on it until the next run. */
 const MAX_RATE_LIMITED = 20;
@@ -28,44 +15,6 @@ const MAX_RATE_LIMITED = 20;
 const MAX_AGAIN = 20;
 /** A size mismatch or unreadable answer rarely fixes itself: one more try, then next run. */
 const MAX_PROTOCOL = 1;
-
-/** Fix sentences for media, more precise than the generic ones. */
-export const MEDIA_FIXES: Record<string, string> = {
-  permission:
-    'The app cannot read this file: add the app as a collaborator of the document (or base) that contains it, then run with --retry-failed.',
-  not_found:
-    'The file was deleted from Feishu (or its token is stale): crawl again; copies already saved are kept.',
-  bad_request:
-    'The file sits in an advanced-permission base and needs a valid `extra`: crawl the base again with an app that can manage it, then run with --retry-failed.',
-  temporary: 'Feishu or the network kept failing for this file; the next run tries it again.',
-  protocol:
-    'The server answered something other than the file (wrong size or a JSON error); the next run tries again, and a crawl refreshes the expected size.',
-  rate_limited:
-    'Feishu kept rate-limiting this file; the next run tries it again (lower --qps if it persists).',
-  auth: 'The access token was refused twice; check the app credentials, then run again.',
-};
-
-/** Where drive files and whiteboards need other words than media (the rest is shared). */
-const SOURCE_FIXES: Partial<Record<MediaRow['source'], Record<string, string>>> = {
-  drive_file: {
-    permission:
-      'The app cannot read this drive file: share the file (or its folder or wiki space) with the app, then run with --retry-failed.',
-    bad_request:
-      'Feishu refused the download request for this drive file; run with --retry-failed, and report it if it persists.',
-    credentials:
-      'The app may not download drive files: enable a drive read scope in the developer console and publish a new app version; the drive files wait for the next run.',
-  },
-  board: {
-    permission:
-      'The app cannot read this whiteboard: add the app as a collaborator of the document that contains it (scope board:whiteboard:node:read), then run with --retry-failed.',
-    not_found:
-      'The whiteboard was deleted (or its document changed): crawl again; images already saved are kept.',
-    bad_request:
-      'Feishu refused to export this whiteboard; run with --retry-failed, and report it if it persists.',
-    credentials:
-      'The app may not export whiteboards: enable the board:whiteboard:node:read scope in the developer console and publish a new app version; the whiteboards wait for the next run.',
-  },
-};
 
 /**
  * Downloads one media file to its place, with every retry the contract allows: Range resume after a
@@ -237,67 +186,6 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
     if (ctx.signal.aborted) return await park(ctx, row, paths.part);
     throw e;
   }
-}
-
-/**
- * Publishes a `.part` that holds all `size` bytes without receiving them again: fsynced and hashed
- * from disk, named from the server's name and type its sidecar kept. Undefined (nothing touched) when
- * the `.part` is not exactly `size` bytes.
- */
-async function finishFromDisk(
-  ctx: RunContext,
-  row: MediaRow,
-  endpoint: Endpoint,
-  paths: PartPaths,
-  point: ResumePoint,
-  size: number,
-  how: string,
-): Promise<FileResult | undefined> {
-  const sealed = await sealCompletePart(paths, size);
-  if (!sealed) return undefined;
-  ctx.log({
-    level: 'debug',
-    event: 'download.from_disk',
-    message: `${row.file_token}: the .part already holds all ${size} bytes; publishing it ${how}`,
-    fileToken: row.file_token,
-  });
-  const { fileName, mimeType } = point;
-  return await publishFile(ctx, row, endpoint, paths, { ...sealed, fileName, mimeType });
-}
-
-async function park(ctx: RunContext, row: MediaRow, part: string): Promise<FileResult> {
-  const size = await stat(part).then(
-    (s) => s.size,
-    () => 0,
-  );
-  ctx.states.park(row.id, size);
-  return { type: 'parked' };
-}
-
-async function giveUp(
-  ctx: RunContext,
-  row: MediaRow,
-  part: string,
-  status: 'failed' | 'error',
-  error: FeishuError,
-): Promise<FileResult> {
-  await park(ctx, row, part);
-  const fix =
-    SOURCE_FIXES[row.source]?.[error.kind] ??
-    MEDIA_FIXES[error.kind] ??
-    error.fix ??
-    'Run again; if it persists, report it with this message.';
-  const record = { kind: error.kind, code: error.code, message: error.message, fix };
-  if (status === 'failed') ctx.states.failed(row.id, record);
-  else ctx.states.error(row.id, record);
-  ctx.log({
-    level: 'warn',
-    event: status === 'failed' ? 'download.file.failed' : 'download.file.error',
-    message: `${row.file_token}${row.name ? ` (${row.name})` : ''}: ${error.message}. ${fix}`,
-    fileToken: row.file_token,
-    kind: error.kind,
-  });
-  return { type: status, error, fix };
 }
 
 function againError(lane: Lane, row: MediaRow, reason: string): FeishuError {

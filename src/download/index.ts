@@ -3,7 +3,7 @@
 export { MEDIA_DOWNLOAD_BUCKET, type QuotaUsage, readQuotaUsage } from '../inventory/quota.js';
 export { DEFAULT_DAY_TIME_ZONE } from '../limits/calendar-day.js';
 export { downloadAll } from './download-all.js';
-export { MEDIA_FIXES } from './download-one.js';
+export { MEDIA_FIXES } from './media-fixes.js';
 export { planDownloads } from './plan.js';
 export type {
   DownloadBudget,

@@ -3,15 +3,10 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
+import { BatchedWrites } from './batched-writes.js';
+import { flowBody } from './flow-body.js';
 import { bootId, type PartAbout, type PartPaths, writeMeta } from './part-file.js';
 
-/** Bytes written in one `writev`: large enough to keep syscalls rare, small enough to bound memory. */
-const BATCH_BYTES = 1 << 20;
-/**
- * Positional writes in flight at once. With one, the stream sat idle ~1.4 s per GiB waiting for it;
- * each holds one batch, so memory stays bounded at about (WRITES_IN_FLIGHT + 1) batches.
- */
-const WRITES_IN_FLIGHT = 3;
 /** Bytes between fsync checkpoints (what a power cut can cost at most). */
 const CHECKPOINT_BYTES = 64 << 20;
 
@@ -28,18 +23,11 @@ export class PartWriter {
   readonly #about: PartAbout;
   #fh: FileHandle;
   #hash: Hash;
-  #position: number;
+  /** The bytes taken, on their way to the file (see batched-writes.ts). */
+  #writes: BatchedWrites;
   #syncedAt: number;
-  #pending: Uint8Array[] = [];
   /** A checkpoint in progress: fsync runs beside the stream instead of stalling it. */
   #syncing: Promise<void> | undefined;
-  /**
-   * The writes in flight, oldest first. Batches are written positionally while the next ones are
-   * received and hashed (at most WRITES_IN_FLIGHT, so memory stays bounded); awaiting each write
-   * stalled the stream (~40% slower), and one in flight still left it idle a third of the time.
-   */
-  #writing: Promise<void>[] = [];
-  #pendingBytes = 0;
 
   private constructor(
     paths: PartPaths,
@@ -53,7 +41,7 @@ export class PartWriter {
     this.#about = about;
     this.#fh = fh;
     this.#hash = hash;
-    this.#position = position;
+    this.#writes = new BatchedWrites(fh, position);
     this.#syncedAt = position;
     this.total = total;
   }
@@ -84,23 +72,22 @@ export class PartWriter {
 
   /** Bytes in the file (written or queued). */
   get position(): number {
-    return this.#position + this.#pendingBytes;
+    return this.#writes.issued + this.#writes.pendingBytes;
   }
 
   /** Streams `body` in; throws BodyTooLongError (writing nothing past `total`) if it overruns. */
   async pump(body: AsyncIterable<Uint8Array>, onBytes?: (n: number) => void): Promise<void> {
     for await (const chunk of body) {
       this.#take(chunk, onBytes);
-      if (this.#pendingBytes >= BATCH_BYTES) await this.#flush();
+      if (this.#writes.batchDue) await this.#writes.flush();
     }
-    await this.#drain();
+    await this.#writes.drain();
   }
 
   /**
-   * Streams `held` (bytes already read off the body) and then the rest of `body` in, as `pump` does.
-   * Reads the body in flowing mode ('data' events, paused while the writes in flight are full): its
-   * async iterator concatenates the buffered chunks on every read, a copy that cost ~0.7 s per GiB
-   * with its garbage. Destroys the body when it stops early (body too long, write failure).
+   * Streams `held` (bytes already read off the body) and then the rest of `body` in, as `pump` does,
+   * reading the body in flowing mode (see flow-body.ts). Destroys the body when it stops early (body
+   * too long, write failure); keeps the bytes it had received when it fails.
    */
   async pumpStream(
     held: Uint8Array[],
@@ -110,95 +97,14 @@ export class PartWriter {
     try {
       for (const chunk of held) {
         this.#take(chunk, onBytes);
-        if (this.#pendingBytes >= BATCH_BYTES) await this.#flush();
+        if (this.#writes.batchDue) await this.#writes.flush();
       }
     } catch (e) {
       body?.destroy();
       throw e;
     }
-    if (body) await this.#flow(body, onBytes);
-    await this.#drain();
-  }
-
-  #flow(body: Readable, onBytes?: (n: number) => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      let waiting = false;
-      const settle = (e?: unknown): void => {
-        if (settled) return;
-        settled = true;
-        body.off('data', onData);
-        body.off('end', onEnd);
-        body.off('error', broken);
-        body.off('close', onClose);
-        if (e === undefined) {
-          resolve();
-        } else {
-          // Late errors of a destroyed body must not go unhandled.
-          body.on('error', () => undefined);
-          body.destroy();
-          reject(e);
-        }
-      };
-      const onData = (chunk: Buffer): void => {
-        try {
-          this.#take(chunk, onBytes);
-        } catch (e) {
-          settle(e);
-          return;
-        }
-        if (waiting || this.#pendingBytes < BATCH_BYTES) return;
-        if (this.#writing.length < WRITES_IN_FLIGHT) {
-          this.#issue();
-          return;
-        }
-        // Every write slot is busy: stop the socket (backpressure) until the oldest write is done.
-        waiting = true;
-        body.pause();
-        this.#flush().then(
-          () => {
-            waiting = false;
-            if (!settled) body.resume();
-          },
-          (e: unknown) => settle(e),
-        );
-      };
-      /**
-       * The body failed (reset, abort, closed early). undici destroys it at once, and a destroyed
-       * stream emits no more 'data', but bytes received before the failure may still sit in its
-       * buffer: the body was paused (between sniffing and here, or for backpressure) while they came
-       * in, up to its highWaterMark. They are a correct prefix of the body: take them (read() still
-       * hands them out) so the `.part` keeps every byte that arrived, then fail.
-       */
-      const broken = (e: unknown): void => {
-        if (settled) return;
-        body.off('data', onData);
-        try {
-          for (;;) {
-            const chunk = body.read() as Buffer | null;
-            if (chunk === null) break;
-            this.#take(chunk, onBytes);
-          }
-        } catch (tooLong) {
-          settle(tooLong);
-          return;
-        }
-        settle(e);
-      };
-      const onEnd = (): void => settle();
-      const onClose = (): void => {
-        if (!body.readableEnded) broken(new Error('the body closed before its end'));
-      };
-      // The body may have ended, failed or closed while no one listened (between sniffing and here).
-      if (body.readableEnded) return resolve();
-      if (body.errored) return broken(body.errored);
-      if (body.destroyed) return broken(new Error('the body closed before its end'));
-      body.on('data', onData);
-      body.on('end', onEnd);
-      body.on('error', broken);
-      body.on('close', onClose);
-      body.resume();
-    });
+    if (body) await flowBody(body, (chunk) => this.#take(chunk, onBytes), this.#writes);
+    await this.#writes.drain();
   }
 
   /** Hashes and queues one chunk, refusing any byte past `total`; starts a checkpoint when one is due. */
@@ -207,27 +113,28 @@ export class PartWriter {
       throw new BodyTooLongError(`the body is longer than the ${this.total} bytes announced`);
     }
     this.#hash.update(chunk);
-    this.#pending.push(chunk);
-    this.#pendingBytes += chunk.byteLength;
+    this.#writes.queue(chunk);
     onBytes?.(chunk.byteLength);
-    if (this.#position - this.#syncedAt >= CHECKPOINT_BYTES && !this.#syncing) this.#startCheckpoint();
+    if (this.#writes.issued - this.#syncedAt >= CHECKPOINT_BYTES && !this.#syncing) {
+      this.#startCheckpoint();
+    }
   }
 
   /** Keeps what was received for a later resume: flush, fsync, record, close. Returns the bytes kept. */
   async park(): Promise<number> {
     try {
       await this.#syncing?.catch(() => undefined);
-      await this.#drain();
+      await this.#writes.drain();
       await this.#checkpoint();
     } finally {
       await this.#fh.close();
     }
-    return this.#position;
+    return this.#writes.issued;
   }
 
   /** Closes without keeping anything durable beyond what is there (after a local error). */
   async abandon(): Promise<void> {
-    await Promise.allSettled(this.#writing);
+    await this.#writes.settled();
     await this.#syncing?.catch(() => undefined);
     await this.#fh.close().catch(() => undefined);
   }
@@ -240,10 +147,10 @@ export class PartWriter {
   async finish(): Promise<{ sha256: string; bytes: number }> {
     try {
       await this.#syncing;
-      await this.#drain();
+      await this.#writes.drain();
       await this.#fh.sync();
-      this.#syncedAt = this.#position;
-      await this.#writeMeta(this.#position);
+      this.#syncedAt = this.#writes.issued;
+      await this.#writeMeta(this.#writes.issued);
     } catch (e) {
       // A failed checkpoint, write, fsync or sidecar: close the file anyway (once the writes still
       // in flight are done), and report that failure, not one from closing.
@@ -251,55 +158,14 @@ export class PartWriter {
       throw e;
     }
     await this.#fh.close();
-    return { sha256: this.#hash.digest('hex'), bytes: this.#position };
-  }
-
-  /** Issues the pending bytes as the next write, once a write slot is free. */
-  async #flush(): Promise<void> {
-    // A finished write leaves the list by itself; a failed one stays, so this throws its error.
-    while (this.#writing.length >= WRITES_IN_FLIGHT) await Promise.race(this.#writing);
-    this.#issue();
-  }
-
-  /** Starts the write of the pending bytes at their position (the caller checked a slot is free). */
-  #issue(): void {
-    if (this.#pendingBytes === 0) return;
-    const chunks = this.#pending;
-    const bytes = this.#pendingBytes;
-    const at = this.#position;
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    this.#position += bytes;
-    const writing = this.#writeAll(chunks, bytes, at);
-    // A failure surfaces at the next flush or drain, which await it; not as an unhandled rejection.
-    writing.then(
-      () => this.#writing.splice(this.#writing.indexOf(writing), 1),
-      () => undefined,
-    );
-    this.#writing.push(writing);
-  }
-
-  /** Flushes and waits until every byte is written. */
-  async #drain(): Promise<void> {
-    await this.#flush();
-    while (this.#writing.length > 0) await Promise.all(this.#writing);
-  }
-
-  async #writeAll(chunks: Uint8Array[], bytes: number, at: number): Promise<void> {
-    let written = 0;
-    // writev may write less than asked (rare, but a full disk does it): loop on the rest.
-    while (written < bytes) {
-      const rest = written === 0 ? chunks : sliceFrom(chunks, written);
-      const r = await this.#fh.writev(rest as NodeJS.ArrayBufferView[], at + written);
-      written += r.bytesWritten;
-    }
+    return { sha256: this.#hash.digest('hex'), bytes: this.#writes.issued };
   }
 
   /** Syncs what is written so far while the stream goes on; only those bytes are recorded as durable. */
   #startCheckpoint(): void {
-    const upTo = this.#position;
-    // Every byte below `upTo` belongs to a write issued by now (finished, or in this list).
-    const written = Promise.all(this.#writing);
+    const upTo = this.#writes.issued;
+    // Every byte below `upTo` belongs to a write issued by now (finished, or still in flight).
+    const written = this.#writes.issuedWritten();
     this.#syncedAt = upTo;
     this.#syncing = (async () => {
       await written;
@@ -314,26 +180,12 @@ export class PartWriter {
 
   async #checkpoint(): Promise<void> {
     await this.#fh.datasync();
-    this.#syncedAt = this.#position;
-    await this.#writeMeta(this.#position);
+    this.#syncedAt = this.#writes.issued;
+    await this.#writeMeta(this.#writes.issued);
   }
 
   /** Records in the sidecar that the first `synced` bytes are durable (call only after an fsync). */
   #writeMeta(synced: number): Promise<void> {
     return writeMeta(this.paths, { v: 1, total: this.total, synced, boot: bootId(), ...this.#about });
   }
-}
-
-function sliceFrom(chunks: Uint8Array[], offset: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let skip = offset;
-  for (const c of chunks) {
-    if (skip >= c.byteLength) {
-      skip -= c.byteLength;
-      continue;
-    }
-    out.push(skip > 0 ? c.subarray(skip) : c);
-    skip = 0;
-  }
-  return out;
 }

@@ -138,6 +138,58 @@ describe('.part files', () => {
     expect(readFileSync(paths.part)).toEqual(data.subarray(0, 15));
   });
 
+  it('keeps the bytes a body buffered while paused for slow writes when it then fails', async () => {
+    const dir = tmp();
+    const paths = partPaths(dir, 'boxcnK');
+    const data = Buffer.alloc(6 << 20);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) & 0xff;
+    // Slow disk writes: every write slot fills, so the writer pauses the body (backpressure).
+    const probe = await open(dir, 'r');
+    const proto = Object.getPrototypeOf(probe) as { writev: (...a: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const writev = proto.writev;
+    const slow = vi.spyOn(proto, 'writev').mockImplementation(async function (this: unknown, ...a) {
+      await new Promise((r) => setTimeout(r, 30));
+      return writev.apply(this, a);
+    });
+    let offset = 0;
+    let cut = false;
+    const reset = new Error('other side closed');
+    const body = new Readable({
+      highWaterMark: 256 << 10,
+      read() {
+        if (cut) return;
+        const end = Math.min(offset + 65_001, data.length);
+        this.push(end > offset ? data.subarray(offset, end) : null);
+        offset = end;
+      },
+    });
+    body.on('error', () => undefined);
+    const pause = body.pause.bind(body);
+    body.pause = () => {
+      pause();
+      if (offset > 3_000_000 && !cut) {
+        // While paused, the socket's last bytes land in the body's buffer; then the reset.
+        cut = true;
+        for (let i = 0; i < 3; i++) {
+          body.push(data.subarray(offset, offset + 50_003));
+          offset += 50_003;
+        }
+        setImmediate(() => body.destroy(reset));
+      }
+      return body;
+    };
+    const w = await PartWriter.open(paths, 0, data.length);
+    try {
+      await expect(w.pumpStream([], body)).rejects.toBe(reset);
+    } finally {
+      slow.mockRestore();
+    }
+    expect(cut).toBe(true);
+    expect(await w.park()).toBe(offset);
+    expect(readFileSync(paths.part).equals(data.subarray(0, offset))).toBe(true);
+  });
+
   it('refuses buffered bytes of a failed body past the announced size', async () => {
     const dir = tmp();
     const paths = partPaths(dir, 'boxcnH');
