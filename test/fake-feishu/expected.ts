@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mediaSha256 } from './media-bytes.js';
+import { mediaContentKey, mediaSha256 } from './media-bytes.js';
 import type { Block, CellValue, MediaState, Tenant } from './model.js';
 import { serverExtra } from './routes/bitable.js';
 import { boardPng } from './routes/media.js';
@@ -63,7 +63,7 @@ export function expectedMedia(tenant: Tenant): Map<string, ExpectedMedia> {
       kind: media.kind,
       size: media.size,
       get sha256() {
-        sha ??= mediaSha256(tenant.seed, token, media.size);
+        sha ??= mediaSha256(tenant.seed, mediaContentKey(media), media.size);
         return sha;
       },
       name: media.name,

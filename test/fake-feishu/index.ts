@@ -5,7 +5,7 @@
 export { type BlockTree, block } from './blocks.js';
 export { addBitable, addRecord, addTable, type TableSpec } from './builders/bitable.js';
 export { addDocx, appendBlocks } from './builders/docx.js';
-export { addDriveFile, addFolder, addShortcut } from './builders/drive.js';
+export { addDriveFile, addFolder, addShortcut, uploadNewVersion } from './builders/drive.js';
 export { addBoard, addMedia } from './builders/media.js';
 export { addSpreadsheet, type SheetSpec } from './builders/sheets.js';
 export { EPOCH_SECONDS, emptyTenant, idRng, type Placement } from './builders/tenant.js';
@@ -17,7 +17,7 @@ export { type ExpectedMedia, expectedMedia } from './expected.js';
 export type { ArmedFault, Fault, FaultSpec } from './faults.js';
 export { type GenerateOptions, generateTenant } from './generate.js';
 export type { RateLimit } from './limits.js';
-export { mediaBytes, mediaSha256, mediaStream } from './media-bytes.js';
+export { mediaBytes, mediaContentKey, mediaSha256, mediaStream } from './media-bytes.js';
 export type * from './model.js';
 export { addRealSampleDocs } from './real-samples.js';
 export type { RequestRecord, UnexpectedRequest } from './request-record.js';

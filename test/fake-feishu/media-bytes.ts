@@ -9,6 +9,15 @@ import { Readable } from 'node:stream';
  */
 
 const CHUNK = 64 * 1024;
+
+/**
+ * What a media's bytes are generated from: its token, and for a drive file's later versions the token
+ * and the version (`boxcn…@v2`), so a new version under the same token has new bytes. Pass it where a
+ * function below asks for a token: `mediaBytes(seed, mediaContentKey(media), 0, media.size)`.
+ */
+export function mediaContentKey(media: { token: string; version?: number }): string {
+  return (media.version ?? 1) > 1 ? `${media.token}@v${media.version}` : media.token;
+}
 const ZEROS = Buffer.alloc(CHUNK);
 
 function keyFor(seed: number, token: string): Buffer {

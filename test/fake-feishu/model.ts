@@ -24,6 +24,11 @@ export interface Media {
    * naming this table (and, in the `attachments` form, the field -> record -> token holding it).
    */
   permTable?: { appToken: string; tableId: string };
+  /**
+   * Drive files: how many versions were uploaded under this token (absent: 1, the first upload).
+   * Each version has its own bytes (see `mediaContentKey`); `uploadNewVersion` adds one.
+   */
+  version?: number;
 }
 
 export type DriveType =

@@ -1,5 +1,5 @@
 import type { BlobReply, RouteContext } from '../contract.js';
-import { mediaStream } from '../media-bytes.js';
+import { mediaContentKey, mediaStream } from '../media-bytes.js';
 import type { Media } from '../model.js';
 
 export function fileBlob(ctx: RouteContext, media: Media): BlobReply {
@@ -9,6 +9,6 @@ export function fileBlob(ctx: RouteContext, media: Media): BlobReply {
     size: media.size,
     mimeType: media.mimeType,
     fileName: media.name,
-    open: (start, end) => mediaStream(seed, media.token, start, end),
+    open: (start, end) => mediaStream(seed, mediaContentKey(media), start, end),
   };
 }
