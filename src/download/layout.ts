@@ -1,6 +1,20 @@
-import { link, lstat, mkdir, readlink, stat, symlink, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import {
+  link,
+  lstat,
+  mkdir,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
+import { earlierVersionTest } from './keep-version.js';
 import { sanitizeFilename } from './sanitize-filename.js';
 
 /**
@@ -38,15 +52,23 @@ interface RefRow {
 
 export type LinkKind = 'hardlink' | 'symlink' | 'pointer' | 'existing';
 
+/** Tells a `by-document` entry that shows an earlier version of the file (see keep-version.ts). */
+type EarlierTest = (entry: string, stats: Stats, symlinkTarget?: string) => boolean;
+
 /**
  * Adds `by-document` entries for every live reference of a stored media file. A name already taken by
  * another file in the same folder gets ` (<token prefix>)` before its extension; an entry that
  * already points at this file is left alone, so the step is idempotent and safe to repeat.
+ *
+ * A drive file with earlier versions kept (a new version was published over it): an entry that still
+ * shows an earlier version is replaced by one to the current file, atomically (made under a temporary
+ * name, then renamed over it); one under another name (the new version was renamed) is removed once
+ * the current one is in place. The earlier bytes stay under the token's versions/ folder.
  */
 export async function linkByDocument(
   db: Db,
   outputDir: string,
-  media: { id: number; fileToken: string; path: string },
+  media: { id: number; fileToken: string; path: string; source?: MediaSource },
 ): Promise<LinkKind[]> {
   const refs = db
     .prepare<[number], RefRow>(
@@ -57,6 +79,11 @@ export async function linkByDocument(
     .all(media.id);
   const target = join(outputDir, media.path);
   const name = media.path.split(/[\\/]/).at(-1)!;
+  // Only drive files get new versions under one token: others are spared the look.
+  const earlier =
+    refs.length > 0 && (media.source ?? 'drive_file') === 'drive_file'
+      ? await earlierVersionTest(target)
+      : undefined;
   const out: LinkKind[] = [];
   for (const ref of refs) {
     const folder = join(
@@ -65,7 +92,8 @@ export async function linkByDocument(
       sanitizeFilename(ref.doc_type, { fallback: 'document' }),
       documentFolderName(ref.title, ref.doc_token),
     );
-    out.push(await placeEntry(target, folder, name, media.fileToken));
+    out.push(await placeEntry(target, folder, name, media.fileToken, earlier));
+    if (earlier) await dropEarlierEntries(folder, earlier);
   }
   return out;
 }
@@ -82,6 +110,7 @@ async function placeEntry(
   folder: string,
   name: string,
   fileToken: string,
+  earlier: EarlierTest | undefined,
 ): Promise<LinkKind> {
   await mkdir(folder, { recursive: true });
   const candidates = [name, withSuffix(name, fileToken.slice(0, 8)), withSuffix(name, fileToken)];
@@ -90,6 +119,10 @@ async function placeEntry(
     const existing = await lstat(path).catch(() => undefined);
     if (existing) {
       if (await pointsAt(path, existing, target)) return 'existing';
+      if (earlier && (await isEarlier(earlier, path, existing))) {
+        const replaced = await replaceEntry(target, path);
+        if (replaced) return replaced;
+      }
       continue;
     }
     return makeEntry(target, path);
@@ -113,6 +146,41 @@ async function makeEntry(target: string, path: string): Promise<LinkKind> {
   }
   await writeFile(`${path}.txt`, `${relative(dirname(path), target).split(sep).join('/')}\n`);
   return 'pointer';
+}
+
+/** Links (else symlinks) `target` under a temporary name, then renames it over `path`: never a moment without an entry. */
+async function replaceEntry(target: string, path: string): Promise<LinkKind | undefined> {
+  const tmp = join(dirname(path), `.feishu-backup-${process.pid}.tmp`);
+  await rm(tmp, { force: true });
+  let kind: LinkKind;
+  try {
+    await link(target, tmp);
+    kind = 'hardlink';
+  } catch {
+    try {
+      await symlink(relative(dirname(path), target), tmp);
+      kind = 'symlink';
+    } catch {
+      // Neither works here any more: leave the entry, the current file goes beside it.
+      return undefined;
+    }
+  }
+  await rename(tmp, path);
+  return kind;
+}
+
+/** Removes entries of a document folder that still show an earlier version of the file (a renamed one). */
+async function dropEarlierEntries(folder: string, earlier: EarlierTest): Promise<void> {
+  for (const entry of await readdir(folder)) {
+    const path = join(folder, entry);
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats && (await isEarlier(earlier, path, stats))) await rm(path, { force: true });
+  }
+}
+
+async function isEarlier(earlier: EarlierTest, path: string, stats: Stats): Promise<boolean> {
+  const to = stats.isSymbolicLink() ? await readlink(path).catch(() => undefined) : undefined;
+  return earlier(path, stats, to);
 }
 
 async function pointsAt(

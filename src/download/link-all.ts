@@ -1,4 +1,5 @@
 import type { Logger } from '../events.js';
+import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import { linkByDocument } from './layout.js';
 
@@ -8,8 +9,8 @@ import { linkByDocument } from './layout.js';
  */
 export async function linkAllDone(db: Db, outputDir: string, log: Logger): Promise<void> {
   // Pages by id: better-sqlite3 cannot run other statements while an iterator is open.
-  const page = db.prepare<[number], { id: number; file_token: string; path: string }>(
-    `SELECT m.id, m.file_token, m.path FROM media m
+  const page = db.prepare<[number], Row>(
+    `SELECT m.id, m.file_token, m.path, m.source FROM media m
      WHERE m.id > ? AND m.status = 'done' AND m.path IS NOT NULL
        AND EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = m.id AND r.gone_at IS NULL)
      ORDER BY m.id LIMIT 500`,
@@ -19,14 +20,21 @@ export async function linkAllDone(db: Db, outputDir: string, log: Logger): Promi
   }
 }
 
-async function linkOne(
-  db: Db,
-  outputDir: string,
-  log: Logger,
-  row: { id: number; file_token: string; path: string },
-): Promise<void> {
+interface Row {
+  id: number;
+  file_token: string;
+  path: string;
+  source: MediaSource;
+}
+
+async function linkOne(db: Db, outputDir: string, log: Logger, row: Row): Promise<void> {
   try {
-    await linkByDocument(db, outputDir, { id: row.id, fileToken: row.file_token, path: row.path });
+    await linkByDocument(db, outputDir, {
+      id: row.id,
+      fileToken: row.file_token,
+      path: row.path,
+      source: row.source,
+    });
   } catch (e) {
     log({
       level: 'warn',

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { boardFileName } from './board-name.js';
 import type { Endpoint } from './endpoints.js';
+import { dropReplaced, keepEarlierCopy } from './keep-version.js';
 import { linkByDocument, mediaFileName, mediaRelativePath } from './layout.js';
 import { type PartPaths, publishPart } from './part-file.js';
 import type { RunContext } from './run-context.js';
@@ -22,6 +23,9 @@ export interface CompleteFile {
  * Names the file, renames the `.part` into `media/…`, marks the row `done` (only once the file is in
  * place) and adds its `by-document` entries. Both ways a file completes go through here, so a file
  * finished from disk is named and recorded exactly as one just received.
+ *
+ * A new version of a drive file replaces the copy backed up before: that copy is first kept under the
+ * token's versions/ folder (keep-version.ts), and the row records the version it now holds.
  */
 export async function publishFile(
   ctx: RunContext,
@@ -40,6 +44,7 @@ export async function publishFile(
       : null);
   const name = mediaFileName({ serverName, inventoryName, fileToken: row.file_token, mimeType });
   const rel = mediaRelativePath(row.file_token, name);
+  const kept = await keepEarlierCopy(ctx.outputDir, row, rel, file.sha256);
   await publishPart(paths, join(ctx.outputDir, rel));
   ctx.states.learn(row.id, serverName ?? inventoryName ?? undefined, file.mimeType);
   ctx.states.done(row.id, {
@@ -47,11 +52,24 @@ export async function publishFile(
     sha256: file.sha256,
     bytes: file.bytes,
     at: new Date(ctx.clock.now()),
+    version: row.remote_version,
   });
+  if (kept) {
+    // After `done`, so the inventory never names a file that is not there.
+    await dropReplaced(ctx.outputDir, kept, rel);
+    ctx.log({
+      level: 'info',
+      event: 'download.version.kept',
+      message: `${row.file_token}: a new version replaced the copy backed up before, kept as ${kept.path}`,
+      fileToken: row.file_token,
+      path: kept.path,
+    });
+  }
   await linkByDocument(ctx.db, ctx.outputDir, {
     id: row.id,
     fileToken: row.file_token,
     path: rel,
+    source: row.source,
   }).catch((e: unknown) =>
     ctx.log({
       level: 'warn',

@@ -14,6 +14,13 @@ export interface MediaRow {
   bytes_on_disk: number | null;
   /** Which endpoint downloads it (migration 0002). */
   source: MediaSource;
+  /** The copy already stored, if any (relative to outputDir): a new version of a drive file replaces it. */
+  path: string | null;
+  sha256: string | null;
+  /** Drive files: the version the listing gave, and the one the stored copy is of (migration 0011). */
+  remote_version: string | null;
+  downloaded_version: string | null;
+  downloaded_at: string | null;
 }
 
 export type MediaStatus = 'pending' | 'partial' | 'done' | 'failed' | 'error';
@@ -50,7 +57,8 @@ const CLASSES: readonly (readonly [0 | 1, 0 | 1, 0 | 1])[] = [0, 1].flatMap((par
 /** Before every key of a class: no size or id is lower than -Infinity (text and blobs sort above numbers). */
 const START = { size: Number.NEGATIVE_INFINITY, id: Number.NEGATIVE_INFINITY };
 
-const COLUMNS = 'id, file_token, name, size, mime_type, extra, status, attempts, bytes_on_disk, source';
+const COLUMNS = `id, file_token, name, size, mime_type, extra, status, attempts, bytes_on_disk, source,
+  path, sha256, remote_version, downloaded_version, downloaded_at`;
 
 /**
  * The WHERE clause of the partial index media_queue_order, word for word: SQLite uses a partial index
@@ -211,9 +219,17 @@ export class MediaStates {
          CASE WHEN status = 'partial' THEN 'pending' ELSE status END END,
        bytes_on_disk = @bytes WHERE id = @id AND status <> 'done'`,
     );
-    this.#done = db.prepare<{ id: number; path: string; sha256: string; bytes: number; at: string }>(
+    this.#done = db.prepare<{
+      id: number;
+      path: string;
+      sha256: string;
+      bytes: number;
+      at: string;
+      version: string | null;
+    }>(
       `UPDATE media SET status = 'done', path = @path, sha256 = @sha256, bytes_on_disk = @bytes,
-       downloaded_at = @at, error_kind = NULL, error_code = NULL, error_message = NULL, error_fix = NULL
+       downloaded_at = @at, downloaded_version = @version,
+       error_kind = NULL, error_code = NULL, error_message = NULL, error_fix = NULL
        WHERE id = @id`,
     );
     this.#error = db.prepare<{
@@ -242,14 +258,21 @@ export class MediaStates {
     this.#partial.run({ id, bytes });
   }
 
-  /** Only after the file is fsynced and renamed into place. `path` is relative to outputDir. */
-  done(id: number, file: { path: string; sha256: string; bytes: number; at: Date }): void {
+  /**
+   * Only after the file is fsynced and renamed into place. `path` is relative to outputDir; `version`
+   * is the row's `remote_version` when the download was taken from the queue (drive files).
+   */
+  done(
+    id: number,
+    file: { path: string; sha256: string; bytes: number; at: Date; version?: string | null },
+  ): void {
     this.#done.run({
       id,
       path: file.path,
       sha256: file.sha256,
       bytes: file.bytes,
       at: file.at.toISOString(),
+      version: file.version ?? null,
     });
   }
 
