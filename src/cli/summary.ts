@@ -73,7 +73,9 @@ export function renderSummary(r: RunReport, exitCode: number): string {
         'Crawled',
         `${formatCount(c.changed)} read, ${formatCount(c.unchanged)} unchanged` +
           (c.gone ? `, ${formatCount(c.gone)} gone from Feishu (files kept)` : '') +
-          `; ${formatCount(r.crawl.media.new)} new media, ${formatCount(r.crawl.refs.gone)} references gone`,
+          `; ${formatCount(r.crawl.media.new)} new media, ` +
+          (r.crawl.media.newVersions ? `${newVersionsText(r.crawl.media.newVersions)}, ` : '') +
+          `${formatCount(r.crawl.refs.gone)} references gone`,
       ),
     );
   }
@@ -83,7 +85,8 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       row(
         'Would fetch',
         `${formatCount(r.plan.files)} files, ${formatBytes(r.plan.bytesKnown)}` +
-          (r.plan.unknownSize ? ` + ${formatCount(r.plan.unknownSize)} of unknown size` : ''),
+          (r.plan.unknownSize ? ` + ${formatCount(r.plan.unknownSize)} of unknown size` : '') +
+          (r.plan.newVersions ? `, of which ${newVersionsText(r.plan.newVersions)}` : ''),
       ),
     );
     if (r.plan.failedSkipped)
@@ -154,6 +157,11 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   out.push(row('Files', r.outputDir));
   out.push(row('Inventory', r.database));
   return out.join('\n');
+}
+
+/** Drive files Feishu lists with a later version than the one backed up. */
+export function newVersionsText(n: number): string {
+  return n === 1 ? '1 new version of a drive file' : `${formatCount(n)} new versions of drive files`;
 }
 
 const QUOTA_NAMES: Record<string, string> = { 'media.download': 'media', 'drive.download': 'drive-file' };

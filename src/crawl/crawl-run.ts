@@ -77,7 +77,7 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     documents: {},
     failures: [],
     refs: { found: 0, new: 0, gone: 0 },
-    media: { new: 0 },
+    media: { new: 0, newVersions: 0 },
     calls: {},
     interrupted: false,
   };

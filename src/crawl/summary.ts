@@ -27,7 +27,11 @@ export interface CrawlSummary {
   documents: Record<string, DocumentCounts>;
   failures: CrawlFailure[];
   refs: { found: number; new: number; gone: number };
-  media: { new: number };
+  /**
+   * `newVersions`: drive files backed up before that the listing shows with a later version, queued
+   * again (absent from summaries written before migration 0011).
+   */
+  media: { new: number; newVersions?: number };
   /** Requests sent per bucket during this crawl, retries included. */
   calls: Record<string, number>;
   /** True when the signal stopped the crawl; checkpoints hold where to resume. */

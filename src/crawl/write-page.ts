@@ -20,6 +20,7 @@ export function writePage(
     summary.refs.found += pageRefs.length;
     summary.refs.new += r.newRefs;
     summary.media.new += r.newMedia;
+    summary.media.newVersions = (summary.media.newVersions ?? 0) + r.newVersions;
     const jobs = children.map((c) => {
       const child = discover(run, c, job.row.id, job.row.root_id ?? undefined);
       // Listed on a page read now, so found here now (children revisited from the inventory are not).

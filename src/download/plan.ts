@@ -1,3 +1,4 @@
+import { newerThanCopy } from '../inventory/drive-versions.js';
 import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
@@ -22,11 +23,13 @@ export function planDownloads(
         known: number;
         bytes: number | null;
         partial: number | null;
+        versions: number;
       }
     >(
       `SELECT status, ${GONE_FROM_FEISHU} AS gone, source IN (SELECT value FROM json_each(?)) AS skip,
          COUNT(*) AS n, COUNT(size) AS known, SUM(size) AS bytes,
-         SUM(CASE WHEN status IN ('partial', 'error') THEN COALESCE(bytes_on_disk, 0) ELSE 0 END) AS partial
+         SUM(CASE WHEN status IN ('partial', 'error') THEN COALESCE(bytes_on_disk, 0) ELSE 0 END) AS partial,
+         SUM(CASE WHEN source = 'drive_file' AND ${newerThanCopy('remote_version')} THEN 1 ELSE 0 END) AS versions
        FROM media WHERE status <> 'done' GROUP BY status, gone, skip`,
     )
     .all(JSON.stringify(options.skipSources ?? []));
@@ -39,6 +42,7 @@ export function planDownloads(
     bytesOnDiskPartial: 0,
     skippedByOption: 0,
     skippedGone: 0,
+    newVersions: 0,
   };
   for (const r of rows) {
     if (!(r.status in plan.byStatus)) continue;
@@ -60,6 +64,7 @@ export function planDownloads(
     plan.bytesKnown += r.bytes ?? 0;
     plan.unknownSize += r.n - r.known;
     plan.bytesOnDiskPartial += r.partial ?? 0;
+    plan.newVersions = (plan.newVersions ?? 0) + r.versions;
   }
   return plan;
 }

@@ -103,6 +103,12 @@ export interface DownloadPlan {
    * and not in any other count, failed ones included. A crawl that finds one again queues it again.
    */
   skippedGone: number;
+  /**
+   * Of `files`: drive files backed up before that Feishu now lists with a later version (queued
+   * again by a crawl; the copy on disk is kept when the new one arrives). Absent in summaries
+   * written before migration 0011.
+   */
+  newVersions?: number;
 }
 
 export interface DownloadSummary {

@@ -1,3 +1,4 @@
+import { newerThanCopy } from './drive-versions.js';
 import type { Db } from './open.js';
 
 /** Which endpoint downloads a media token (`media.source`, migration 0002). */
@@ -22,21 +23,31 @@ export interface FoundRef {
    * (`Target.scope`) marks gone only the references it could have seen.
    */
   scope?: string | undefined;
+  /**
+   * Drive files only: the version the listing gives (unix seconds of its last change, see
+   * drive-versions.ts). Media inside documents are immutable and have none.
+   */
+  version?: string | undefined;
 }
 
 export interface RecordResult {
   newMedia: number;
   newRefs: number;
+  /** Drive files backed up before whose listing shows a later version: queued again. */
+  newVersions: number;
 }
 
 /**
  * Media rows and their references. One row per file token, however many places use it. The crawl
- * never touches a media row's download state: only what it learns (name, size, MIME, extra).
+ * touches a media row's download state in one case only: a drive file listed with a later version
+ * than its copy goes back to the queue (see `newerThanCopy`); otherwise it records what it learns
+ * (name, size, MIME, extra, version).
  */
 export class MediaRefRepo {
   readonly #findMedia;
   readonly #insertMedia;
   readonly #updateMedia;
+  readonly #requeueVersion;
   readonly #findRef;
   readonly #insertRef;
   readonly #updateRef;
@@ -45,13 +56,25 @@ export class MediaRefRepo {
   constructor(db: Db) {
     this.#findMedia = db.prepare<[string], { id: number }>('SELECT id FROM media WHERE file_token = ?');
     this.#insertMedia = db.prepare(
-      `INSERT INTO media (file_token, name, size, mime_type, extra, source, first_seen_run, last_seen_run)
-       VALUES (@fileToken, @name, @size, @mimeType, @extra, @source, @runId, @runId)`,
+      `INSERT INTO media (file_token, name, size, mime_type, extra, source, remote_version, first_seen_run, last_seen_run)
+       VALUES (@fileToken, @name, @size, @mimeType, @extra, @source, @version, @runId, @runId)`,
     );
+    // The newest version any listing gave: two places listing one file with two times do not
+    // take turns (see newerThanCopy).
     this.#updateMedia = db.prepare(
       `UPDATE media SET name = coalesce(@name, name), size = coalesce(@size, size),
-         mime_type = coalesce(@mimeType, mime_type), extra = coalesce(@extra, extra), last_seen_run = @runId
+         mime_type = coalesce(@mimeType, mime_type), extra = coalesce(@extra, extra), last_seen_run = @runId,
+         remote_version = CASE WHEN CAST(@version AS INTEGER) > coalesce(CAST(remote_version AS INTEGER), -1)
+           THEN @version ELSE remote_version END
        WHERE id = @id`,
+    );
+    // A new version of a file backed up before: queued as if never tried. Its path and sha256 stay,
+    // so the download that replaces the copy keeps the earlier one (src/download/keep-version.ts);
+    // the MIME type is the old version's and is learnt again.
+    this.#requeueVersion = db.prepare(
+      `UPDATE media SET status = 'pending', attempts = 0, error_kind = NULL, error_code = NULL,
+         error_message = NULL, error_fix = NULL, mime_type = @mimeType
+       WHERE id = @id AND status = 'done' AND source = 'drive_file' AND ${newerThanCopy('@version')}`,
     );
     this.#findRef = db.prepare<[number, number, string], { id: number }>(
       'SELECT id FROM media_refs WHERE media_id = ? AND document_id = ? AND location = ?',
@@ -76,6 +99,7 @@ export class MediaRefRepo {
   record(documentId: number, refs: readonly FoundRef[], runId: number): RecordResult {
     let newMedia = 0;
     let newRefs = 0;
+    let newVersions = 0;
     for (const ref of refs) {
       const media = {
         fileToken: ref.fileToken,
@@ -84,6 +108,7 @@ export class MediaRefRepo {
         mimeType: ref.mimeType ?? null,
         extra: ref.extra ?? null,
         source: ref.source ?? 'media',
+        version: ref.source === 'drive_file' ? (ref.version ?? null) : null,
         runId,
       };
       let mediaId = this.#findMedia.get(ref.fileToken)?.id;
@@ -91,6 +116,7 @@ export class MediaRefRepo {
         mediaId = Number(this.#insertMedia.run(media).lastInsertRowid);
         newMedia++;
       } else {
+        newVersions += this.#requeueVersion.run({ ...media, id: mediaId }).changes;
         this.#updateMedia.run({ ...media, id: mediaId });
       }
       const row = {
@@ -109,7 +135,7 @@ export class MediaRefRepo {
         newRefs++;
       }
     }
-    return { newMedia, newRefs };
+    return { newMedia, newRefs, newVersions };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { newerThanCopy } from './drive-versions.js';
 import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
 import { snapshotTotals } from './snapshots.js';
@@ -35,6 +36,11 @@ export interface StatusReport {
     byStatus: Record<string, CountBytes>;
     /** Files not downloaded that a download leaves out: their documents are gone from Feishu. */
     goneFromFeishu: CountBytes;
+    /**
+     * Drive files backed up before that Feishu lists with a later version: queued for the next
+     * download (counted among pending/error/partial too). Absent before migration 0011.
+     */
+    newVersions?: number;
   };
   /** Bytes of files recorded as downloaded. */
   bytesOnDisk: number;
@@ -93,6 +99,13 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
         WHERE status <> 'done' AND ${GONE_FROM_FEISHU}`,
     )
     .get() as CountBytes;
+  const newVersions = db
+    .prepare(
+      `SELECT COUNT(*) FROM media WHERE status <> 'done' AND source = 'drive_file'
+        AND ${newerThanCopy('remote_version')} AND NOT ${GONE_FROM_FEISHU}`,
+    )
+    .pluck()
+    .get() as number;
   const bytesOnDisk = (
     db.prepare("SELECT COALESCE(SUM(bytes_on_disk), 0) AS b FROM media WHERE status = 'done'").get() as {
       b: number;
@@ -163,7 +176,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
 
   return {
     documents: { total: docTotal, byType, byStatus: docByStatus },
-    media: { total, byStatus: mediaByStatus, goneFromFeishu },
+    media: { total, byStatus: mediaByStatus, goneFromFeishu, newVersions },
     bytesOnDisk,
     snapshots: snapshotTotals(db),
     quota: {

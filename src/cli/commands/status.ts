@@ -5,6 +5,7 @@ import { formatBytes, formatCount, wrapText } from '../format.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
+import { newVersionsText } from '../summary.js';
 import { todayIn } from '../today.js';
 
 export const statusCommand: CommandModule<object, GlobalArgs> = {
@@ -61,6 +62,9 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     lines.push(
       `           ${formatCount(gone.count)} files left out because their documents are gone from Feishu`,
     );
+  }
+  if (r.media.newVersions) {
+    lines.push(`           ${newVersionsText(r.media.newVersions)} to fetch (earlier copies are kept)`);
   }
   lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
   lines.push(

@@ -1,4 +1,5 @@
 import type { Envelope } from '../../feishu/envelope.js';
+import { listedVersion } from '../../inventory/drive-versions.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import { PageGuard } from '../paging.js';
 import type { DocType, Source, SourcePage, Target } from '../types.js';
@@ -69,6 +70,8 @@ export function entriesToPage(folderToken: string, files: readonly DriveFile[]):
         kind: 'drive_file',
         source: 'drive_file',
         name: f.name,
+        // Changes when a new version is uploaded under the same token. A shortcut's time is its own.
+        version: isShortcut ? undefined : listedVersion(f.modified_time),
       });
     } else if (DOCUMENT_TYPES.has(type)) {
       // A shortcut's modified_time is the shortcut's, not its target's: let the target report its own.

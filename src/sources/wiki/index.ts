@@ -1,5 +1,6 @@
 import type { Envelope } from '../../feishu/envelope.js';
 import { FeishuError } from '../../feishu/errors.js';
+import { listedVersion } from '../../inventory/drive-versions.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import { PageGuard } from '../paging.js';
 import type { DocType, Source, SourceContext, SourcePage, Target } from '../types.js';
@@ -97,6 +98,8 @@ export function nodeObject(
       kind: 'drive_file',
       source: 'drive_file',
       name: title,
+      // The file's edit time: changes when a new version is uploaded under the same token.
+      version: listedVersion(meta.objEditTime),
     };
   return {
     type: objType as DocType,
