@@ -153,14 +153,20 @@ export class FakeFeishu {
 /** Fakes listening and not yet closed: what a test left open, for {@link closeOpenFakes}. */
 const openFakes = new Set<FakeFeishu>();
 
+/** The fakes listening now (a copy). */
+export function listeningFakes(): Set<FakeFeishu> {
+  return new Set(openFakes);
+}
+
 /**
- * Closes every fake still open, with the checks `close` makes (unexpected requests, injected faults
- * that never fired), so a test that forgets to close its fake still fails on them. Run after each
- * test by the vitest setup file `close-after-each.ts`.
+ * Closes every fake still open except those in `keep`, with the checks `close` makes (unexpected
+ * requests, injected faults that never fired), so a test that forgets to close its fake still fails
+ * on them. Run by the vitest setup file `close-after-each.ts`.
  */
-export async function closeOpenFakes(): Promise<void> {
+export async function closeOpenFakes(keep: ReadonlySet<FakeFeishu> = new Set()): Promise<void> {
   const errors: unknown[] = [];
   for (const fake of [...openFakes]) {
+    if (keep.has(fake)) continue;
     try {
       await fake.close();
     } catch (e) {
