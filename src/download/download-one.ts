@@ -26,6 +26,8 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   const { endpoint } = lane;
   const paths = partPaths(ctx.outputDir, row.file_token);
   const knownSize = row.size ?? undefined;
+  // A drive file's version (its token outlives uploads): a `.part` of another version is not continued.
+  const version = row.remote_version ?? undefined;
   let refreshed = false;
   let temporary = 0;
   let rateLimited = 0;
@@ -39,7 +41,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   try {
     for (;;) {
       if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
-      const point = await resumePoint(paths, knownSize);
+      const point = await resumePoint(paths, knownSize, version);
       if (knownSize !== undefined && point.total === knownSize && point.have === knownSize) {
         // Every byte is already here (the previous attempt stopped before the rename): asking with
         // `Range: bytes=<size>-` would cost a call and a 416. (With no size in the inventory, that
@@ -72,6 +74,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           ? { expectedTotal: (point.total ?? knownSize)! }
           : {}),
         ...(knownSize !== undefined ? { knownSize } : {}),
+        ...(version !== undefined ? { version } : {}),
         signal: ctx.signal,
         onBytes: ctx.onBytes,
         endpoint,

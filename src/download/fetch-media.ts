@@ -27,6 +27,8 @@ export interface MediaRequest {
   expectedTotal?: number;
   /** The inventory's size, when known: a body of another length is never published. */
   knownSize?: number;
+  /** The file's version (drive files), recorded in the sidecar of a `.part` this answer starts. */
+  version?: string;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
   /** Which API serves the file (from `media.source`). @default ENDPOINTS.media */
@@ -138,6 +140,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   if (fileName) about.fileName = fileName;
   const mime = h('content-type')?.split(';')[0]?.trim();
   if (mime) about.mimeType = mime;
+  if (req.version !== undefined) about.version = req.version;
   const writer = await PartWriter.open(req.paths, from, total ?? UNKNOWN_TOTAL, about);
   try {
     await writer.pumpStream(sniffed.held, sniffed.rest, req.onBytes);

@@ -32,6 +32,12 @@ export const UNKNOWN_TOTAL = Number.MAX_SAFE_INTEGER;
 export interface PartAbout {
   fileName?: string;
   mimeType?: string;
+  /**
+   * The version of the file the bytes belong to (a drive file's `remote_version`): a drive file keeps
+   * its token across uploads, so a `.part` of an earlier version must not be continued with the
+   * bytes of a later one, even of the same size.
+   */
+  version?: string;
 }
 
 /** What a previous attempt left: the bytes that can be kept, and what the sidecar says they are. */
@@ -69,9 +75,14 @@ export function partPaths(outputDir: string, fileToken: string): PartPaths {
 
 /**
  * How many bytes of a previous attempt can be kept: 0 when there is no `.part`, no readable
- * sidecar, or a sidecar for another size than `expectedTotal`. Trims the `.part` to that length.
+ * sidecar, a sidecar for another size than `expectedTotal`, or, when `version` is given, for another
+ * version of the file. Trims the `.part` to that length.
  */
-export async function resumePoint(paths: PartPaths, expectedTotal?: number): Promise<ResumePoint> {
+export async function resumePoint(
+  paths: PartPaths,
+  expectedTotal?: number,
+  version?: string,
+): Promise<ResumePoint> {
   let meta: PartMeta | undefined;
   try {
     const parsed = JSON.parse(await readFile(paths.meta, 'utf8')) as Partial<PartMeta>;
@@ -87,7 +98,12 @@ export async function resumePoint(paths: PartPaths, expectedTotal?: number): Pro
   } catch {
     size = 0;
   }
-  if (!meta || size === 0 || (expectedTotal !== undefined && meta.total !== expectedTotal)) {
+  if (
+    !meta ||
+    size === 0 ||
+    (expectedTotal !== undefined && meta.total !== expectedTotal) ||
+    (version !== undefined && meta.version !== version)
+  ) {
     await discardPart(paths);
     return { have: 0 };
   }
@@ -105,6 +121,7 @@ export async function resumePoint(paths: PartPaths, expectedTotal?: number): Pro
   // Sidecars written before these fields existed simply lack them: the inventory's name is used.
   if (typeof meta.fileName === 'string') point.fileName = meta.fileName;
   if (typeof meta.mimeType === 'string') point.mimeType = meta.mimeType;
+  if (typeof meta.version === 'string') point.version = meta.version;
   return point;
 }
 

@@ -233,6 +233,29 @@ describe('a new version of a drive file', () => {
   });
 });
 
+describe('a drive file half downloaded when a new version of the same size is uploaded', () => {
+  it('is fetched again from zero, never continued with the new version’s bytes', async () => {
+    const t = await teamFolder();
+    await t.h.run();
+    fake!.faults.inject({ route: 'drive.download', fault: { kind: 'reset', afterBytes: 2000 } });
+    // One try only: the .part keeps the first 2,000 bytes of the first version.
+    expect(await download(t.h, { maxRetries: 0 })).toMatchObject({ downloaded: 1, requests: 2 });
+    expect(
+      t.h.db.prepare('SELECT status, bytes_on_disk FROM media WHERE file_token = ?').get(t.file.token),
+    ).toEqual({ status: 'error', bytes_on_disk: 2000 });
+
+    uploadNewVersion(t.tenant, t.file.token); // same size, new bytes
+    const newBytes = bytesOf(t.tenant, t.file);
+    await t.h.run();
+    expect(await download(t.h)).toMatchObject({ downloaded: 1, requests: 1 });
+    const [, , again] = fake!.requestsTo('drive.download');
+    expect(again?.headers.range).toBeUndefined();
+    const now = row(t.h, t.file.token);
+    expect(fileAt(t.h, now.path!).equals(newBytes)).toBe(true);
+    expect(now).toMatchObject({ status: 'done', sha256: sha256(newBytes) });
+  });
+});
+
 describe('drive files downloaded before versions were recorded (downloaded_version NULL)', () => {
   it('are fetched again only when the listing says they were modified after the download', async () => {
     const tenant = emptyTenant({ seed: 23 });

@@ -86,7 +86,16 @@ function fileOf(token: string): Buffer | undefined {
 
 /** What a kill -9 after the last byte leaves: the whole `.part` and its sidecar, never fsynced or renamed. */
 async function leaveCompletePart(token: string, bytes: Buffer): Promise<void> {
-  const writer = await PartWriter.open(partPaths(h!.config.outputDir, token), 0, bytes.length);
+  // As a run would have left it: a drive file's .part records the version it belongs to.
+  const { remote_version: version } = h!.db
+    .prepare('SELECT remote_version FROM media WHERE file_token = ?')
+    .get(token) as { remote_version: string | null };
+  const writer = await PartWriter.open(
+    partPaths(h!.config.outputDir, token),
+    0,
+    bytes.length,
+    version === null ? {} : { version },
+  );
   await writer.pump(
     (async function* () {
       yield bytes;
