@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { copyFile, type FileHandle, link, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { MediaRow } from '../inventory/media-queue.js';
+import { syncDir } from './part-file.js';
 
 /**
  * Earlier versions of a drive file (see LAYOUT.md). A drive file keeps its token when someone uploads
@@ -128,18 +129,6 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     await fh?.close();
   }
   await rename(tmp, to);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch {
-    // Windows cannot open a directory; its rename is durable enough there.
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
 }
 
 function toPosix(p: string): string {

@@ -171,7 +171,8 @@ export async function publishPart(paths: PartPaths, finalPath: string): Promise<
   await rm(paths.meta, { force: true });
 }
 
-async function syncDir(dir: string): Promise<void> {
+/** Makes a rename in `dir` survive a crash (fsync of the directory; a no-op where that is not possible). */
+export async function syncDir(dir: string): Promise<void> {
   let fh: FileHandle | undefined;
   try {
     fh = await open(dir, 'r');

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Config, Root } from '../../src/config/types.js';
 import { type CrawlSummary, crawl } from '../../src/crawl/index.js';
+import { downloadAll } from '../../src/download/index.js';
+import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
 import type { Logger } from '../../src/events.js';
 import { BUCKETS, type Bucket } from '../../src/feishu/buckets.js';
 import { FeishuClient, type FeishuClientOptions } from '../../src/feishu/client.js';
@@ -25,6 +27,8 @@ export interface Harness {
   config: Config;
   client: FeishuClient;
   run(options?: { signal?: AbortSignal; client?: FeishuClient; log?: Logger }): Promise<CrawlSummary>;
+  /** A download run on the inventory, unpaced unless `options.limits` says otherwise. */
+  download(options?: Partial<DownloadOptions>): Promise<DownloadSummary>;
 }
 
 export function harness(
@@ -59,6 +63,16 @@ export function harness(
       });
       finishRun(db, runId, summary.interrupted ? 'interrupted' : 'ok', 0, summary);
       return summary;
+    },
+    download(options = {}) {
+      return downloadAll({
+        client,
+        db,
+        outputDir: config.outputDir,
+        runId: startRun(db, 'download'),
+        limits: { qps: 1000, perDay: 100_000, concurrency: 2, dayBoundaryTimeZone: 'Asia/Shanghai' },
+        ...options,
+      });
     },
   };
 }

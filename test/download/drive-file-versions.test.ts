@@ -2,10 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { downloadAll } from '../../src/download/index.js';
 import { documentFolderName } from '../../src/download/layout.js';
-import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
-import { startRun } from '../../src/inventory/runs.js';
+import type { DownloadSummary } from '../../src/download/types.js';
 import { readStatus } from '../../src/inventory/status.js';
 import { type Harness, harness } from '../crawl/harness.js';
 import {
@@ -53,21 +51,10 @@ function row(h: Harness, token: string): MediaRowView {
     .get(token) as MediaRowView;
 }
 
-function download(h: Harness, options: Partial<DownloadOptions> = {}): Promise<DownloadSummary> {
-  return downloadAll({
-    client: h.client,
-    db: h.db,
-    outputDir: h.config.outputDir,
-    runId: startRun(h.db, 'download'),
-    limits: { qps: 1000, perDay: 100_000, concurrency: 2, dayBoundaryTimeZone: 'Asia/Shanghai' },
-    ...options,
-  });
-}
-
 /** A nightly backup: crawl, then download. */
 async function backup(h: Harness): Promise<{ newVersions: number; summary: DownloadSummary }> {
   const crawled = await h.run();
-  return { newVersions: crawled.media.newVersions ?? 0, summary: await download(h) };
+  return { newVersions: crawled.media.newVersions ?? 0, summary: await h.download() };
 }
 
 const driveDownloads = (): string[] => fake!.requestsTo('drive.download').map((r) => r.path.split('/')[5]!);
@@ -130,12 +117,12 @@ describe('a new version of a drive file', () => {
       attempts: 0,
       remote_version: newVersion,
     });
-    const plan = await download(t.h, { dryRun: true });
+    const plan = await t.h.download({ dryRun: true });
     expect(plan.left).toMatchObject({ files: 1, newVersions: 1 });
     expect(readStatus(t.h.db, { day: '2026-01-01' }).media.newVersions).toBe(1);
 
     const mediaBefore = mediaDownloads();
-    const summary = await download(t.h);
+    const summary = await t.h.download();
     expect(summary).toMatchObject({ stopReason: 'complete', downloaded: 1, requests: 1 });
     // Exactly one more drive-file download; the docx image (immutable) is not fetched again.
     expect(driveDownloads()).toEqual([t.file.token, t.file.token]);
@@ -239,7 +226,7 @@ describe('a drive file half downloaded when a new version of the same size is up
     await t.h.run();
     fake!.faults.inject({ route: 'drive.download', fault: { kind: 'reset', afterBytes: 2000 } });
     // One try only: the .part keeps the first 2,000 bytes of the first version.
-    expect(await download(t.h, { maxRetries: 0 })).toMatchObject({ downloaded: 1, requests: 2 });
+    expect(await t.h.download({ maxRetries: 0 })).toMatchObject({ downloaded: 1, requests: 2 });
     expect(
       t.h.db.prepare('SELECT status, bytes_on_disk FROM media WHERE file_token = ?').get(t.file.token),
     ).toEqual({ status: 'error', bytes_on_disk: 2000 });
@@ -247,7 +234,7 @@ describe('a drive file half downloaded when a new version of the same size is up
     uploadNewVersion(t.tenant, t.file.token); // same size, new bytes
     const newBytes = bytesOf(t.tenant, t.file);
     await t.h.run();
-    expect(await download(t.h)).toMatchObject({ downloaded: 1, requests: 1 });
+    expect(await t.h.download()).toMatchObject({ downloaded: 1, requests: 1 });
     const [, , again] = fake!.requestsTo('drive.download');
     expect(again?.headers.range).toBeUndefined();
     const now = row(t.h, t.file.token);

@@ -2,11 +2,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { downloadAll } from '../../src/download/index.js';
 import { partPaths } from '../../src/download/part-file.js';
-import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
 import { exportRows } from '../../src/inventory/export.js';
-import { startRun } from '../../src/inventory/runs.js';
 import { readStatus } from '../../src/inventory/status.js';
 import { verifyFiles } from '../../src/inventory/verify.js';
 import { type Harness, harness } from '../crawl/harness.js';
@@ -67,17 +64,6 @@ async function twoDocuments(): Promise<{
   return { h, onlyA: onlyA.token, shared: shared.token, onlyB: onlyB.token, deletePlans };
 }
 
-function download(h: Harness, options: Partial<DownloadOptions> = {}): Promise<DownloadSummary> {
-  return downloadAll({
-    client: h.client,
-    db: h.db,
-    outputDir: h.config.outputDir,
-    runId: startRun(h.db, 'download'),
-    limits: { qps: 1000, perDay: 100_000, concurrency: 2, dayBoundaryTimeZone: 'Asia/Shanghai' },
-    ...options,
-  });
-}
-
 /** File tokens of the media downloads the fake served, in order (repeats kept). */
 function requested(): string[] {
   return fake!.requestsTo('media.download').map((r) => r.path.split('/')[5]!);
@@ -102,7 +88,7 @@ describe('files whose documents are gone from Feishu', () => {
     t.deletePlans();
     await t.h.run();
 
-    const summary = await download(t.h);
+    const summary = await t.h.download();
     expect(new Set(requested())).toEqual(new Set([t.shared, t.onlyB]));
     expect(summary.stopReason).toBe('complete');
     expect(summary.failures).toEqual([]);
@@ -125,7 +111,7 @@ describe('files whose documents are gone from Feishu', () => {
     await t.h.run();
     t.deletePlans();
     await t.h.run();
-    const plan = await download(t.h, { dryRun: true });
+    const plan = await t.h.download({ dryRun: true });
     expect(requested()).toEqual([]);
     expect(plan.left).toMatchObject({
       files: 2,
@@ -138,7 +124,7 @@ describe('files whose documents are gone from Feishu', () => {
   it('keeps a file downloaded before its document went, on disk and done', async () => {
     const t = await twoDocuments();
     await t.h.run();
-    await download(t.h);
+    await t.h.download();
     const before = { row: mediaRow(t.h.db, t.onlyA), sha256: sha256Of(t.h, t.onlyA) };
     expect(before.row.status).toBe('done');
     expect(before.sha256).toBe(mediaSha256(11, t.onlyA, 6000));
@@ -146,7 +132,7 @@ describe('files whose documents are gone from Feishu', () => {
     t.deletePlans();
     await t.h.run();
     const requestsBefore = requested().length;
-    const again = await download(t.h);
+    const again = await t.h.download();
     expect(requested()).toHaveLength(requestsBefore);
     expect(again.left).toMatchObject({ files: 0, skippedGone: 0 });
     expect(mediaRow(t.h.db, t.onlyA)).toEqual(before.row);
@@ -162,12 +148,12 @@ describe('files whose documents are gone from Feishu', () => {
     await t.h.run();
     const restore = t.deletePlans();
     await t.h.run();
-    await download(t.h);
+    await t.h.download();
     expect(requested()).not.toContain(t.onlyA);
 
     restore();
     await t.h.run();
-    const summary = await download(t.h);
+    const summary = await t.h.download();
     expect(requested().filter((token) => token === t.onlyA)).toHaveLength(1);
     expect(summary.left).toMatchObject({ files: 0, skippedGone: 0 });
     expect(mediaRow(t.h.db, t.onlyA).status).toBe('done');
@@ -182,14 +168,14 @@ describe('files whose documents are gone from Feishu', () => {
       fault: { kind: 'error', status: 403, code: 1061004, msg: 'forbidden' },
       match: (req) => req.params.file_token === t.onlyA,
     });
-    const first = await download(t.h);
+    const first = await t.h.download();
     expect(mediaRow(t.h.db, t.onlyA).status).toBe('failed');
     expect(first.left).toMatchObject({ failedSkipped: 1, skippedGone: 0 });
 
     t.deletePlans();
     await t.h.run();
     const requestsBefore = requested().length;
-    const retried = await download(t.h, { retryFailed: true });
+    const retried = await t.h.download({ retryFailed: true });
     expect(requested()).toHaveLength(requestsBefore);
     expect(retried.left).toMatchObject({ files: 0, failedSkipped: 0, skippedGone: 1 });
     expect(readStatus(t.h.db, { day: '2026-01-01' }).failures).toEqual([]);
@@ -203,14 +189,14 @@ describe('files whose documents are gone from Feishu', () => {
       fault: { kind: 'reset', afterBytes: 1000 },
       match: (req) => req.params.file_token === t.onlyA,
     });
-    await download(t.h, { maxRetries: 0 });
+    await t.h.download({ maxRetries: 0 });
     const half = mediaRow(t.h.db, t.onlyA);
     expect(half.bytes_on_disk).toBe(1000);
     expect(partSize(t.h, t.onlyA)).toBe(1000);
 
     const restore = t.deletePlans();
     await t.h.run();
-    const gone = await download(t.h);
+    const gone = await t.h.download();
     expect(requested().filter((token) => token === t.onlyA)).toHaveLength(1);
     expect(gone.left).toMatchObject({ files: 0, skippedGone: 1 });
     expect(mediaRow(t.h.db, t.onlyA)).toEqual(half);
@@ -218,7 +204,7 @@ describe('files whose documents are gone from Feishu', () => {
 
     restore();
     await t.h.run();
-    await download(t.h);
+    await t.h.download();
     const resumed = fake!.requestsTo('media.download').filter((r) => r.path.includes(t.onlyA));
     expect(resumed.map((r) => r.headers.range)).toEqual([undefined, 'bytes=1000-']);
     expect(sha256Of(t.h, t.onlyA)).toBe(mediaSha256(11, t.onlyA, 6000));
@@ -227,7 +213,7 @@ describe('files whose documents are gone from Feishu', () => {
   it('are named by verify --repair among the files it queues again', async () => {
     const t = await twoDocuments();
     await t.h.run();
-    await download(t.h);
+    await t.h.download();
     t.deletePlans();
     await t.h.run();
     rmSync(path.join(t.h.config.outputDir, mediaRow(t.h.db, t.onlyA).path!));
@@ -235,7 +221,7 @@ describe('files whose documents are gone from Feishu', () => {
 
     const verified = await verifyFiles({ db: t.h.db, outputDir: t.h.config.outputDir, repair: true });
     expect(verified).toMatchObject({ missing: 2, requeued: 2, requeuedGone: 1 });
-    const next = await download(t.h);
+    const next = await t.h.download();
     expect(requested().filter((token) => token === t.onlyA)).toHaveLength(1);
     expect(requested().filter((token) => token === t.onlyB)).toHaveLength(2);
     expect(next.left).toMatchObject({ files: 0, skippedGone: 1 });
