@@ -19,7 +19,8 @@ export const VERSIONS_FOLDER = 'versions';
 
 /** Where an earlier copy went, relative to outputDir (`/`-separated). */
 export interface KeptCopy {
-  path: string;
+  /** Undefined when the bytes are the same (only the name changed): nothing to keep, only to drop. */
+  path: string | undefined;
   /** The stored copy that was in the way, relative to outputDir; removed once it is no longer the current name. */
   replaced: string;
 }
@@ -38,7 +39,7 @@ export async function keepEarlierCopy(
   newPath: string,
   newSha256: string,
 ): Promise<KeptCopy | undefined> {
-  if (!row.path || !row.sha256 || row.sha256 === newSha256) return undefined;
+  if (!row.path || !row.sha256) return undefined;
   const old = toPosix(row.path);
   const folder = posix.dirname(toPosix(newPath));
   // Only our own stored copy, in this token's folder: anything else is not in the way.
@@ -46,6 +47,10 @@ export async function keepEarlierCopy(
   const from = join(outputDir, old);
   const found = await lstat(from).catch(() => undefined);
   if (!found?.isFile()) return undefined;
+  // The same bytes under another name (a rename bumps the listing's time): no version to keep, but
+  // the copy under the old name is dropped once the new one is in place, as for a new version.
+  if (row.sha256 === newSha256)
+    return old === toPosix(newPath) ? undefined : { path: undefined, replaced: old };
   const kept = posix.join(folder, VERSIONS_FOLDER, versionLabel(row), posix.basename(old));
   const to = join(outputDir, kept);
   if (!(await lstat(to).catch(() => undefined))) {
@@ -62,7 +67,14 @@ export async function keepEarlierCopy(
  */
 export async function dropReplaced(outputDir: string, kept: KeptCopy, newPath: string): Promise<void> {
   if (kept.replaced === toPosix(newPath)) return;
-  await rm(join(outputDir, kept.replaced), { force: true });
+  const replaced = join(outputDir, kept.replaced);
+  const [was, now] = await Promise.all([
+    lstat(replaced).catch(() => undefined),
+    lstat(join(outputDir, newPath)).catch(() => undefined),
+  ]);
+  // On a case-insensitive disk `Report.pdf` and `report.pdf` are one entry: the new file itself.
+  if (!was || (now && was.dev === now.dev && was.ino === now.ino)) return;
+  await rm(replaced, { force: true });
 }
 
 /** `2026-01-01T08-30-00Z` from the version's unix seconds, else `…-downloaded` from the download time. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import {
   link,
@@ -14,7 +15,7 @@ import {
 import { dirname, join, relative, sep } from 'node:path';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
-import { earlierVersionTest } from './keep-version.js';
+import { earlierVersionTest, VERSIONS_FOLDER } from './keep-version.js';
 import { sanitizeFilename } from './sanitize-filename.js';
 
 /**
@@ -38,10 +39,13 @@ export function mediaFileName(options: {
   mimeType?: string | null | undefined;
 }): string {
   const raw = options.serverName ?? options.inventoryName ?? '';
-  return sanitizeFilename(raw, {
+  const name = sanitizeFilename(raw, {
     fallback: sanitizeFilename(options.fileToken),
     mimeType: options.mimeType ?? null,
   });
+  // The token folder also holds the `versions/` folder of a drive file's earlier versions: a file
+  // of that name (in any case, for case-insensitive disks) is told apart by its token.
+  return name.toLowerCase() === VERSIONS_FOLDER ? `${name} (${sanitizeFilename(options.fileToken)})` : name;
 }
 
 interface RefRow {
@@ -150,7 +154,8 @@ async function makeEntry(target: string, path: string): Promise<LinkKind> {
 
 /** Links (else symlinks) `target` under a temporary name, then renames it over `path`: never a moment without an entry. */
 async function replaceEntry(target: string, path: string): Promise<LinkKind | undefined> {
-  const tmp = join(dirname(path), `.feishu-backup-${process.pid}.tmp`);
+  // Unique per call: downloads in flight replace entries of one document folder at the same time.
+  const tmp = join(dirname(path), `.feishu-backup-${process.pid}-${randomUUID()}.tmp`);
   await rm(tmp, { force: true });
   let kind: LinkKind;
   try {

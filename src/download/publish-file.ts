@@ -57,6 +57,8 @@ export async function publishFile(
   if (kept) {
     // After `done`, so the inventory never names a file that is not there.
     await dropReplaced(ctx.outputDir, kept, rel);
+  }
+  if (kept?.path) {
     ctx.log({
       level: 'info',
       event: 'download.version.kept',

@@ -220,6 +220,34 @@ describe('a new version of a drive file', () => {
   });
 });
 
+describe('new versions of many drive files in one folder, downloaded in parallel', () => {
+  it('leave each by-document entry showing its own file, with no duplicate entries', async () => {
+    const tenant = emptyTenant({ seed: 23 });
+    const folder = addFolder(tenant, { name: 'Team' });
+    const files = Array.from({ length: 16 }, (_, i) =>
+      addDriveFile(tenant, { name: `f${i}.pdf`, size: 2000 + i, folder: folder.token }),
+    );
+    fake = await startFakeFeishu({ tenant });
+    const h = harness(fake, [{ type: 'folder', token: tenant.rootFolderToken }]);
+    const limits = { qps: 1000, perDay: 100_000, concurrency: 4, dayBoundaryTimeZone: 'Asia/Shanghai' };
+    await h.run();
+    await h.download({ limits });
+    for (const f of files) uploadNewVersion(tenant, f.token);
+    await h.run();
+    expect(await h.download({ limits })).toMatchObject({ downloaded: 16 });
+    const docFolder = path.join(
+      h.config.outputDir,
+      'by-document',
+      'folder',
+      documentFolderName('Team', folder.token),
+    );
+    expect(readdirSync(docFolder).sort()).toEqual(files.map((f) => f.name).sort());
+    for (const f of files) {
+      expect(readFileSync(path.join(docFolder, f.name)).equals(bytesOf(tenant, f)), f.name).toBe(true);
+    }
+  });
+});
+
 describe('a drive file half downloaded when a new version of the same size is uploaded', () => {
   it('is fetched again from zero, never continued with the new version’s bytes', async () => {
     const t = await teamFolder();

@@ -1,8 +1,17 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { keepEarlierCopy, versionLabel } from '../../src/download/keep-version.js';
+import { dropReplaced, keepEarlierCopy, versionLabel } from '../../src/download/keep-version.js';
+import { mediaFileName } from '../../src/download/layout.js';
 
 const FOLDER = 'media/bo/boxcnFileA';
 
@@ -41,7 +50,7 @@ describe('keeping the copy a new version replaces', () => {
     writeFileSync(join(dir, FOLDER, 'a.pdf.new'), 'v2');
     renameSync(join(dir, FOLDER, 'a.pdf.new'), join(dir, FOLDER, 'a.pdf'));
     expect(await keepEarlierCopy(dir, row(), `${FOLDER}/a.pdf`, 'new-sha')).toEqual(kept);
-    expect(readFileSync(join(dir, kept!.path), 'utf8')).toBe('v1');
+    expect(readFileSync(join(dir, kept!.path!), 'utf8')).toBe('v1');
   });
 
   it('leaves alone a recorded path outside the token folder, and a copy that is not on disk', async () => {
@@ -50,6 +59,30 @@ describe('keeping the copy a new version replaces', () => {
       await keepEarlierCopy(dir, row({ path: 'elsewhere/a.pdf' }), `${FOLDER}/a.pdf`, 'x'),
     ).toBeUndefined();
     expect(await keepEarlierCopy(dir, row(), `${FOLDER}/a.pdf`, 'x')).toBeUndefined();
+  });
+
+  it('drops the copy under the old name when only the name changed (same bytes), keeping no version', async () => {
+    const dir = outputWith({ [`${FOLDER}/a.pdf`]: 'v1' });
+    const kept = await keepEarlierCopy(dir, row(), `${FOLDER}/b.pdf`, 'old-sha');
+    expect(kept).toEqual({ path: undefined, replaced: `${FOLDER}/a.pdf` });
+    writeFileSync(join(dir, FOLDER, 'b.pdf'), 'v1');
+    await dropReplaced(dir, kept!, `${FOLDER}/b.pdf`);
+    expect(readdirSync(join(dir, FOLDER))).toEqual(['b.pdf']);
+  });
+
+  it('never drops the new file itself: an old name that is the same entry (a case-only rename on a case-insensitive disk)', async () => {
+    const dir = outputWith({ [`${FOLDER}/report.pdf`]: 'v2' });
+    // As on such a disk: `Report.pdf` names the entry that now holds the new version.
+    linkSync(join(dir, FOLDER, 'report.pdf'), join(dir, FOLDER, 'Report.pdf'));
+    await dropReplaced(dir, { path: undefined, replaced: `${FOLDER}/Report.pdf` }, `${FOLDER}/report.pdf`);
+    expect(readFileSync(join(dir, FOLDER, 'report.pdf'), 'utf8')).toBe('v2');
+    expect(readdirSync(join(dir, FOLDER)).sort()).toEqual(['Report.pdf', 'report.pdf']);
+  });
+
+  it('never names a stored file like the versions folder beside it, in any case', () => {
+    expect(mediaFileName({ serverName: 'versions', fileToken: 'boxcnFileA' })).toBe('versions (boxcnFileA)');
+    expect(mediaFileName({ serverName: 'Versions', fileToken: 'boxcnFileA' })).toBe('Versions (boxcnFileA)');
+    expect(mediaFileName({ serverName: 'versions.pdf', fileToken: 'boxcnFileA' })).toBe('versions.pdf');
   });
 
   it('names a version by its Feishu time, or by when it was downloaded when that is all the inventory knows', () => {
