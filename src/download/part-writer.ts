@@ -64,9 +64,20 @@ export class PartWriter {
         hash.update(chunk as Buffer);
       }
     }
-    await writeMeta(paths, { v: 1, total, synced: from, boot: bootId(), ...about });
     const fh = await open(paths.part, from > 0 ? 'r+' : 'w');
-    if (from > 0) await fh.truncate(from);
+    try {
+      if (from > 0) {
+        await fh.truncate(from);
+        // The sidecar is about to say these bytes are durable: after a crash (same boot) they may
+        // be only in the page cache, and a power cut before the next checkpoint would then resume
+        // on bytes the disk never got. Make them durable first.
+        await fh.sync();
+      }
+      await writeMeta(paths, { v: 1, total, synced: from, boot: bootId(), ...about });
+    } catch (e) {
+      await fh.close().catch(() => undefined);
+      throw e;
+    }
     return new PartWriter(paths, fh, hash, from, total, about);
   }
 

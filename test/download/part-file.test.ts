@@ -55,6 +55,34 @@ describe('.part files', () => {
     expect(await resumePoint(paths)).toEqual({ have: 0 });
   });
 
+  it('fsyncs the bytes it resumes from before the sidecar says they are synced', async () => {
+    const dir = tmp();
+    const paths = partPaths(dir, 'boxcnS');
+    const w = await PartWriter.open(paths, 0, 10);
+    await w.pump(chunks(Buffer.from('0123')));
+    await w.park();
+    // As after a crash on the same boot: more bytes than the sidecar's last checkpoint.
+    writeFileSync(paths.part, '012345');
+    writeFileSync(paths.meta, JSON.stringify({ ...JSON.parse(readFileSync(paths.meta, 'utf8')), synced: 2 }));
+    const point = await resumePoint(paths, 10);
+    expect(point.have).toBe(6);
+    const probe = await open(paths.part, 'r');
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const events: string[] = [];
+    const sync = vi.spyOn(proto, 'sync').mockImplementation(async function (this: unknown) {
+      events.push(`sync; sidecar says ${JSON.parse(readFileSync(paths.meta, 'utf8')).synced}`);
+    });
+    try {
+      const resumed = await PartWriter.open(paths, point.have, 10);
+      await resumed.abandon();
+    } finally {
+      sync.mockRestore();
+    }
+    expect(events[0]).toBe('sync; sidecar says 2');
+    expect(JSON.parse(readFileSync(paths.meta, 'utf8'))).toMatchObject({ synced: 6 });
+  });
+
   it('starts over when the file it was started for had another size', async () => {
     const dir = tmp();
     const paths = partPaths(dir, 'boxcnB');
