@@ -20,7 +20,7 @@ import {
   startFakeFeishu,
 } from '../fake-feishu/index.js';
 import { smallTenant } from './fixtures.js';
-import { harness, liveMedia } from './harness.js';
+import { type Harness, harness, liveMedia } from './harness.js';
 
 let fake: FakeFeishu | undefined;
 
@@ -47,12 +47,18 @@ function removeFromDrive(fake: FakeFeishu, token: string): () => void {
   return () => void fake.tenant.drive.set(token, entry);
 }
 
+/** Serves `t`, crawls its folder once, and hands back the fake and the harness for what follows. */
+async function crawledOnce(t: ReturnType<typeof smallTenant>): Promise<{ fake: FakeFeishu; h: Harness }> {
+  fake = await startFakeFeishu({ tenant: t.tenant });
+  const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
+  await h.run();
+  return { fake, h };
+}
+
 describe('documents that vanish from their root', () => {
   it('marks a document deleted from its folder gone, with what it embeds and every reference, and keeps the files on disk', async () => {
     const t = smallTenant();
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
     await downloadAll({
       client: h.client,
       db: h.db,
@@ -103,9 +109,7 @@ describe('documents that vanish from their root', () => {
 
   it('brings a restored document back to life, with its references', async () => {
     const t = smallTenant();
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
     const restore = removeFromDrive(fake, t.doc.documentId);
     await h.run();
     expect(docState(h.db, t.doc.documentId)?.status).toBe('gone');
@@ -126,9 +130,7 @@ describe('documents that vanish from their root', () => {
     const moved = addDocx(t.tenant, { title: 'Moved', folder: sub.token });
     const deeper = addFolder(t.tenant, { name: 'Deeper', folder: sub.token });
     const deep = addDocx(t.tenant, { title: 'Deep', folder: deeper.token });
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
 
     fake.tenant.drive.get(moved.documentId)!.parentToken = t.folder.token;
     removeFromDrive(fake, sub.token);
@@ -145,9 +147,7 @@ describe('documents that vanish from their root', () => {
     const t = smallTenant();
     // More entries than one page of 200, so the listing has a second page to interrupt.
     for (let i = 0; i < 200; i++) addDriveFile(t.tenant, { name: `f${i}.bin`, folder: t.folder.token });
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
     removeFromDrive(fake, t.doc.documentId);
 
     // Stopped while the second page is asked for; it answers nothing useful, so page 2 stays unread.
@@ -179,9 +179,7 @@ describe('documents that vanish from their root', () => {
   it('marks nothing gone when the crawl is interrupted after the folder was listed, before where the document went', async () => {
     const t = smallTenant();
     const sub = addFolder(t.tenant, { name: 'Sub', folder: t.folder.token });
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
     fake.tenant.drive.get(t.doc.documentId)!.parentToken = sub.token;
 
     // Stopped while the subfolder is being listed; it answers nothing useful, so it stays unlisted.
@@ -218,9 +216,7 @@ describe('documents that vanish from their root', () => {
   it('marks nothing gone when the folder listing fails part-way', async () => {
     const t = smallTenant();
     for (let i = 0; i < 200; i++) addDriveFile(t.tenant, { name: `f${i}.bin`, folder: t.folder.token });
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
     removeFromDrive(fake, t.doc.documentId);
     fake.faults.inject({
       route: 'drive.list',
@@ -236,9 +232,7 @@ describe('documents that vanish from their root', () => {
   it('marks nothing gone while another folder under the root cannot be listed, and says why', async () => {
     const t = smallTenant();
     const locked = addFolder(t.tenant, { name: 'Locked', folder: t.folder.token });
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
     // The document may have moved into the folder the app can no longer list: nobody can tell.
     removeFromDrive(fake, t.doc.documentId);
     fake.faults.inject({
@@ -310,9 +304,7 @@ describe('documents that vanish from their root', () => {
       folder: t.folder.token,
       content: [block.sheet(t.ss.token, sheetId)],
     });
-    fake = await startFakeFeishu({ tenant: t.tenant });
-    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    await h.run();
+    const { fake, h } = await crawledOnce(t);
     // Delete whichever document met the sheet first: the other, unchanged, is not read again.
     const { token: finder } = h.db
       .prepare('SELECT p.token FROM documents s JOIN documents p ON p.id = s.parent_id WHERE s.token = ?')
