@@ -33,17 +33,7 @@ export function planDownloads(
        FROM media WHERE status <> 'done' GROUP BY status, gone, skip`,
     )
     .all(JSON.stringify(options.skipSources ?? []));
-  const plan: DownloadPlan = {
-    files: 0,
-    bytesKnown: 0,
-    unknownSize: 0,
-    byStatus: { pending: 0, partial: 0, error: 0, failed: 0 },
-    failedSkipped: 0,
-    bytesOnDiskPartial: 0,
-    skippedByOption: 0,
-    skippedGone: 0,
-    newVersions: 0,
-  };
+  const plan = emptyPlan();
   for (const r of rows) {
     if (!(r.status in plan.byStatus)) continue;
     // Gone before any option: no setting would fetch it, and `status` counts it the same way.
@@ -67,4 +57,19 @@ export function planDownloads(
     plan.newVersions = (plan.newVersions ?? 0) + r.versions;
   }
   return plan;
+}
+
+/** A plan with nothing in it: the start of every count. */
+export function emptyPlan(): DownloadPlan {
+  return {
+    files: 0,
+    bytesKnown: 0,
+    unknownSize: 0,
+    byStatus: { pending: 0, partial: 0, error: 0, failed: 0 },
+    failedSkipped: 0,
+    bytesOnDiskPartial: 0,
+    skippedByOption: 0,
+    skippedGone: 0,
+    newVersions: 0,
+  };
 }

@@ -6,6 +6,7 @@ import { displayWidth, formatBytes, parseDuration, parseSize, wrapText } from '.
 import { describeProgress, emptyProgress } from '../../src/cli/progress.js';
 import { exitCodeFor, renderSummary } from '../../src/cli/summary.js';
 import { emptyCounts } from '../../src/crawl/summary.js';
+import { emptyPlan } from '../../src/download/plan.js';
 import type { ExportRow } from '../../src/inventory/export.js';
 import type { StatusReport } from '../../src/inventory/status.js';
 
@@ -177,16 +178,7 @@ describe('files whose documents are gone from Feishu', () => {
     runs: [],
     failures: [],
   };
-  const plan = {
-    files: 0,
-    bytesKnown: 0,
-    unknownSize: 0,
-    byStatus: { pending: 0, partial: 0, error: 0, failed: 0 },
-    failedSkipped: 0,
-    bytesOnDiskPartial: 0,
-    skippedByOption: 0,
-    skippedGone: 3,
-  };
+  const plan = { ...emptyPlan(), skippedGone: 3 };
   const report = {
     command: 'backup',
     durationMs: 1000,
