@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { Agent } from 'undici';
 import { nullLogger } from '../events.js';
-import { MediaQueue, MediaStates } from '../inventory/media-queue.js';
+import { MediaQueue } from '../inventory/media-queue.js';
+import { MediaStates } from '../inventory/media-states.js';
 import { downloadOne } from './download-one.js';
 import { ExtraChoice } from './extra-choice.js';
 import type { FileResult } from './file-result.js';

@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
-import type { MediaStates } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
+import type { MediaStates } from '../inventory/media-states.js';
 import type { Db } from '../inventory/open.js';
 import type { DailyQuota } from '../inventory/quota.js';
 import type { Clock } from '../limits/clock.js';

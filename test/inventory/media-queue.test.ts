@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GONE_FROM_FEISHU, MediaQueue, MediaStates, queueQuery } from '../../src/inventory/media-queue.js';
+import { GONE_FROM_FEISHU, MediaQueue, queueQuery } from '../../src/inventory/media-queue.js';
 import type { MediaSource } from '../../src/inventory/media-refs.js';
+import { MediaStates } from '../../src/inventory/media-states.js';
 import { migrate } from '../../src/inventory/migrate.js';
 import { type Db, openInventory } from '../../src/inventory/open.js';
 
