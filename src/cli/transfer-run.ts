@@ -44,7 +44,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   if (mode !== 'download') {
     progress.update({ phase: 'crawl' });
     try {
-      crawl = await runCrawl(s, client, progress, signal);
+      crawl = await runCrawl(s, client, progress, signal, args.full === true);
     } catch (e) {
       if (!signal.aborted) throw e;
     }
