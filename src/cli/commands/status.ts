@@ -112,7 +112,9 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
 function skipKeyLines(r: StatusReport): string[] {
   const s = r.skipKeyMisses;
   if (!s) return [];
-  const last = s.lastFullRead ? `last full read ${s.lastFullRead.replace('T', ' ').slice(0, 16)} UTC` : 'no full read yet';
+  const last = s.lastFullRead
+    ? `last full read ${s.lastFullRead.replace('T', ' ').slice(0, 16)} UTC`
+    : 'no full read yet';
   if (s.total === 0) return [`Skip keys  no document changed under an unchanged key (${last})`];
   const lines = [
     `Skip keys  ${formatCount(s.total)} documents changed while their skip key did not (${last}); please report it:`,
