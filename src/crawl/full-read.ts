@@ -27,7 +27,8 @@ export interface Check {
 }
 
 export function beginCheck(run: CrawlRun, job: Job, skipKey: string, reason: FullReadReason): Check {
-  const full = (run.summary.fullRead ??= { reason, checked: 0, misses: 0 });
+  run.summary.fullRead ??= { reason, checked: 0, misses: 0 };
+  const full = run.summary.fullRead;
   if (reason === 'flag') full.reason = 'flag';
   full.checked++;
   return { skipKey, before: run.skipKeys.live(job.row.id) };
