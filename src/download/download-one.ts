@@ -78,6 +78,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         signal: ctx.signal,
         onBytes: ctx.onBytes,
         endpoint,
+        onAnswer: ctx.client.shapes && ((a) => ctx.client.shapes?.record(endpoint.bucket, a)),
       });
       if (outcome.type === 'complete') {
         if (extrasTried.size > 1) ctx.extras.needed(extra);
