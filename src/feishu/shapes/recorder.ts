@@ -68,8 +68,8 @@ export class ShapeRecorder {
     if (code !== undefined) shape.code = code;
     if (described) shape.keys = described.keys;
     const id = JSON.stringify([shape.status, shape.code, shape.headers, shape.body, shape.keys]);
-    let byId = this.#shapes.get(endpoint);
-    if (!byId) this.#shapes.set(endpoint, (byId = new Map()));
+    const byId = this.#shapes.get(endpoint) ?? new Map<string, ResponseShape>();
+    this.#shapes.set(endpoint, byId);
     const known = byId.get(id);
     const target = known ?? shape;
     if (known) known.seen++;
@@ -89,7 +89,8 @@ export class ShapeRecorder {
       endpoints: {},
     };
     for (const [endpoint, byId] of this.#shapes) {
-      const list = (file.endpoints[endpoint] ??= []);
+      file.endpoints[endpoint] ??= [];
+      const list = file.endpoints[endpoint];
       for (const shape of byId.values()) {
         const same = list.find((s) => sameShape(s, shape));
         if (!same) {
