@@ -84,7 +84,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     out.push(
       row(
         '',
-        `${full.reason === 'flag' ? '--full' : 'crawl.fullEvery'}: ${formatCount(full.checked)} documents read to check their skip keys` +
+        `${full.reason === 'flag' ? '--full' : 'crawl.fullEvery'}: ${formatCount(full.checked)} document${full.checked === 1 ? '' : 's'} read to check the skip keys` +
           (full.misses
             ? `, ${formatCount(full.misses)} had changed while the key had not (see \`status\`)`
             : ', all as the inventory held them'),

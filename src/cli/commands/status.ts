@@ -117,7 +117,7 @@ function skipKeyLines(r: StatusReport): string[] {
     : 'no full read yet';
   if (s.total === 0) return [`Skip keys  no document changed under an unchanged key (${last})`];
   const lines = [
-    `Skip keys  ${formatCount(s.total)} documents changed while their skip key did not (${last}); please report it:`,
+    `Skip keys  ${formatCount(s.total)} document${s.total === 1 ? '' : 's'} changed while the skip key did not (${last}); please report it:`,
   ];
   for (const m of s.misses) {
     lines.push(
