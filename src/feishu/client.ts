@@ -78,6 +78,7 @@ export class FeishuClient {
       maxRetries: this.#maxRetries,
       random: this.#random,
       onRetry: this.#onRetry,
+      observe: options.shapes && ((answer) => options.shapes?.record('auth', answer)),
     });
     for (const bucket of BUCKETS) {
       const rate = options.rates?.[bucket] ?? DEFAULT_RATES[bucket];

@@ -43,6 +43,15 @@ describe('skip keys checked by full reads', () => {
       refsGone: 0,
     });
     expect(events.some((e) => e.event === 'crawl.skip_key.miss')).toBe(true);
+    // The content read under the unchanged key is kept beside the key's first snapshot, not over it.
+    const kept = h.db
+      .prepare(
+        `SELECT s.revision FROM snapshots s JOIN documents d ON d.id = s.document_id
+          WHERE d.type = 'bitable_table' ORDER BY s.id`,
+      )
+      .pluck()
+      .all();
+    expect(kept).toEqual([`rev:${t.table.revision}`, `rev:${t.table.revision}~run3`]);
     expect(h.db.prepare('SELECT reason, checked, misses FROM full_reads').all()).toEqual([
       { reason: 'flag', checked: 1, misses: 1 },
     ]);
