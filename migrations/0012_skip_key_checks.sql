@@ -16,7 +16,8 @@ CREATE TABLE full_reads (
 );
 
 -- Every document whose content changed while its skip key did not: what a real tenant tells us
--- about each key. Counts compare the live references and child documents before and after the read.
+-- about each key. Counts compare the live references and child documents before and after the read;
+-- with snapshots on, the content read is also compared with the snapshot kept for the same key.
 CREATE TABLE skip_key_misses (
   id            INTEGER PRIMARY KEY,
   document_id   INTEGER NOT NULL REFERENCES documents(id),
@@ -26,6 +27,7 @@ CREATE TABLE skip_key_misses (
   refs_gone     INTEGER NOT NULL,           -- references the inventory held that the read no longer found
   children_new  INTEGER NOT NULL,           -- documents found inside it (embedded sheets, bases) that were new
   children_gone INTEGER NOT NULL,
+  content_changed INTEGER NOT NULL,         -- 1: the snapshot content (text, cells, records, title) differs
   found_at      TEXT NOT NULL
 );
 CREATE INDEX skip_key_misses_document ON skip_key_misses(document_id);

@@ -38,15 +38,15 @@ export function beginCheck(run: CrawlRun, job: Job, skipKey: string, reason: Ful
  * After the checking read is written (inside its final transaction): records a miss when the
  * references or child documents changed while the key stayed. Returns whether it did.
  */
-export function endCheck(run: CrawlRun, job: Job, check: Check): boolean {
-  const diff = diffContent(check.before, run.skipKeys.live(job.row.id));
+export function endCheck(run: CrawlRun, job: Job, check: Check, contentChanged: boolean): boolean {
+  const diff = diffContent(check.before, run.skipKeys.live(job.row.id), contentChanged);
   if (!changed(diff)) return false;
   run.skipKeys.recordMiss(job.row.id, run.runId, check.skipKey, diff);
   run.summary.fullRead!.misses++;
   run.log?.({
     level: 'warn',
     event: 'crawl.skip_key.miss',
-    message: `${job.target.type} ${job.target.title ?? job.target.token}: content changed while its skip key (${check.skipKey}) did not (+${diff.refsNew}/-${diff.refsGone} media references, +${diff.childrenNew}/-${diff.childrenGone} documents); recorded for \`status\`.`,
+    message: `${job.target.type} ${job.target.title ?? job.target.token}: content changed while its skip key (${check.skipKey}) did not (+${diff.refsNew}/-${diff.refsGone} media references, +${diff.childrenNew}/-${diff.childrenGone} documents${diff.contentChanged ? ', content differs from its snapshot' : ''}); recorded for \`status\`.`,
     type: job.target.type,
     token: job.target.token,
   });

@@ -84,6 +84,12 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     signal?.throwIfAborted();
   }
   const published = snapshot && !check ? await publishSnapshot(run, snapshot, target) : undefined;
+  // A check compares what it read with the snapshot kept for the key (same scope only).
+  const contentChanged =
+    check !== undefined &&
+    snapshot !== undefined &&
+    check.skipKey === snapshotKey &&
+    (await snapshots?.sameContent(snapshot, row.id, check.skipKey)) === false;
   const missed = db.transaction(() => {
     summary.refs.gone += refs.markGone(row.id, passRun, scope);
     // A scoped read (one table of a base) lists only part of the document's children by design.
@@ -91,7 +97,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     docs.markDone(row.id, revision ?? null, afterPass(row.crawled_revision, revision ?? null, scope));
     checkpoints.clear(row.id);
     if (published) snapshots?.record(row.id, published, runId);
-    return check ? endCheck(run, job, check) : false;
+    return check ? endCheck(run, job, check, contentChanged) : false;
   })();
   if (check && missed && snapshot) {
     const kept = await publishSnapshot(run, snapshot, target);

@@ -12,6 +12,8 @@ export interface ContentDiff {
   refsGone: number;
   childrenNew: number;
   childrenGone: number;
+  /** The snapshot content differs from the one kept for the same key (0 or 1; 0 without snapshots). */
+  contentChanged: number;
 }
 
 /** One `skip_key_misses` row as `status` shows it, with its document. */
@@ -45,8 +47,9 @@ export class SkipKeyRepo {
       .pluck();
     this.#miss = db.prepare(
       `INSERT INTO skip_key_misses (document_id, run_id, skip_key, refs_new, refs_gone, children_new,
-         children_gone, found_at)
-       VALUES (@documentId, @runId, @skipKey, @refsNew, @refsGone, @childrenNew, @childrenGone, @at)`,
+         children_gone, content_changed, found_at)
+       VALUES (@documentId, @runId, @skipKey, @refsNew, @refsGone, @childrenNew, @childrenGone,
+         @contentChanged, @at)`,
     );
     this.#lastRead = db
       .prepare<[number], string | null>('SELECT last_crawled_at FROM documents WHERE id = ?')
@@ -78,19 +81,20 @@ export class SkipKeyRepo {
   }
 }
 
-/** What changed between two `live` reads of one document. */
-export function diffContent(before: LiveContent, after: LiveContent): ContentDiff {
+/** What changed between two `live` reads of one document (and whether its snapshot content did). */
+export function diffContent(before: LiveContent, after: LiveContent, contentChanged = false): ContentDiff {
   const missing = <T>(a: Set<T>, b: Set<T>): number => [...a].filter((x) => !b.has(x)).length;
   return {
     refsNew: missing(after.refs, before.refs),
     refsGone: missing(before.refs, after.refs),
     childrenNew: missing(after.children, before.children),
     childrenGone: missing(before.children, after.children),
+    contentChanged: contentChanged ? 1 : 0,
   };
 }
 
 export function changed(diff: ContentDiff): boolean {
-  return diff.refsNew + diff.refsGone + diff.childrenNew + diff.childrenGone > 0;
+  return diff.refsNew + diff.refsGone + diff.childrenNew + diff.childrenGone + diff.contentChanged > 0;
 }
 
 /**
@@ -110,7 +114,7 @@ export function readSkipKeyChecks(
     .prepare<[number], SkipKeyMiss>(
       `SELECT d.type, d.token, d.title, m.skip_key AS skipKey, m.run_id AS runId, m.found_at AS foundAt,
               m.refs_new AS refsNew, m.refs_gone AS refsGone, m.children_new AS childrenNew,
-              m.children_gone AS childrenGone
+              m.children_gone AS childrenGone, m.content_changed AS contentChanged
          FROM skip_key_misses m JOIN documents d ON d.id = m.document_id
         ORDER BY m.id DESC LIMIT ?`,
     )

@@ -97,6 +97,23 @@ describe('skip keys checked by full reads', () => {
     );
   });
 
+  it('records a text edit its key did not announce, from the snapshot kept for the key', async () => {
+    const t = smallTenant();
+    const fake = await startFakeFeishu({ tenant: t.tenant });
+    const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
+    await h.run();
+    const text = t.doc.blocks.find((b) => b.block_type === 2)!;
+    (text.text as { elements: { text_run: { content: string } }[] }).elements[0]!.text_run.content = 'edited';
+    const full = await h.run({ full: true });
+    expect(full.fullRead?.misses).toBe(1);
+    expect(readSkipKeyChecks(h.db).misses[0]).toMatchObject({
+      type: 'docx',
+      refsNew: 0,
+      refsGone: 0,
+      contentChanged: 1,
+    });
+  });
+
   it('never checks with crawl.fullEvery "off" unless --full is given', async () => {
     const t = smallTenant();
     const fake = await startFakeFeishu({ tenant: t.tenant });

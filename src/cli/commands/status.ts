@@ -121,7 +121,7 @@ function skipKeyLines(r: StatusReport): string[] {
   ];
   for (const m of s.misses) {
     lines.push(
-      `  ${m.type} ${m.title ?? m.token} (${m.token}): key ${m.skipKey}, +${m.refsNew}/-${m.refsGone} media references, +${m.childrenNew}/-${m.childrenGone} documents, run #${m.runId}`,
+      `  ${m.type} ${m.title ?? m.token} (${m.token}): key ${m.skipKey}, +${m.refsNew}/-${m.refsGone} media references, +${m.childrenNew}/-${m.childrenGone} documents${m.contentChanged ? ', content differs' : ''}, run #${m.runId}`,
     );
   }
   return lines;
