@@ -88,6 +88,22 @@ export function verdictFor(ctx: RunContext, row: MediaRow): Promise<Verdict> {
   return verdict;
 }
 
+/** A refused download whose cause members/auth told: its fix is that cause's, not the generic one. */
+export class ExplainedForbidden extends FeishuError {
+  constructor(
+    operation: string,
+    init: ConstructorParameters<typeof FeishuError>[1],
+    readonly explainedFix: string,
+  ) {
+    super(operation, init);
+  }
+}
+
+const NOT_SHARED_FIX =
+  'The app cannot view the document that holds this file: add the app as a collaborator of that document (or of its folder, wiki space or base), then run with --retry-failed.';
+const DISABLED_FIX =
+  'The document\'s owner disabled downloads for the app\'s role (document permission settings > "Who can create copies, print and download"): ask the owner to allow it for readers, or give the app a role the setting allows, then run with --retry-failed. Nothing was saved for this file; no preview is kept in its place.';
+
 /** The refused download's error, told apart: the document forbids downloads, or the app cannot see it. */
 export async function explainForbidden(
   ctx: RunContext,
@@ -106,5 +122,9 @@ export async function explainForbidden(
     ...(error.feishuCode === undefined ? {} : { feishuCode: error.feishuCode }),
     cause: error,
   };
-  return new FeishuError(error.operation, init);
+  return new ExplainedForbidden(
+    error.operation,
+    init,
+    verdict === 'download_disabled' ? DISABLED_FIX : NOT_SHARED_FIX,
+  );
 }

@@ -1,5 +1,6 @@
 import type { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
+import { ExplainedForbidden } from './download-disabled.js';
 
 /** Fix sentences for media, more precise than the generic ones. */
 export const MEDIA_FIXES: Record<string, string> = {
@@ -43,6 +44,7 @@ const SOURCE_FIXES: Partial<Record<MediaRow['source'], Record<string, string>>> 
 
 /** The sentence telling the user what to do about `error` for a file from `source`. */
 export function fixFor(source: MediaRow['source'], error: FeishuError): string {
+  if (error instanceof ExplainedForbidden) return error.explainedFix;
   return (
     SOURCE_FIXES[source]?.[error.kind] ??
     MEDIA_FIXES[error.kind] ??

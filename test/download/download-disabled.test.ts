@@ -83,6 +83,8 @@ describe('a download the document forbids', () => {
     const r = row(t.h, t.lockedImages[0]!);
     expect(r).toMatchObject({ status: 'failed', error_kind: 'permission' });
     expect(r.error_message).toMatch(/not a collaborator/);
+    expect(r.error_fix).toMatch(/add the app as a collaborator/);
+    expect(r.error_fix).not.toMatch(/Who can create copies/);
   });
 
   it('leaves both causes in the fix when the app may not ask (scope docs:permission.member:auth missing)', async () => {
