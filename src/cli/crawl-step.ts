@@ -9,6 +9,7 @@ export function runCrawl(
   client: FeishuClient,
   progress: ProgressDisplay,
   signal: AbortSignal,
+  full = false,
 ): Promise<CrawlSummary> {
   return crawl({
     client,
@@ -16,6 +17,7 @@ export function runCrawl(
     config: s.config,
     runId: s.runId,
     signal,
+    full,
     log: s.output.log,
     onProgress: (p) => progress.update({ docsCrawled: p.documentsDone, mediaFound: p.refsFound }),
   });

@@ -1,11 +1,12 @@
 const GLOBAL = ['config', 'output-dir', 'database', 'json', 'quiet', 'verbose', 'progress-interval'];
 const TRANSFER = ['dry-run', 'max-downloads', 'max-bytes', 'max-duration', 'concurrency', 'retry-failed'];
+const CRAWL = ['full', 'record-shapes'];
 
 /** The flags each command takes, so FEISHU_BACKUP_<FLAG> applies only where the flag exists. */
 const FLAGS: Record<string, string[]> = {
-  backup: [...GLOBAL, ...TRANSFER],
+  backup: [...GLOBAL, ...TRANSFER, ...CRAWL],
   download: [...GLOBAL, ...TRANSFER],
-  crawl: GLOBAL,
+  crawl: [...GLOBAL, ...CRAWL],
   status: GLOBAL,
   export: [...GLOBAL, 'format', 'out'],
   verify: [...GLOBAL, 'repair'],

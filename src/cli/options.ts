@@ -21,6 +21,10 @@ export interface TransferArgs {
   maxDuration?: number;
   concurrency?: number;
   retryFailed: boolean;
+  /** crawl and backup only: read every document, whatever its skip key says (full-read.ts). */
+  full?: boolean;
+  /** crawl and backup only: write the redacted shape of every response to this folder. */
+  recordShapes?: string;
 }
 
 export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
@@ -140,4 +144,24 @@ export function downloadOptions<T>(y: Argv<T>): Argv<T & TransferArgs> {
       ['dry-run', 'max-downloads', 'max-bytes', 'max-duration', 'concurrency', 'retry-failed'],
       'Transfer options:',
     ) as unknown as Argv<T & TransferArgs>;
+}
+
+/** Flags of the commands that crawl (crawl, backup). */
+export function crawlOptions<T>(y: Argv<T>): Argv<T & Pick<TransferArgs, 'full' | 'recordShapes'>> {
+  return y
+    .option('full', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'Read every document this run, even those whose revision or modified time says unchanged (crawl.fullEvery does it periodically)',
+    })
+    .option('record-shapes', {
+      type: 'string',
+      describe:
+        'Write the shape of every API response (keys, types, codes; no values) to DIR, to attach to a bug report',
+      normalize: true,
+    })
+    .group(['full', 'record-shapes'], 'Crawl options:') as unknown as Argv<
+    T & Pick<TransferArgs, 'full' | 'recordShapes'>
+  >;
 }

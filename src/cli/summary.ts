@@ -79,6 +79,18 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       ),
     );
   }
+  const full = r.crawl?.fullRead;
+  if (full) {
+    out.push(
+      row(
+        '',
+        `${full.reason === 'flag' ? '--full' : 'crawl.fullEvery'}: ${formatCount(full.checked)} document${full.checked === 1 ? '' : 's'} read to check the skip keys` +
+          (full.misses
+            ? `, ${formatCount(full.misses)} had changed while the key had not (see \`status\`)`
+            : ', all as the inventory held them'),
+      ),
+    );
+  }
   if (docErrors) out.push(row('', `${formatCount(docErrors)} documents could not be read`));
   if (r.dryRun && r.plan) {
     out.push(

@@ -2,6 +2,7 @@ import { renderView, type ViewSummary } from '../archive/view/render-view.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
+import { ShapeRecorder } from '../feishu/shapes/recorder.js';
 import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import { readStatus } from '../inventory/status.js';
@@ -29,7 +30,12 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   const deadlineSignal =
     deadline === undefined ? undefined : AbortSignal.timeout(Math.max(0, deadline - started));
   const signal = deadlineSignal ? AbortSignal.any([s.signals.signal, deadlineSignal]) : s.signals.signal;
-  const client = makeClient(config, output);
+  const shapes = args.recordShapes ? new ShapeRecorder() : undefined;
+  const client = makeClient(config, output, undefined, shapes);
+  // Kept even when the crawl stops on an error: an unexpected answer is what a shape file is for.
+  const writeShapes = (): void => {
+    if (shapes && args.recordShapes) recordShapesStep(s, shapes, args.recordShapes);
+  };
   const progress = output.startProgress();
   const quotaAtStart = readQuotaUsage({
     db,
@@ -44,9 +50,12 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   if (mode !== 'download') {
     progress.update({ phase: 'crawl' });
     try {
-      crawl = await runCrawl(s, client, progress, signal);
+      crawl = await runCrawl(s, client, progress, signal, args.full === true);
     } catch (e) {
-      if (!signal.aborted) throw e;
+      if (!signal.aborted) {
+        writeShapes();
+        throw e;
+      }
     }
     if ((signal.aborted || crawl?.interrupted) && !s.signals.received) budgetHitInCrawl = true;
   }
@@ -90,6 +99,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     });
   }
   output.stopProgress();
+  writeShapes();
   const view = mode === 'backup' && !dryRun && !signal.aborted ? renderViewStep(s) : undefined;
 
   if (dryRun) listPlanned(s, args.verbose, skipSources);
@@ -128,6 +138,20 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   };
   output.resultEvent('run.summary', `${mode} finished with exit code ${exitCode}`, summary);
   return { exitCode, summary };
+}
+
+/** --record-shapes DIR: the redacted shapes of this run's answers, merged into DIR/feishu-shapes.json. */
+function recordShapesStep(s: Session, shapes: ShapeRecorder, dir: string): void {
+  try {
+    const file = shapes.write(dir);
+    s.output.log({
+      level: 'info',
+      event: 'shapes.written',
+      message: `Response shapes written to ${file} (key names, types, codes, header names and page sizes; no tokens, names, text or URLs): attach it to your bug report.`,
+    });
+  } catch (e) {
+    s.output.warn('shapes.failed', `Could not write the response shapes to ${dir}: ${(e as Error).message}.`);
+  }
 }
 
 /** archive.whiteboards / archive.driveFiles off: those rows stay pending, reported as skipped by option. */

@@ -3,4 +3,13 @@ export { ConfigError } from './errors.js';
 export { type ConfigInput, DATABASE_FILE, type LoadConfigOptions, loadConfig } from './load.js';
 export { parseRootUrl, type UrlParse } from './root-url.js';
 export { parseRoot, rootSpec, rootToken } from './roots.js';
-export { type Archive, archiveOf, type Config, DEFAULT_ARCHIVE, type Limits, type Root } from './types.js';
+export {
+  type Archive,
+  archiveOf,
+  type Config,
+  type CrawlSettings,
+  crawlOf,
+  DEFAULT_ARCHIVE,
+  type Limits,
+  type Root,
+} from './types.js';

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { checkHostMatchesBaseUrl, FEISHU_BASE_URL, normaliseBaseUrl } from './base-url.js';
 import { describeIssue } from './describe-issue.js';
 import { ConfigError } from './errors.js';
+import { parseFullEvery } from './full-every.js';
 import { parseRates } from './parse-rates.js';
 import { parseRoots } from './parse-roots.js';
 import { readConfigFile, stripComments } from './read-config-file.js';
@@ -21,6 +22,7 @@ export interface ConfigInput {
   database?: string;
   limits?: Partial<Record<string, unknown>>;
   archive?: Partial<Record<string, unknown>>;
+  crawl?: Partial<Record<string, unknown>>;
 }
 
 export interface LoadConfigOptions {
@@ -77,6 +79,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const rawRates = (merged.limits as { rates?: unknown } | undefined)?.rates;
   const rates =
     rawRates && typeof rawRates === 'object' ? parseRates(rawRates as Record<string, unknown>, problems) : {};
+  const fullEveryMs = parsed.success ? parseFullEvery(parsed.data.crawl?.fullEvery ?? '7d', problems) : null;
   if (problems.length > 0 || !parsed.success || !limits) throw new ConfigError(problems, file);
 
   // Paths from the file are relative to the file, so a config works whatever the working directory.
@@ -95,6 +98,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     database,
     limits: { ...limits, rates },
     archive: archiveSchema.parse(parsed.data.archive ?? {}),
+    crawl: { fullEveryMs },
   };
   if (file) config.configFile = file;
   return config;

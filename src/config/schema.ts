@@ -19,6 +19,11 @@ export const archiveSchema = z.strictObject({
   driveFiles: z.boolean().default(true),
 });
 
+/** `crawl.fullEvery`: a duration (`7d`, `36h`, `90m`, bare seconds) or `off`; see src/config/full-every.ts. */
+export const crawlSchema = z.strictObject({
+  fullEvery: z.union([z.string(), z.number().nonnegative()]).default('7d'),
+});
+
 export const configSchema = z.strictObject({
   appId: z.string().min(1),
   appSecret: z.string().min(1),
@@ -29,6 +34,7 @@ export const configSchema = z.strictObject({
   // Checked on its own in loadConfig, so its problems are reported even when the top level has some.
   limits: z.record(z.string(), z.unknown()).optional(),
   archive: archiveSchema.optional(),
+  crawl: crawlSchema.optional(),
 });
 
 /** For `offline` loads (`render`): no credentials or roots needed. */

@@ -61,6 +61,8 @@ export interface Config {
   limits: Limits;
   /** Absent in configs built by hand (tests, benchmarks): read it with `archiveOf(config)`. */
   archive?: Archive;
+  /** Absent in configs built by hand: read it with `crawlOf(config)`. */
+  crawl?: CrawlSettings;
   /** Absolute path of the config file read, if any. */
   configFile?: string;
 }
@@ -68,4 +70,20 @@ export interface Config {
 /** The archive options, with the defaults where a hand-built config has none. */
 export function archiveOf(config: Pick<Config, 'archive'>): Archive {
   return { ...DEFAULT_ARCHIVE, ...config.archive };
+}
+
+/** How the crawl checks the skip keys it trusts (src/crawl/full-read.ts). */
+export interface CrawlSettings {
+  /**
+   * A full read (every document read, whatever its skip key says) when the last complete one is
+   * older than this many ms; null: only with `--full`. @default 7 days
+   */
+  fullEveryMs: number | null;
+}
+
+export const DEFAULT_FULL_EVERY_MS = 7 * 86_400_000;
+
+/** The crawl settings, with the defaults where a hand-built config has none. */
+export function crawlOf(config: Pick<Config, 'crawl'>): CrawlSettings {
+  return config.crawl ?? { fullEveryMs: DEFAULT_FULL_EVERY_MS };
 }

@@ -9,6 +9,7 @@ import { DocumentLinkRepo } from '../inventory/document-links.js';
 import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
 import { MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
+import { SkipKeyRepo } from '../inventory/skip-keys.js';
 import type { SourceContext, Target } from '../sources/types.js';
 import { type CrawlProgress, type CrawlSummary, type DocumentCounts, emptyCounts } from './summary.js';
 
@@ -20,6 +21,8 @@ export interface CrawlOptions {
   signal?: AbortSignal | undefined;
   log?: Logger | undefined;
   onProgress?: ((p: CrawlProgress) => void) | undefined;
+  /** `--full`: read every document, whatever its skip key says (see full-read.ts). @default false */
+  full?: boolean | undefined;
 }
 
 export interface Job {
@@ -48,6 +51,9 @@ export interface CrawlRun {
   readonly refs: MediaRefRepo;
   readonly links: DocumentLinkRepo;
   readonly checkpoints: CheckpointRepo;
+  readonly skipKeys: SkipKeyRepo;
+  /** `--full`: every document whose skip key says unchanged is read all the same (see full-read.ts). */
+  readonly full: boolean;
   readonly snapshots: SnapshotWriter | undefined;
   readonly ctx: SourceContext;
   /** `client.calls` when the crawl began. */
@@ -92,6 +98,8 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     refs: new MediaRefRepo(db),
     links: new DocumentLinkRepo(db),
     checkpoints: new CheckpointRepo(db),
+    skipKeys: new SkipKeyRepo(db),
+    full: options.full === true,
     snapshots,
     ctx: { client, signal, snapshots: snapshots !== undefined },
     callsBefore: new Map(client.calls),

@@ -31,5 +31,7 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     for (const [type, n] of Object.entries(gone.byType)) run.counts(type).gone += n;
     summary.refs.gone += gone.refs;
   }
+  const full = summary.fullRead;
+  if (full) run.skipKeys.fullReadDone(runId, full.reason, full.checked, full.misses);
   return summary;
 }

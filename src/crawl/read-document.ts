@@ -4,6 +4,7 @@ import type { Source, Target } from '../sources/types.js';
 import type { CrawlRun, Job } from './crawl-run.js';
 import { afterPass, heldPass, passKey } from './crawled-revision.js';
 import { knownChildren } from './discover.js';
+import { beginCheck, type Check, checkReason, endCheck } from './full-read.js';
 import { schedule } from './schedule.js';
 import { writePage } from './write-page.js';
 
@@ -20,6 +21,8 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
   const row = docs.find(target.type, target.token) ?? job.row;
   let revision: string | undefined;
   let memo: unknown;
+  // A full read takes a document its skip key calls unchanged all the same, to check the key.
+  let check: Check | undefined;
   // Containers (no revision) are listed every time; documents are read only when their revision moved.
   if (source.revision) {
     if (target.listedRevision) revision = target.listedRevision;
@@ -35,9 +38,13 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
         ? heldPass(row.crawled_revision, revision, scope)
         : undefined;
     if (held !== undefined && !snapshots?.missing(row, held)) {
-      run.counts(target.type).unchanged++;
-      schedule(run, knownChildren(run, row));
-      return;
+      const reason = checkReason(run, { ...job, row }, Date.now());
+      if (!reason) {
+        run.counts(target.type).unchanged++;
+        schedule(run, knownChildren(run, row));
+        return;
+      }
+      check = beginCheck(run, { ...job, row }, held, reason);
     }
   }
   let from = checkpoints.get(row.id);
@@ -45,6 +52,8 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
   // a pass that skipped what this one reads: start again.
   if (from && ((source.revision && row.revision !== (revision ?? null)) || from.scope !== scope))
     from = undefined;
+  // A check starts over: what an interrupted check wrote would hide the change it is looking for.
+  if (check) from = undefined;
   const passRun = from?.runId ?? runId;
   if (from) schedule(run, knownChildren(run, row));
   else {
@@ -53,9 +62,12 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
       docs.setRevision(row.id, revision ?? null);
     })();
   }
+  // A check's snapshot is kept only if the content changed under the key, beside (not over) the
+  // snapshot already kept for that key.
+  const snapshotKey = revision === undefined ? undefined : passKey(revision, scope);
   const snapshot = snapshots?.begin(
     { ...row, title: target.title ?? row.title },
-    revision === undefined ? undefined : passKey(revision, scope),
+    check && snapshotKey ? `${snapshotKey}~run${runId}` : snapshotKey,
   );
   if (!from) snapshot?.reset();
   let position: Checkpoint | undefined = from;
@@ -71,17 +83,28 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     run.progress();
     signal?.throwIfAborted();
   }
-  const published = snapshot ? await publishSnapshot(run, snapshot, target) : undefined;
-  db.transaction(() => {
+  const published = snapshot && !check ? await publishSnapshot(run, snapshot, target) : undefined;
+  // A check compares what it read with the snapshot kept for the key (same scope only).
+  const contentChanged =
+    check !== undefined &&
+    snapshot !== undefined &&
+    check.skipKey === snapshotKey &&
+    (await snapshots?.sameContent(snapshot, row.id, check.skipKey)) === false;
+  const missed = db.transaction(() => {
     summary.refs.gone += refs.markGone(row.id, passRun, scope);
     // A scoped read (one table of a base) lists only part of the document's children by design.
     if (scope === undefined) links.markGone(row.id, passRun, runId);
     docs.markDone(row.id, revision ?? null, afterPass(row.crawled_revision, revision ?? null, scope));
     checkpoints.clear(row.id);
     if (published) snapshots?.record(row.id, published, runId);
+    return check ? endCheck(run, job, check, contentChanged) : false;
   })();
+  if (check && missed && snapshot) {
+    const kept = await publishSnapshot(run, snapshot, target);
+    if (kept) db.transaction(() => snapshots?.record(row.id, kept, runId))();
+  }
   snapshot?.discard();
-  run.counts(target.type).changed++;
+  run.counts(target.type)[check && !missed ? 'unchanged' : 'changed']++;
 }
 
 /** A pass that began before snapshots were on cannot be published; the next run takes it again. */

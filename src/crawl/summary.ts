@@ -34,6 +34,11 @@ export interface CrawlSummary {
   media: { new: number; newVersions?: number };
   /** Requests sent per bucket during this crawl, retries included. */
   calls: Record<string, number>;
+  /**
+   * Present when this crawl was a full read (`--full`, or `crawl.fullEvery` elapsed): documents read
+   * although their skip key said unchanged, and how many of them had changed all the same.
+   */
+  fullRead?: { reason: 'flag' | 'due'; checked: number; misses: number };
   /** True when the signal stopped the crawl; checkpoints hold where to resume. */
   interrupted: boolean;
 }

@@ -1,6 +1,7 @@
 import { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { calculateRetryDelay } from '../limits/backoff.js';
+import { explainForbidden } from './download-disabled.js';
 import { fetchMedia } from './fetch-media.js';
 import { type FileResult, giveUp, park } from './file-result.js';
 import { finishFromDisk } from './finish-from-disk.js';
@@ -78,6 +79,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         signal: ctx.signal,
         onBytes: ctx.onBytes,
         endpoint,
+        onAnswer: ctx.client.shapes && ((a) => ctx.client.shapes?.record(endpoint.bucket, a)),
       });
       if (outcome.type === 'complete') {
         if (extrasTried.size > 1) ctx.extras.needed(extra);
@@ -138,7 +140,11 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         case 'permission':
         case 'bad_request': {
           const next = ctx.extras.candidates(row.id).find((e) => !extrasTried.has(e));
-          if (next === undefined) return giveUp(ctx, row, paths.part, 'failed', error);
+          if (next === undefined) {
+            // A 403 is also what a document that forbids downloads answers: tell the two apart.
+            const why = error.kind === 'permission' ? await explainForbidden(ctx, row, error) : error;
+            return giveUp(ctx, row, paths.part, 'failed', why);
+          }
           extrasTried.add(next);
           extra = next;
           continue;

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { request } from 'undici';
 import { FeishuError, isNetworkError } from '../feishu/errors.js';
+import type { Answer } from '../feishu/shapes/recorder.js';
 import { filenameFromContentDisposition } from './content-disposition.js';
 import { parseContentLength } from './content-range.js';
 import { ENDPOINTS, type Endpoint } from './endpoints.js';
@@ -34,6 +35,8 @@ export interface MediaRequest {
   onBytes?: (n: number) => void;
   /** Which API serves the file (from `media.source`). @default ENDPOINTS.media */
   endpoint?: Endpoint;
+  /** Sees each answer's status, header names and error envelope (`--record-shapes`). */
+  onAnswer?: ((answer: Answer) => void) | undefined;
 }
 
 export type AttemptOutcome =
@@ -81,6 +84,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     // The body (Feishu's is a JSON envelope) is never read: a 416 is not a file and not an error to
     // classify. Only its status and `Content-Range` decide whether the `.part` is already whole.
     dropBody(res.body);
+    req.onAnswer?.({ status, headers: res.headers });
     const verdict = judgeUnsatisfiable(req, headers.range !== undefined, h('content-range'));
     if (verdict.whole) return { type: 'whole-on-disk', bytes: req.have };
     await discardPart(req.paths);
@@ -88,6 +92,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   }
   if (status !== 200 && status !== 206) {
     const envelope = await readEnvelope(res.body);
+    req.onAnswer?.({ status, headers: res.headers, json: envelope });
     return { type: 'error', error: envelopeError(operation, status, envelope, res.headers) };
   }
 
@@ -120,6 +125,7 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     dropBody(res.body);
     return { type: 'error', error: transportError(operation, e) };
   }
+  req.onAnswer?.({ status, headers: res.headers, json: sniffed.envelope, binary: !sniffed.envelope });
   if (sniffed.envelope) {
     return { type: 'error', error: envelopeError(operation, status, sniffed.envelope, res.headers) };
   }

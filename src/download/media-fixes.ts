@@ -1,10 +1,13 @@
 import type { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
+import { ExplainedForbidden } from './download-disabled.js';
 
 /** Fix sentences for media, more precise than the generic ones. */
 export const MEDIA_FIXES: Record<string, string> = {
   permission:
-    'The app cannot read this file: add the app as a collaborator of the document (or base) that contains it, then run with --retry-failed.',
+    'The app cannot read this file: add the app as a collaborator of the document (or base) that contains it, then run with --retry-failed. If it already is one, the owner may have disabled downloads (see download_disabled); enable the scope docs:permission.member:auth so the next run can tell which.',
+  download_disabled:
+    'The document\'s owner disabled downloads for the app\'s role (document permission settings > "Who can create copies, print and download"): ask the owner to allow it for readers, or give the app a role the setting allows, then run with --retry-failed. Nothing was saved for this file; no preview is kept in its place.',
   not_found:
     'The file was deleted from Feishu (or its token is stale): crawl again; copies already saved are kept.',
   bad_request:
@@ -41,6 +44,7 @@ const SOURCE_FIXES: Partial<Record<MediaRow['source'], Record<string, string>>> 
 
 /** The sentence telling the user what to do about `error` for a file from `source`. */
 export function fixFor(source: MediaRow['source'], error: FeishuError): string {
+  if (error instanceof ExplainedForbidden) return error.explainedFix;
   return (
     SOURCE_FIXES[source]?.[error.kind] ??
     MEDIA_FIXES[error.kind] ??

@@ -25,6 +25,7 @@ export const BUCKETS = [
   'media.tmp_url',
   'drive.download',
   'board.image',
+  'drive.member_auth',
 ] as const;
 
 export type Bucket = (typeof BUCKETS)[number];
@@ -52,4 +53,7 @@ export const DEFAULT_RATES: Record<Bucket, number> = {
   'media.tmp_url': 5,
   'drive.download': 5,
   'board.image': 5,
+  // 100/minute (https://open.feishu.cn/document/server-docs/docs/permission/permission-member/auth);
+  // asked only to explain a refused download, once per document.
+  'drive.member_auth': 1,
 };

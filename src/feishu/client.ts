@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { type Clock, systemClock } from '../limits/clock.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
@@ -8,6 +9,7 @@ import { type FeishuError, fromSdkError } from './errors.js';
 import type { RetryEvent } from './retry-event.js';
 import { waitBeforeRetry } from './retry-step.js';
 import { createSdkClient, type RequestOptions } from './sdk-client.js';
+import type { ShapeRecorder } from './shapes/recorder.js';
 import { TenantToken } from './tenant-token.js';
 
 export interface FeishuClientOptions {
@@ -28,7 +30,12 @@ export interface FeishuClientOptions {
   random?: () => number;
   /** Called on each retry, for logs and progress. Never receives a secret. */
   onRetry?: (event: RetryEvent) => void;
+  /** `--record-shapes`: every answer's redacted shape, per bucket (src/feishu/shapes/). */
+  shapes?: ShapeRecorder | undefined;
 }
+
+/** The bucket of the SDK call in flight, for the shape recorder's http observer. */
+const bucketInFlight = new AsyncLocalStorage<Bucket>();
 
 /**
  * The one door to Feishu: the official SDK for every JSON call, plus the tenant token, pacing per
@@ -40,6 +47,8 @@ export class FeishuClient {
   readonly clock: Clock;
   /** Requests sent, per bucket (retries included). */
   readonly calls = new Map<Bucket, number>();
+  /** Set while shapes are recorded (`--record-shapes`); the downloader records its answers here too. */
+  readonly shapes: ShapeRecorder | undefined;
   readonly #appId: string;
   readonly #appSecret: string;
   readonly #limiters = new Map<Bucket, SlidingWindowLimiter>();
@@ -59,6 +68,7 @@ export class FeishuClient {
     this.#maxRetries = options.maxRetries ?? 6;
     this.#random = options.random ?? Math.random;
     this.#onRetry = options.onRetry;
+    this.shapes = options.shapes;
     this.#tenantToken = new TenantToken({
       baseUrl: this.baseUrl,
       appId: this.#appId,
@@ -68,6 +78,7 @@ export class FeishuClient {
       maxRetries: this.#maxRetries,
       random: this.#random,
       onRetry: this.#onRetry,
+      observe: options.shapes && ((answer) => options.shapes?.record('auth', answer)),
     });
     for (const bucket of BUCKETS) {
       const rate = options.rates?.[bucket] ?? DEFAULT_RATES[bucket];
@@ -83,7 +94,13 @@ export class FeishuClient {
    */
   get sdk(): lark.Client {
     if (this.#sdk) return this.#sdk;
-    this.#sdk = createSdkClient({ appId: this.#appId, appSecret: this.#appSecret, baseUrl: this.baseUrl });
+    const shapes = this.shapes;
+    this.#sdk = createSdkClient({
+      appId: this.#appId,
+      appSecret: this.#appSecret,
+      baseUrl: this.baseUrl,
+      observe: shapes && ((answer) => shapes.record(bucketInFlight.getStore() ?? 'unknown', answer)),
+    });
     return this.#sdk;
   }
 
@@ -125,7 +142,8 @@ export class FeishuClient {
       await this.pace(bucket, signal);
       let error: FeishuError;
       try {
-        const body = await fn({ headers: { Authorization: `Bearer ${token}` } });
+        const options = { headers: { Authorization: `Bearer ${token}` } };
+        const body = await (this.shapes ? bucketInFlight.run(bucket, () => fn(options)) : fn(options));
         if (body && typeof body === 'object' && body.code === 0) return (body.data ?? {}) as T;
         error = envelopeError(operation, body);
       } catch (e) {

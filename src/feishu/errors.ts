@@ -13,6 +13,12 @@ export type ErrorKind =
   | 'credentials'
   /** 403 and friends: the app cannot see this document or file. */
   | 'permission'
+  /**
+   * A 403 on a download the app could see, because the document's owner forbade copy/print/download
+   * for its role; never returned by `classify` (the same 403 as 'permission'): the downloader tells
+   * it apart with members/auth (src/download/download-disabled.ts).
+   */
+  | 'download_disabled'
   /** 404, deleted. */
   | 'not_found'
   /** 400: a request the server refuses as it stands (e.g. a missing or wrong `extra`). */

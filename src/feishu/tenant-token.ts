@@ -4,6 +4,7 @@ import { envelopeError } from './envelope.js';
 import { FeishuError, fromSdkError } from './errors.js';
 import type { RetryEvent } from './retry-event.js';
 import { waitBeforeRetry } from './retry-step.js';
+import type { Answer } from './shapes/recorder.js';
 
 export interface TenantTokenOptions {
   baseUrl: string;
@@ -15,6 +16,8 @@ export interface TenantTokenOptions {
   maxRetries: number;
   random: () => number;
   onRetry: ((event: RetryEvent) => void) | undefined;
+  /** `--record-shapes`: sees each token answer (its shape only is kept; see src/feishu/shapes/). */
+  observe?: ((answer: Answer) => void) | undefined;
 }
 
 interface CachedToken {
@@ -79,6 +82,7 @@ export class TenantToken {
     } catch {
       body = undefined;
     }
+    this.#options.observe?.({ status: res.statusCode, headers: res.headers, json: body });
     if (res.statusCode < 200 || res.statusCode >= 300) {
       throw fromSdkError(operation, {
         isAxiosError: true,

@@ -28,6 +28,7 @@ export interface SnapshotRow {
 export class SnapshotRepo {
   readonly #upsert;
   readonly #has;
+  readonly #path;
 
   constructor(db: Db) {
     // Publishing the same revision again (a crash between rename and commit) refreshes its row.
@@ -40,6 +41,14 @@ export class SnapshotRepo {
     this.#has = db.prepare<[number, string], { n: number }>(
       'SELECT COUNT(*) AS n FROM snapshots WHERE document_id = ? AND revision = ?',
     );
+    this.#path = db
+      .prepare<[number, string], string>('SELECT path FROM snapshots WHERE document_id = ? AND revision = ?')
+      .pluck();
+  }
+
+  /** Where the published snapshot of `revision` is (relative to outputDir), if there is one. */
+  pathOf(documentId: number, revision: string): string | undefined {
+    return this.#path.get(documentId, revision);
   }
 
   record(snapshot: SnapshotRecord, runId: number | null): void {

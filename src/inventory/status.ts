@@ -1,6 +1,7 @@
 import { newerThanCopy } from './drive-versions.js';
 import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
+import { readSkipKeyChecks, type SkipKeyMiss } from './skip-keys.js';
 import { snapshotTotals } from './snapshots.js';
 
 export interface CountBytes {
@@ -52,6 +53,11 @@ export interface StatusReport {
   runs: RunRow[];
   /** Media gone from Feishu are not among them: no run tries them again while they are gone. */
   failures: FailureReason[];
+  /**
+   * Documents whose content changed while their skip key did not, found by full reads (migration
+   * 0012): `total`, the newest with their document, and when a full read last checked documents.
+   */
+  skipKeyMisses?: { total: number; misses: SkipKeyMiss[]; lastFullRead: string | null };
 }
 
 export interface StatusOptions {
@@ -188,5 +194,6 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     quotas,
     runs,
     failures,
+    skipKeyMisses: readSkipKeyChecks(db),
   };
 }

@@ -26,7 +26,12 @@ export interface Harness {
   db: Db;
   config: Config;
   client: FeishuClient;
-  run(options?: { signal?: AbortSignal; client?: FeishuClient; log?: Logger }): Promise<CrawlSummary>;
+  run(options?: {
+    signal?: AbortSignal;
+    client?: FeishuClient;
+    log?: Logger;
+    full?: boolean;
+  }): Promise<CrawlSummary>;
   /** A download run on the inventory, unpaced unless `options.limits` says otherwise. */
   download(options?: Partial<DownloadOptions>): Promise<DownloadSummary>;
 }
@@ -60,6 +65,7 @@ export function harness(
         runId,
         signal: options.signal,
         log: options.log,
+        full: options.full,
       });
       finishRun(db, runId, summary.interrupted ? 'interrupted' : 'ok', 0, summary);
       return summary;

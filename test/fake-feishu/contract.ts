@@ -21,6 +21,7 @@ export type RouteName =
   | 'media.tmp_url'
   | 'drive.download'
   | 'board.image'
+  | 'drive.member_auth'
   /** The pre-signed URL handed out by media.tmp_url (no Authorization header). */
   | 'media.tmp_download';
 

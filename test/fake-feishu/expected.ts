@@ -68,7 +68,8 @@ export function expectedMedia(tenant: Tenant): Map<string, ExpectedMedia> {
       },
       name: media.name,
       mimeType: media.mimeType,
-      state: media.state,
+      // A download the document forbids is refused like a forbidden file: nothing reaches the disk.
+      state: media.downloadDisabled ? 'forbidden' : media.state,
       needsExtra: extra?.needsExtra ?? false,
       ...(extra?.extra ? { extra: extra.extra } : {}),
       docs: [from],

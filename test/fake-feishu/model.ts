@@ -29,6 +29,11 @@ export interface Media {
    * Each version has its own bytes (see `mediaContentKey`); `uploadNewVersion` adds one.
    */
   version?: number;
+  /**
+   * Set by `disableDownload`: a document holding it forbids copy/print/download for readers, so its
+   * download answers 403 like a file the app may not see (the docs give no other code).
+   */
+  downloadDisabled?: boolean;
 }
 
 export type DriveType =
@@ -89,6 +94,8 @@ export interface DocxDoc {
   revisionId: number;
   title: string;
   access: Access;
+  /** The owner turned off "who can create copies, print and download" for readers (see disableDownload). */
+  downloadDisabled?: boolean;
   /** In API order (depth first); blocks[0] is the page block whose id is the document id. */
   blocks: Block[];
 }
@@ -124,6 +131,7 @@ export interface Spreadsheet {
   title: string;
   revision: number;
   access: Access;
+  downloadDisabled?: boolean;
   sheets: Sheet[];
 }
 
@@ -160,6 +168,7 @@ export interface Bitable {
   appToken: string;
   name: string;
   access: Access;
+  downloadDisabled?: boolean;
   tables: BitableTable[];
 }
 

@@ -114,6 +114,18 @@ export class DocumentSnapshot {
     return { revision, kind: this.header.type, path, bytes, contentBytes, sha256: fileHash.digest('hex') };
   }
 
+  /**
+   * sha256 of the uncompressed snapshot this pass would publish under `revision`: equal to a
+   * published snapshot's (gunzipped) when the content and title are the same. Throws
+   * SnapshotIncompleteError when a staged page is missing.
+   */
+  contentSha256(revision: string): string {
+    const pages: Iterable<unknown> = { [Symbol.iterator]: () => this.#chain() };
+    const hash = createHash('sha256');
+    for (const chunk of this.#json(revision, pages)) hash.update(chunk);
+    return hash.digest('hex');
+  }
+
   /** After the snapshot row is committed: the staged pages are no longer needed. */
   discard(): void {
     this.reset();

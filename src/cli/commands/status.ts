@@ -84,6 +84,7 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
       `           ${formatCount(drive.used)} drive-file downloads${driveLimit}; ${formatCount(board.used)} whiteboard exports (no daily cap)`,
     );
   }
+  lines.push(...skipKeyLines(r));
   if (r.runs.length) {
     lines.push('Last runs');
     for (const run of r.runs) {
@@ -105,4 +106,23 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     }
   }
   return lines.join('\n');
+}
+
+/** Full reads: how many documents changed while their skip key did not, each with its document. */
+function skipKeyLines(r: StatusReport): string[] {
+  const s = r.skipKeyMisses;
+  if (!s) return [];
+  const last = s.lastFullRead
+    ? `last full read ${s.lastFullRead.replace('T', ' ').slice(0, 16)} UTC`
+    : 'no full read yet';
+  if (s.total === 0) return [`Skip keys  no document changed under an unchanged key (${last})`];
+  const lines = [
+    `Skip keys  ${formatCount(s.total)} document${s.total === 1 ? '' : 's'} changed while the skip key did not (${last}); please report it:`,
+  ];
+  for (const m of s.misses) {
+    lines.push(
+      `  ${m.type} ${m.title ?? m.token} (${m.token}): key ${m.skipKey}, +${m.refsNew}/-${m.refsGone} media references, +${m.childrenNew}/-${m.childrenGone} documents${m.contentChanged ? ', content differs' : ''}, run #${m.runId}`,
+    );
+  }
+  return lines;
 }

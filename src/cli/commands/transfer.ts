@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { downloadOptions, globalOptions } from '../options.js';
+import { crawlOptions, downloadOptions, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 import { configPlace, withSession } from '../session.js';
 import type { Args, Mode } from '../transfer-run.js';
@@ -16,7 +16,8 @@ function makeCommand(mode: Mode): CommandModule<object, Args> {
     describe: DESCRIBE[mode],
     builder: (y: Argv) => {
       const g = globalOptions(y);
-      const withTransfer = mode === 'crawl' ? g : downloadOptions(g);
+      const crawling = mode === 'download' ? g : crawlOptions(g);
+      const withTransfer = mode === 'crawl' ? crawling : downloadOptions(crawling);
       return withTransfer.example(`$0 ${mode} --config backup.json`, '') as unknown as Argv<Args>;
     },
     handler: (args: ArgumentsCamelCase<Args>) =>

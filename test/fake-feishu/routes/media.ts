@@ -46,7 +46,9 @@ export function checkExtra(tenant: Tenant, media: Media, rawExtra: string | null
 function mediaFailure(media: Media | undefined): JsonReply | undefined {
   if (media?.kind !== 'media') return fail(404, 1061003, 'not found');
   if (media.state === 'deleted') return fail(404, 1061007, 'file has been deleted');
-  if (media.state === 'forbidden') return fail(403, 1061004, 'forbidden');
+  // A document whose owner forbade copy/print/download answers as a file the app may not read: the
+  // download page lists one 403 for both (https://open.feishu.cn/document/server-docs/docs/drive-v1/media/download).
+  if (media.state === 'forbidden' || media.downloadDisabled) return fail(403, 1061004, 'forbidden');
   return undefined;
 }
 

@@ -3,6 +3,7 @@ import { bitableRoutes } from './bitable.js';
 import { docxRoutes } from './docx.js';
 import { driveRoutes } from './drive.js';
 import { mediaRoutes } from './media.js';
+import { permissionRoutes } from './permission.js';
 import type { RouteDef } from './route.js';
 import { sheetsRoutes } from './sheets.js';
 import { wikiRoutes } from './wiki.js';
@@ -14,6 +15,7 @@ const ROUTES: RouteDef[] = [
   ...sheetsRoutes,
   ...bitableRoutes,
   ...mediaRoutes,
+  ...permissionRoutes,
 ];
 
 export interface RouteMatch {
