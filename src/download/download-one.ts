@@ -137,7 +137,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           break;
         case 'permission':
         case 'bad_request': {
-          const next = ctx.extras.candidates(row.id).find((e) => !extrasTried.has(e));
+          const next = ctx.extras.candidates(row).find((e) => !extrasTried.has(e));
           if (next === undefined) return giveUp(ctx, row, paths.part, 'failed', error);
           extrasTried.add(next);
           extra = next;
