@@ -66,7 +66,10 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
     }
     docs.markFailed(row.id, { kind: err.kind, message: err.message, fix: err.fix });
     run.counts(target.type).failed++;
+    // A root that cannot be read at all is its own exit reason (ExitCode.rootUnreadable).
+    const root = run.db.prepare('SELECT 1 FROM roots WHERE document_id = ?').get(row.id) !== undefined;
     run.summary.failures.push({
+      ...(root ? { root: true } : {}),
       type: target.type,
       token: target.token,
       title: target.title ?? row.title ?? undefined,
