@@ -166,7 +166,10 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
         .prepare(
           `SELECT error_kind AS kind, NULL AS code, COUNT(*) AS count,
                   MAX(error_message) AS example, MAX(error_fix) AS fix
-           FROM documents WHERE status = 'error' GROUP BY error_kind`,
+           FROM documents WHERE status = 'error'
+           -- One line per fix: an advanced base's hidden table and an unshared document are both
+           -- 'permission', with different fixes.
+           GROUP BY error_kind, error_fix`,
         )
         .all() as Omit<FailureReason, 'subject'>[]
     ).map((r) => ({ ...r, subject: 'document' as const, kind: r.kind ?? 'unknown' })),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readStatus } from '../../src/inventory/status.js';
 import {
   addBitable,
   addDocx,
@@ -78,6 +79,29 @@ describe('advanced-permission bases', () => {
     const second = await h.run();
     expect(second.failures).toHaveLength(1);
     expect(liveMedia(h.db)).toEqual(new Set([media.token]));
+  });
+
+  it('reports a hidden advanced table with its own fix, apart from a document not shared', async () => {
+    const tenant = emptyTenant({ seed: 27 });
+    const { app } = baseWithAttachment(tenant, {
+      name: 'Locked base',
+      folder: null,
+      tables: [{ advancedPerm: true }],
+      appCanManage: false,
+    });
+    const doc = addDocx(tenant, { title: 'Private', folder: null });
+    doc.access = 'forbidden';
+    fake = await startFakeFeishu({ tenant });
+    const h = harness(fake, [
+      { type: 'bitable', token: app.appToken },
+      { type: 'docx', token: doc.documentId },
+    ]);
+    await h.run();
+    const failures = readStatus(h.db, { day: '2026-12-06' }).failures;
+    expect(failures.map((f) => [f.subject, f.kind, f.count, f.fix?.slice(0, 14)]).sort()).toEqual([
+      ['document', 'permission', 1, 'Add the app as'],
+      ['document', 'permission', 1, 'Give the app a'],
+    ]);
   });
 
   it('reads an empty table of a base without advanced permissions as empty, not as a problem', async () => {
