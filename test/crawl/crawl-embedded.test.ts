@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exportRows } from '../../src/inventory/export.js';
 import { readStatus } from '../../src/inventory/status.js';
 import {
   addBitable,
@@ -189,6 +190,18 @@ describe('synced and reference blocks', () => {
     expect(via).toEqual([
       { type: 'bitable', token: app.appToken, via: `reference_base:${baseBlock}` },
       { type: 'docx', token: source.documentId, via: `reference_synced:${syncedBlock}` },
+    ]);
+    // The audit export says, for the synced image, where the reference to its document was.
+    const row = [...exportRows(h.db)].find((r) => r.fileToken === inSource.token)!;
+    expect(row.sources).toEqual([
+      {
+        docType: 'docx',
+        docToken: source.documentId,
+        location: source.blocks[1]!.block_id,
+        referencedFrom: [
+          { docType: 'docx', docToken: doc.documentId, via: `reference_synced:${syncedBlock}` },
+        ],
+      },
     ]);
   });
 });

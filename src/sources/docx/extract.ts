@@ -47,7 +47,7 @@ export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; chi
       const key = b.block_type === SHEET ? 'sheet' : 'bitable';
       const embedded = splitEmbedded(str(payload(key)?.token));
       // The whole spreadsheet or base is crawled: a superset of the embedded view, so nothing is missed.
-      if (embedded) children.push({ type: key, token: embedded.token, via: `${key}:${b.block_id}` });
+      if (embedded) children.push({ type: key, token: embedded.token, via: `block:${b.block_id}` });
     }
     // Content that lives elsewhere: a synced block pasted from another document (its source
     // document is read whole; needs read access to it), and a reference to a base (its block_type
