@@ -6,6 +6,7 @@ import {
   addDocx,
   addMedia,
   addSpreadsheet,
+  appendBlocks,
   block,
   emptyTenant,
   expectedMedia,
@@ -203,5 +204,21 @@ describe('synced and reference blocks', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('a synced block whose source is its own document', () => {
+  it('reads the document once and links it to nothing', async () => {
+    const tenant = emptyTenant({ seed: 28 });
+    const img = addMedia(tenant, { name: 'own.png' });
+    const doc = addDocx(tenant, { title: 'Self', folder: null, content: [block.image(img.token)] });
+    appendBlocks(tenant, doc, [block.referenceSynced(doc.documentId)]);
+    fake = await startFakeFeishu({ tenant });
+    const h = harness(fake, [{ type: 'docx', token: doc.documentId }]);
+    const summary = await h.run();
+    expect(summary.failures).toEqual([]);
+    expect(liveMedia(h.db)).toEqual(new Set([img.token]));
+    expect(countRequests(fake, 'docx.blocks')).toBe(1);
+    expect(h.db.prepare('SELECT COUNT(*) AS n FROM document_links').get()).toEqual({ n: 0 });
   });
 });
