@@ -52,6 +52,11 @@ export interface StatusReport {
   runs: RunRow[];
   /** Media gone from Feishu are not among them: no run tries them again while they are gone. */
   failures: FailureReason[];
+  /**
+   * Bitable tables whose downloads were seen to need their own `extra`, by the form that worked
+   * (migrations 0010, 0012): which form a real tenant takes is not documented, so it is shown.
+   */
+  advancedTables?: { server: number; attachments: number };
 }
 
 export interface StatusOptions {
@@ -177,6 +182,14 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     .sort((a, b) => b.count - a.count)
     .slice(0, top);
 
+  const advancedTables = { server: 0, attachments: 0 };
+  for (const r of db
+    .prepare("SELECT coalesce(form, 'server') AS form, COUNT(*) AS n FROM advanced_tables GROUP BY 1")
+    .all() as { form: string; n: number }[]) {
+    if (r.form === 'attachments') advancedTables.attachments += r.n;
+    else advancedTables.server += r.n;
+  }
+
   return {
     documents: { total: docTotal, byType, byStatus: docByStatus },
     media: { total, byStatus: mediaByStatus, goneFromFeishu, newVersions },
@@ -191,5 +204,6 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     quotas,
     runs,
     failures,
+    advancedTables,
   };
 }

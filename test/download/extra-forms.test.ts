@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readStatus } from '../../src/inventory/status.js';
 import { harness } from '../crawl/harness.js';
 import {
   addBitable,
@@ -63,6 +64,8 @@ describe('both forms of extra', () => {
     expect(h.db.prepare('SELECT table_id, form FROM advanced_tables').all()).toEqual([
       { table_id: table.tableId, form: 'attachments' },
     ]);
+    // status tells a real tenant's admin (and us) which form its tables take.
+    expect(readStatus(h.db, { day: '2026-12-06' }).advancedTables).toEqual({ server: 0, attachments: 1 });
   });
 
   it('records a permission failure only after both forms were refused', async () => {

@@ -66,6 +66,12 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
   if (r.media.newVersions) {
     lines.push(`           ${newVersionsText(r.media.newVersions)} to fetch (earlier copies are kept)`);
   }
+  const adv = r.advancedTables;
+  if (adv && adv.server + adv.attachments > 0) {
+    lines.push(
+      `           advanced tables' extra: ${formatCount(adv.server)} server form, ${formatCount(adv.attachments)} documented form`,
+    );
+  }
   lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
   lines.push(
     `Snapshots  ${formatCount(r.snapshots.count)} document revisions, ${formatBytes(r.snapshots.bytes)}`,
