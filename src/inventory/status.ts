@@ -53,8 +53,8 @@ export interface StatusReport {
   /** Media gone from Feishu are not among them: no run tries them again while they are gone. */
   failures: FailureReason[];
   /**
-   * Bitable tables whose downloads were seen to need their own `extra`, by the form that worked
-   * (migrations 0010, 0012): which form a real tenant takes is not documented, so it is shown.
+   * Bitable tables whose downloads were seen to need their own `extra` (a first one was refused), by
+   * the form that worked (migrations 0010, 0012): which form a real tenant takes is not documented.
    */
   advancedTables?: { server: number; attachments: number };
 }

@@ -69,7 +69,9 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
   const adv = r.advancedTables;
   if (adv && adv.server + adv.attachments > 0) {
     lines.push(
-      `           advanced tables' extra: ${formatCount(adv.server)} server form, ${formatCount(adv.attachments)} documented form`,
+      // Learnt only where a first `extra` was refused (ExtraChoice): a table that took the server's
+      // form at once is not counted.
+      `           extra learnt: ${formatCount(adv.server)} tables server form, ${formatCount(adv.attachments)} documented form`,
     );
   }
   lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
