@@ -130,11 +130,14 @@ function minimumCalls(tenant: Tenant, rootFolder: string): number {
     calls += pages([...tenant.drive.values()].filter((e) => e.parentToken === f).length, 200);
   for (const doc of tenant.docs.values()) calls += pages(doc.blocks.length, 500);
   for (const ss of tenant.sheets.values()) {
-    calls += 1;
-    for (const s of ss.sheets) calls += Math.ceil(s.rowCount / nextBlockRows(s.columnCount, undefined)) + 1;
+    // sheets/query, and metainfo when a sheet is an embedded base.
+    calls += 1 + (ss.sheets.some((s) => s.base) ? 1 : 0);
+    for (const s of ss.sheets)
+      if (!s.base) calls += Math.ceil(s.rowCount / nextBlockRows(s.columnCount, undefined)) + 1;
   }
   for (const app of tenant.bitables.values()) {
-    calls += pages(app.tables.length, 100);
+    // The base's is_advanced (bitable.app), then its tables.
+    calls += 1 + pages(app.tables.length, 100);
     for (const t of app.tables) calls += pages(t.fields.length, 100) + pages(t.records.length, 500);
   }
   return calls;

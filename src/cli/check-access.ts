@@ -1,138 +1,78 @@
-import type { Config, Root } from '../config/index.js';
+import type { Config } from '../config/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
+import { checkRoot, type RootCheck, type RootState, SCOPES, UNREADABLE } from './check-roots.js';
 
-/** One permission check, with the scope to enable in the developer console when it fails. */
+export { SCOPES } from './check-roots.js';
+
+/** One line of `init --check`: the credentials, or one root (or a base a spreadsheet root holds). */
 export interface AccessCheck {
   what: string;
   scope: string;
   ok: boolean;
+  /** For roots: readable, not_shared, needs_manage… (check-roots.ts). */
+  state?: RootState;
+  /** The words for the state on the line. */
+  detail?: string;
   /** Why it failed, when it did. */
   problem?: string;
   fix?: string;
 }
 
-/** Scope names as the developer console lists them (Permissions & Scopes > search). */
-export const SCOPES = {
-  drive: 'drive:drive:readonly',
-  wiki: 'wiki:wiki:readonly',
-  docx: 'docx:document:readonly',
-  sheets: 'sheets:spreadsheet:readonly',
-  bitable: 'bitable:app:readonly',
-  media: 'docs:document.media:download',
-} as const;
-
-type Probe = { what: string; scope: string; run: () => Promise<unknown> };
+/** What `init --check` found, and what the exit code follows from. */
+export interface AccessReport {
+  checks: AccessCheck[];
+  /** The credentials or a scope are wrong: nothing can work (exit 2). */
+  setupProblem: boolean;
+  /** Roots (or bases inside them) that cannot be read, named as on their lines. */
+  unreadable: string[];
+}
 
 /**
- * Gets a tenant token, then makes one cheap read per product the roots use, so a missing scope shows
- * up now, named, rather than as thousands of failures in the first backup.
+ * Gets a tenant token, then probes each root with one cheap read (check-roots.ts), so a root the
+ * app cannot read, or a missing scope, shows up now, named, rather than as an empty first backup.
  */
 export async function checkAccess(
   client: FeishuClient,
   config: Config,
   signal?: AbortSignal,
-): Promise<AccessCheck[]> {
-  const results: AccessCheck[] = [];
+): Promise<AccessReport> {
+  const checks: AccessCheck[] = [];
   try {
     await client.token();
-    results.push({ what: 'app credentials (tenant access token)', scope: '-', ok: true });
+    checks.push({ what: 'app credentials (tenant access token)', scope: '-', ok: true });
   } catch (e) {
-    results.push(failed('app credentials (tenant access token)', '-', e));
-    return results;
+    const problem = e instanceof Error ? e.message : String(e);
+    const fix = e instanceof FeishuError ? e.fix : undefined;
+    checks.push({
+      what: 'app credentials (tenant access token)',
+      scope: '-',
+      ok: false,
+      problem,
+      ...(fix ? { fix } : {}),
+    });
+    return { checks, setupProblem: true, unreadable: [] };
   }
-  const sdk = client.sdk;
-  const probes: Probe[] = [];
-  const first = <T extends Root['type']>(type: T): Extract<Root, { type: T }> | undefined =>
-    config.roots.find((r): r is Extract<Root, { type: T }> => r.type === type);
-  probes.push({
-    what: 'list the drive',
-    scope: SCOPES.drive,
-    run: () =>
-      client.call(
-        'drive.list',
-        'GET /open-apis/drive/v1/files',
-        (o) => sdk.drive.v1.file.list({ params: { page_size: 1 } }, o),
-        signal,
-      ),
-  });
-  if (config.roots.some((r) => r.type === 'wiki' || r.type === 'wiki_node')) {
-    probes.push({
-      what: 'list wiki spaces',
-      scope: SCOPES.wiki,
-      run: () =>
-        client.call(
-          'wiki.spaces',
-          'GET /open-apis/wiki/v2/spaces',
-          (o) => sdk.wiki.v2.space.list({ params: { page_size: 1 } }, o),
-          signal,
-        ),
+  const roots: RootCheck[] = [];
+  for (const root of config.roots) roots.push(...(await checkRoot({ client, signal }, root)));
+  for (const r of roots) {
+    const ok = r.state === 'readable' || r.state === 'not_probed' || r.state === 'unsupported';
+    checks.push({
+      what: r.what,
+      scope: r.scope,
+      ok,
+      state: r.state,
+      detail: r.detail,
+      ...(r.problem ? { problem: r.problem } : {}),
+      ...(r.fix ? { fix: r.fix } : {}),
     });
   }
-  const docx = first('docx');
-  if (docx) {
-    probes.push({
-      what: `read docx ${docx.token}`,
-      scope: SCOPES.docx,
-      run: () =>
-        client.call(
-          'docx.document',
-          'GET /open-apis/docx/v1/documents/:id',
-          (o) => sdk.docx.v1.document.get({ path: { document_id: docx.token } }, o),
-          signal,
-        ),
-    });
-  }
-  const sheet = first('sheet');
-  if (sheet) {
-    probes.push({
-      what: `read spreadsheet ${sheet.token}`,
-      scope: SCOPES.sheets,
-      run: () =>
-        client.call(
-          'sheets.query',
-          'GET /open-apis/sheets/v3/spreadsheets/:token/sheets/query',
-          (o) => sdk.sheets.v3.spreadsheetSheet.query({ path: { spreadsheet_token: sheet.token } }, o),
-          signal,
-        ),
-    });
-  }
-  const bitable = first('bitable');
-  if (bitable) {
-    probes.push({
-      what: `read bitable ${bitable.token}`,
-      scope: SCOPES.bitable,
-      run: () =>
-        client.call(
-          'bitable.tables',
-          'GET /open-apis/bitable/v1/apps/:app_token/tables',
-          (o) =>
-            sdk.bitable.v1.appTable.list({ path: { app_token: bitable.token }, params: { page_size: 1 } }, o),
-          signal,
-        ),
-    });
-  }
-  for (const p of probes) {
-    try {
-      await p.run();
-      results.push({ what: p.what, scope: p.scope, ok: true });
-    } catch (e) {
-      results.push(failed(p.what, p.scope, e));
-    }
-  }
-  return results;
+  return {
+    checks,
+    setupProblem: roots.some((r) => r.state === 'missing_scope'),
+    unreadable: roots.filter((r) => UNREADABLE.has(r.state)).map((r) => r.what),
+  };
 }
 
-function failed(what: string, scope: string, e: unknown): AccessCheck {
-  if (!(e instanceof FeishuError))
-    return { what, scope, ok: false, problem: e instanceof Error ? e.message : String(e) };
-  const out: AccessCheck = { what, scope, ok: false, problem: e.message };
-  if (e.kind === 'credentials' && scope !== '-') {
-    out.fix = `Enable the scope "${scope}" under Permissions & Scopes in the developer console, then publish a new app version.`;
-  } else if (e.kind === 'permission') {
-    out.fix = `Share the document, folder or wiki space with the app (add it as a collaborator), then run init again.`;
-  } else if (e.fix) {
-    out.fix = e.fix;
-  }
-  return out;
-}
+/** The scope every download needs, checked only by the first download (no cheap read exists). */
+export const MEDIA_SCOPE = SCOPES.media;

@@ -17,6 +17,11 @@ export const ExitCode = {
   budget: 5,
   /** Another run holds the inventory lock. */
   locked: 6,
+  /**
+   * A root cannot be read at all (not shared with the app, deleted, or an advanced base without
+   * manage rights): `init --check`, and a crawl whose root document failed. Not one file failing (3).
+   */
+  rootUnreadable: 7,
   /** Interrupted by SIGINT/SIGTERM; the next run resumes. */
   interrupted: 130,
 } as const;
@@ -29,6 +34,7 @@ export function runStatusFor(code: number): string {
     case ExitCode.ok:
       return 'ok';
     case ExitCode.partial:
+    case ExitCode.rootUnreadable:
       return 'partial';
     case ExitCode.quota:
       return 'quota';

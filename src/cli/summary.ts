@@ -24,6 +24,7 @@ export interface RunReport {
 export function exitCodeFor(r: Omit<RunReport, 'durationMs'>): number {
   if (r.interrupted || r.download?.stopReason === 'interrupted') return ExitCode.interrupted;
   if (r.download?.stopReason === 'fatal') return ExitCode.error;
+  if (r.crawl?.failures.some((f) => f.root)) return ExitCode.rootUnreadable;
   if (r.download?.stopReason === 'quota') return ExitCode.quota;
   if (r.download?.stopReason === 'budget') return ExitCode.budget;
   const docErrors = r.after.documents.byStatus.error ?? 0;
@@ -39,6 +40,7 @@ export function exitCodeFor(r: Omit<RunReport, 'durationMs'>): number {
 const STOP_TEXT: Record<number, string> = {
   [ExitCode.ok]: 'everything in scope is backed up',
   [ExitCode.partial]: 'finished, but some files or documents failed (see above)',
+  [ExitCode.rootUnreadable]: 'a root could not be read at all (see above); share it with the app',
   [ExitCode.quota]: "today's download quota is spent; the next run continues",
   [ExitCode.budget]: 'the run budget was reached; the next run continues',
   [ExitCode.interrupted]: 'interrupted; the next run resumes where this one stopped',

@@ -2,8 +2,9 @@ import { asLocalFatal } from '../download/local-errors.js';
 import { FeishuError } from '../feishu/errors.js';
 import type { FoundRef } from '../inventory/media-refs.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
-import type { CrawlRun, Job } from './crawl-run.js';
+import { type CrawlRun, type Job, keyOf } from './crawl-run.js';
 import { readDocument } from './read-document.js';
+import { rootTarget } from './root-target.js';
 import { writePage } from './write-page.js';
 
 /**
@@ -66,7 +67,10 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
     }
     docs.markFailed(row.id, { kind: err.kind, message: err.message, fix: err.fix });
     run.counts(target.type).failed++;
+    // A root that cannot be read at all is its own exit reason (ExitCode.rootUnreadable).
+    const root = run.config.roots.some((r) => keyOf(rootTarget(r)) === keyOf(target));
     run.summary.failures.push({
+      ...(root ? { root: true } : {}),
       type: target.type,
       token: target.token,
       title: target.title ?? row.title ?? undefined,

@@ -15,6 +15,8 @@ export interface DocumentCounts {
 }
 
 export interface CrawlFailure {
+  /** The document is a configured root's own: the root could not be read at all. */
+  root?: boolean;
   type: string;
   token: string;
   title?: string | undefined;

@@ -24,7 +24,9 @@ export function writePage(
     const jobs = children.map((c) => {
       const child = discover(run, c, job.row.id, job.row.root_id ?? undefined);
       // Listed on a page read now, so found here now (children revisited from the inventory are not).
-      run.links.see(job.row.id, run.visited.get(keyOf(c))!.id, run.runId);
+      // A synced block can name its own document as the source: no link to itself.
+      const childId = run.visited.get(keyOf(c))!.id;
+      if (childId !== job.row.id) run.links.see(job.row.id, childId, run.runId, c.via);
       return child;
     });
     next();

@@ -139,7 +139,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           break;
         case 'permission':
         case 'bad_request': {
-          const next = ctx.extras.candidates(row.id).find((e) => !extrasTried.has(e));
+          const next = ctx.extras.candidates(row).find((e) => !extrasTried.has(e));
           if (next === undefined) {
             // A 403 is also what a document that forbids downloads answers: tell the two apart.
             const why = error.kind === 'permission' ? await explainForbidden(ctx, row, error) : error;

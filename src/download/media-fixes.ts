@@ -11,7 +11,7 @@ export const MEDIA_FIXES: Record<string, string> = {
   not_found:
     'The file was deleted from Feishu (or its token is stale): crawl again; copies already saved are kept.',
   bad_request:
-    'The file sits in an advanced-permission base and needs a valid `extra`: crawl the base again with an app that can manage it, then run with --retry-failed.',
+    'The file sits in an advanced-permission base and both forms of its `extra` were refused: give the app a role with manage rights on the base, crawl it again, then run with --retry-failed.',
   temporary: 'Feishu or the network kept failing for this file; the next run tries it again.',
   protocol:
     'The server answered something other than the file (wrong size or a JSON error); the next run tries again, and a crawl refreshes the expected size.',

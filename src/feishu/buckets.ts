@@ -9,6 +9,8 @@ export const CRAWL_BUCKETS = [
   'sheets.query',
   'sheets.values',
   'sheets.float_images',
+  'sheets.metainfo',
+  'bitable.app',
   'bitable.tables',
   'bitable.fields',
   'bitable.records',
@@ -46,6 +48,10 @@ export const DEFAULT_RATES: Record<Bucket, number> = {
   'sheets.query': 5,
   'sheets.values': 5,
   'sheets.float_images': 5,
+  // sheets v2 metainfo: 100/s (https://open.feishu.cn/document/server-docs/historic-version/docs/sheets/obtain-spreadsheet-metadata)
+  'sheets.metainfo': 5,
+  // bitable app get: 20/s (https://open.feishu.cn/document/server-docs/docs/bitable-v1/app/get)
+  'bitable.app': 10,
   'bitable.tables': 10,
   'bitable.fields': 10,
   'bitable.records': 20,

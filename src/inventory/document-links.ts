@@ -10,9 +10,10 @@ export class DocumentLinkRepo {
 
   constructor(db: Db) {
     this.#see = db.prepare(
-      `INSERT INTO document_links (parent_id, child_id, first_seen_run, last_seen_run)
-       VALUES (@parentId, @childId, @runId, @runId)
-       ON CONFLICT (parent_id, child_id) DO UPDATE SET last_seen_run = @runId, gone_run = NULL`,
+      `INSERT INTO document_links (parent_id, child_id, first_seen_run, last_seen_run, via)
+       VALUES (@parentId, @childId, @runId, @runId, @via)
+       ON CONFLICT (parent_id, child_id) DO UPDATE SET last_seen_run = @runId, gone_run = NULL,
+         via = coalesce(@via, via)`,
     );
     this.#gone = db.prepare(
       `UPDATE document_links SET gone_run = @runId
@@ -20,9 +21,12 @@ export class DocumentLinkRepo {
     );
   }
 
-  /** `childId` is listed by `parentId` on a page read in this run. Call inside the page's transaction. */
-  see(parentId: number, childId: number, runId: number): void {
-    this.#see.run({ parentId, childId, runId });
+  /**
+   * `childId` is listed by `parentId` on a page read in this run, `via` where the parent holds it
+   * (migration 0013). Call inside the page's transaction.
+   */
+  see(parentId: number, childId: number, runId: number, via?: string): void {
+    this.#see.run({ parentId, childId, runId, via: via ?? null });
   }
 
   /**

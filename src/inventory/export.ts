@@ -5,6 +5,11 @@ export interface ExportSource {
   docType: string;
   docToken: string;
   location: string;
+  /**
+   * Where other documents lead to this one (document_links.via, migration 0013), e.g. the docx
+   * whose synced block (`reference_synced:<blockId>`) shows it; absent when it was only listed.
+   */
+  referencedFrom?: { docType: string; docToken: string; via: string }[];
 }
 
 /** One media file, as `export` writes it for an audit. */
@@ -33,7 +38,11 @@ export interface ExportRow {
 export function* exportRows(db: Db): Generator<ExportRow> {
   const stmt = db.prepare(
     `SELECT media.file_token, media.name, media.mime_type, media.size, media.sha256, media.status, media.path,
-            (SELECT json_group_array(json_object('docType', d.type, 'docToken', d.token, 'location', r.location))
+            (SELECT json_group_array(json_object('docType', d.type, 'docToken', d.token, 'location', r.location,
+                      'referencedFrom', json((SELECT json_group_array(json_object('docType', p.type,
+                                                  'docToken', p.token, 'via', l.via))
+                                               FROM document_links l JOIN documents p ON p.id = l.parent_id
+                                              WHERE l.child_id = d.id AND l.via IS NOT NULL AND l.gone_run IS NULL))))
                FROM media_refs r JOIN documents d ON d.id = r.document_id
               WHERE r.media_id = media.id AND r.gone_at IS NULL) AS sources,
             ${GONE_FROM_FEISHU} AS gone
@@ -58,8 +67,14 @@ export function* exportRows(db: Db): Generator<ExportRow> {
       sha256: r.sha256,
       status: r.status,
       path: r.path,
-      sources: r.sources ? (JSON.parse(r.sources) as ExportSource[]) : [],
+      sources: r.sources ? (JSON.parse(r.sources) as ExportSource[]).map(withoutEmptyReferences) : [],
       goneFromFeishu: r.gone === 1,
     };
   }
+}
+
+function withoutEmptyReferences(s: ExportSource): ExportSource {
+  if (s.referencedFrom?.length) return s;
+  const { referencedFrom: _, ...rest } = s;
+  return rest;
 }

@@ -58,6 +58,11 @@ export interface StatusReport {
    * 0012): `total`, the newest with their document, and when a full read last checked documents.
    */
   skipKeyMisses?: { total: number; misses: SkipKeyMiss[]; lastFullRead: string | null };
+  /**
+   * Bitable tables whose downloads were seen to need their own `extra` (a first one was refused), by
+   * the form that worked (migrations 0010, 0013): which form a real tenant takes is not documented.
+   */
+  advancedTables?: { server: number; attachments: number };
 }
 
 export interface StatusOptions {
@@ -172,13 +177,24 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
         .prepare(
           `SELECT error_kind AS kind, NULL AS code, COUNT(*) AS count,
                   MAX(error_message) AS example, MAX(error_fix) AS fix
-           FROM documents WHERE status = 'error' GROUP BY error_kind`,
+           FROM documents WHERE status = 'error'
+           -- One line per fix: an advanced base's hidden table and an unshared document are both
+           -- 'permission', with different fixes.
+           GROUP BY error_kind, error_fix`,
         )
         .all() as Omit<FailureReason, 'subject'>[]
     ).map((r) => ({ ...r, subject: 'document' as const, kind: r.kind ?? 'unknown' })),
   ]
     .sort((a, b) => b.count - a.count)
     .slice(0, top);
+
+  const advancedTables = { server: 0, attachments: 0 };
+  for (const r of db
+    .prepare("SELECT coalesce(form, 'server') AS form, COUNT(*) AS n FROM advanced_tables GROUP BY 1")
+    .all() as { form: string; n: number }[]) {
+    if (r.form === 'attachments') advancedTables.attachments += r.n;
+    else advancedTables.server += r.n;
+  }
 
   return {
     documents: { total: docTotal, byType, byStatus: docByStatus },
@@ -195,5 +211,6 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     runs,
     failures,
     skipKeyMisses: readSkipKeyChecks(db),
+    advancedTables,
   };
 }

@@ -27,6 +27,11 @@ export interface Target {
   listedRevision?: string | undefined;
   /** Limits the crawl: a sheet id for a spreadsheet, a table id for a bitable. */
   scope?: string | undefined;
+  /**
+   * Where the parent holds it, kept on the link (`document_links.via`): e.g. `reference_synced:<block>`
+   * for the source of a synced block, `sheet:<sheetId>` for a base embedded in a spreadsheet.
+   */
+  via?: string | undefined;
   /** Source-specific context, e.g. a wiki node's space id. */
   meta?: Record<string, string> | undefined;
 }

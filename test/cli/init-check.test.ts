@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeFeishu } from '../fake-feishu/index.js';
+import {
+  addBitable,
+  addDocx,
+  addMedia,
+  addSpreadsheet,
+  emptyTenant,
+  type FakeFeishu,
+  startFakeFeishu,
+} from '../fake-feishu/index.js';
 import { runCli, startTenant, tempDir, writeConfig } from './helpers.js';
 
 let fake: FakeFeishu | undefined;
@@ -11,7 +19,7 @@ describe('init --check', () => {
     const r = await runCli(['init', '--check', '--config', writeConfig(dir, fake)]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/ok {3}app credentials/);
-    expect(r.stdout).toMatch(/ok {3}list the drive \[drive:drive:readonly\]/);
+    expect(r.stdout).toMatch(/ok {3}folder \S+: readable \[drive:drive:readonly\]/);
     expect(r.stdout).not.toContain(fake.appSecret);
   });
 
@@ -25,7 +33,7 @@ describe('init --check', () => {
     const dir = tempDir();
     const r = await runCli(['init', '--check', '--config', writeConfig(dir, fake)]);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/FAIL list the drive/);
+    expect(r.stdout).toMatch(/FAIL folder \S+: missing scope/);
     expect(r.stdout).toMatch(/Enable the scope "drive:drive:readonly"/);
   });
 
@@ -39,5 +47,57 @@ describe('init --check', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/FAIL app credentials/);
     expect(r.stdout + r.stderr).not.toContain(wrong);
+  });
+
+  it('probes each root: names each one it cannot read, and exits 7 (a root, not a file)', async () => {
+    const tenant = emptyTenant({ seed: 41 });
+    const readable = addDocx(tenant, { title: 'Shared', folder: null });
+    const hidden = addDocx(tenant, { title: 'Not shared', folder: null });
+    tenant.docs.get(hidden.documentId)!.access = 'forbidden';
+    const locked = addBitable(tenant, {
+      name: 'Locked',
+      folder: null,
+      tables: [{ advancedPerm: true, records: [{ 附件: [addMedia(tenant).token] }] }],
+      appCanManage: false,
+    });
+    const open = addBitable(tenant, {
+      name: 'Open',
+      folder: null,
+      tables: [{ advancedPerm: true, records: [{ 附件: [addMedia(tenant).token] }] }],
+    });
+    const inSheet = addBitable(tenant, { name: 'In a sheet', folder: null });
+    const ss = addSpreadsheet(tenant, {
+      title: 'Holds a base',
+      folder: null,
+      sheets: [{}, { base: { appToken: inSheet.appToken, tableId: inSheet.tables[0]!.tableId } }],
+    });
+    fake = await startFakeFeishu({ tenant });
+    const dir = tempDir();
+    const roots = [
+      { type: 'docx', token: readable.documentId },
+      { type: 'docx', token: hidden.documentId },
+      { type: 'docx', token: 'doxcnDoesNotExist000000000' },
+      { type: 'bitable', token: locked.appToken },
+      { type: 'bitable', token: open.appToken },
+      { type: 'sheet', token: ss.token },
+    ];
+    const r = await runCli(['init', '--check', '--config', writeConfig(dir, fake, { roots })]);
+    expect(r.code, r.stdout + r.stderr).toBe(7);
+    expect(r.stdout).toContain(`ok   docx ${readable.documentId}: readable`);
+    expect(r.stdout).toContain(`FAIL docx ${hidden.documentId}: not shared with the app`);
+    expect(r.stdout).toContain('FAIL docx doxcnDoesNotExist000000000: not found');
+    expect(r.stdout).toContain(`FAIL bitable ${locked.appToken}: needs manage rights`);
+    expect(r.stdout).toMatch(/fix: Give the app a role with manage rights/);
+    expect(r.stdout).toContain(
+      `ok   bitable ${open.appToken}: readable, advanced permissions, records visible`,
+    );
+    expect(r.stdout).toContain(`ok   sheet ${ss.token}: readable, 1 embedded base`);
+    expect(r.stdout).toMatch(
+      new RegExp(`ok   bitable ${inSheet.appToken} \\(sheet \\w+ of ${ss.token}\\): readable`),
+    );
+    expect(r.stdout).toMatch(/3 roots cannot be read: /);
+    // One cheap read per root (plus the base checks): nothing listed, nothing downloaded.
+    expect(fake.requestsTo('docx.blocks')).toHaveLength(0);
+    expect(fake.requestsTo('media.download')).toHaveLength(0);
   });
 });

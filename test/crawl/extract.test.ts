@@ -16,6 +16,25 @@ describe('extracting media from real Feishu answers', () => {
     expect(extractBlocks(sample(3).blocks).refs).toEqual([]);
   });
 
+  it('follows synced and reference blocks to their document or base, with or without a table id', () => {
+    const { children, refs } = extractBlocks([
+      {
+        block_id: 'b1',
+        block_type: 50,
+        reference_synced: { source_document_id: 'doxSrc', source_block_id: 'bS' },
+      },
+      { block_id: 'b2', block_type: 53, reference_base: { token: 'basA_tblA', view_id: 'vewA' } },
+      { block_id: 'b3', block_type: 999, reference_base: { token: 'basB', view_id: 'vewB' } },
+      { block_id: 'b4', block_type: 50, reference_synced: {} },
+    ]);
+    expect(refs).toEqual([]);
+    expect(children).toEqual([
+      { type: 'docx', token: 'doxSrc', via: 'reference_synced:b1' },
+      { type: 'bitable', token: 'basA', via: 'reference_base:b2' },
+      { type: 'bitable', token: 'basB', via: 'reference_base:b3' },
+    ]);
+  });
+
   it('takes the extra from the real attachment URL, percent-decoded', () => {
     const url =
       'https://open.feishu.cn/open-apis/drive/v1/medias/J7Gdbg/download?extra=%7B%22bitablePerm%22%3A%7B%22tableId%22%3A%22tblx0Ed2NnBULN6a%22%2C%22rev%22%3A5%7D%7D';

@@ -11,6 +11,9 @@ export interface BlockTree {
   children?: BlockTree[];
 }
 
+/** [unconfirmed] No page gives reference_base's block_type; the crawler must go by the payload key. */
+export const REFERENCE_BASE_TYPE = 53;
+
 const HEADING_KEYS = ['heading1', 'heading2', 'heading3', 'heading4', 'heading5', 'heading6'];
 
 function textBody(content: string, inlineFileToken?: string): Record<string, unknown> {
@@ -58,6 +61,25 @@ export const block = {
   /** An embedded bitable: token is `<appToken>_<tableId>`. */
   bitable(appToken: string, tableId: string): BlockTree {
     return { blockType: 18, payload: { bitable: { token: `${appToken}_${tableId}`, view_type: 1 } } };
+  },
+  /**
+   * A synced block pasted from another document (50): its content lives in the source document.
+   * https://open.feishu.cn/document/docs/docs/data-structure/block (ReferenceSynced)
+   */
+  referenceSynced(sourceDocumentId: string, sourceBlockId = 'blk_source'): BlockTree {
+    return {
+      blockType: 50,
+      payload: {
+        reference_synced: { source_document_id: sourceDocumentId, source_block_id: sourceBlockId },
+      },
+    };
+  },
+  /**
+   * A reference to a base (`reference_base.{token, view_id}`, in the SDK's block types). Its
+   * block_type and whether `token` carries `_<tableId>` are [unconfirmed]: no doc page lists them.
+   */
+  referenceBase(token: string, viewId = 'vewDefault'): BlockTree {
+    return { blockType: REFERENCE_BASE_TYPE, payload: { reference_base: { token, view_id: viewId } } };
   },
   board(whiteboardId: string): BlockTree {
     return { blockType: 43, payload: { board: { token: whiteboardId, align: 2 } } };

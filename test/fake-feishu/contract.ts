@@ -14,6 +14,8 @@ export type RouteName =
   | 'sheets.query'
   | 'sheets.values'
   | 'sheets.float_images'
+  | 'sheets.metainfo'
+  | 'bitable.app'
   | 'bitable.tables'
   | 'bitable.fields'
   | 'bitable.records'

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mediaContentKey, mediaSha256 } from './media-bytes.js';
-import type { Block, CellValue, MediaState, Tenant } from './model.js';
+import { type Block, type CellValue, isAdvanced, type MediaState, type Tenant } from './model.js';
 import { serverExtra } from './routes/bitable.js';
 import { boardPng } from './routes/media.js';
 
@@ -130,10 +130,13 @@ export function expectedMedia(tenant: Tenant): Map<string, ExpectedMedia> {
         for (const row of sheet.cells.values())
           for (const v of row.values()) for (const t of cellTokens(v)) add(t, token);
         for (const f of sheet.floatImages) add(f.floatImageToken, token);
+        if (sheet.base) visit('bitable', sheet.base.appToken);
       }
     } else if (type === 'bitable') {
       const app = tenant.bitables.get(token);
       if (app?.access !== 'ok') continue;
+      // An advanced base whose records the app may not see gives it nothing to back up.
+      if (isAdvanced(app) && app.appCanManage === false) continue;
       for (const table of app.tables) {
         for (const rec of table.records) {
           for (const v of Object.values(rec.fields)) {
@@ -169,6 +172,10 @@ function embeddedDoc(b: Block): { type: string; token: string } | undefined {
   const split = (t: string): string => t.slice(0, t.lastIndexOf('_'));
   if (b.block_type === 30) return { type: 'sheet', token: split((b.sheet as { token: string }).token) };
   if (b.block_type === 18) return { type: 'bitable', token: split((b.bitable as { token: string }).token) };
+  const synced = (b.reference_synced as { source_document_id?: string } | undefined)?.source_document_id;
+  if (synced) return { type: 'docx', token: synced };
+  const base = (b.reference_base as { token?: string } | undefined)?.token;
+  if (base) return { type: 'bitable', token: base.includes('_') ? split(base) : base };
   return undefined;
 }
 

@@ -145,7 +145,12 @@ export function generateTenant(options: GenerateOptions = {}): Tenant {
       { name: '数据表', advancedPerm: i === 1, fields, records },
       { name: '空表', fields },
     ];
-    apps.push(addBitable(tenant, { name: `多维表格 ${i + 1}`, tables, folder: 'root' }));
+    const app = addBitable(tenant, { name: `多维表格 ${i + 1}`, tables, folder: 'root' });
+    // An empty table in an advanced base reads like one the app may not see (records/search answers
+    // no records either way), which the crawler reports: only the ordinary bases keep one. Dropped
+    // after building so every id the seed gives stays the same.
+    if (i === 1) app.tables.pop();
+    apps.push(app);
   }
 
   const docContent = (d: number): BlockTree[] => {

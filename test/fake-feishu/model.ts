@@ -124,6 +124,12 @@ export interface Sheet {
   /** Sparse: row index (0-based) -> column index -> value. */
   cells: Map<number, Map<number, CellValue>>;
   floatImages: FloatImage[];
+  /**
+   * A base embedded in the spreadsheet as one of its sheets: `sheets/query` gives it
+   * `resource_type: "bitable"` and no grid, and `metainfo` names it in `blockInfo`
+   * (https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/bitable-overview).
+   */
+  base?: { appToken: string; tableId: string };
 }
 
 export interface Spreadsheet {
@@ -160,6 +166,13 @@ export interface BitableTable {
   revision: number;
   /** Advanced permissions: media downloads need the right `extra`. */
   advancedPerm: boolean;
+  /**
+   * Which `extra` forms a download of this table's media accepts: `both` (the server's own
+   * `{tableId, rev}` from the attachment url, and the documented `attachments` form), or only
+   * `attachments` (the media introduction page calls that form required; what the server's own form
+   * gets on a real tenant is [unconfirmed]). @default 'both'
+   */
+  extraForms?: 'both' | 'attachments';
   fields: BitableField[];
   records: BitableRecord[];
 }
@@ -170,6 +183,22 @@ export interface Bitable {
   access: Access;
   downloadDisabled?: boolean;
   tables: BitableTable[];
+  /**
+   * Advanced permissions on (`app.is_advanced`). Absent: on when any table has `advancedPerm`.
+   * https://open.feishu.cn/document/server-docs/docs/bitable-v1/app/get
+   */
+  advanced?: boolean;
+  /**
+   * Whether the app holds manage rights on an advanced base. Without them `records/search` answers
+   * success with no records (https://open.feishu.cn/document/uAjLw4CM/ukTMukTMukTM/reference/bitable-v1/app-table-record/search).
+   * @default true
+   */
+  appCanManage?: boolean;
+}
+
+/** Whether a base has advanced permissions on, as `GET /open-apis/bitable/v1/apps/:app_token` says. */
+export function isAdvanced(app: Bitable): boolean {
+  return app.advanced ?? app.tables.some((t) => t.advancedPerm);
 }
 
 export interface Board {

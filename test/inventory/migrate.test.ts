@@ -42,7 +42,10 @@ describe('inventory migrations', () => {
       INSERT INTO documents (id, type, token, root_id, parent_id, first_seen_run, last_seen_run)
         VALUES (1, 'folder', 'fldA', 1, NULL, 1, 1), (2, 'docx', 'doxB', 1, 1, 1, 1), (3, 'sheet', 'shtC', 1, 2, 1, 1);`);
     migrate(db, migrations);
-    expect(db.prepare('SELECT * FROM document_links ORDER BY child_id').all()).toEqual([
+    const links = db.prepare(
+      'SELECT parent_id, child_id, first_seen_run, last_seen_run, gone_run FROM document_links ORDER BY child_id',
+    );
+    expect(links.all()).toEqual([
       { parent_id: 1, child_id: 2, first_seen_run: 1, last_seen_run: 1, gone_run: null },
       { parent_id: 2, child_id: 3, first_seen_run: 1, last_seen_run: 1, gone_run: null },
     ]);
@@ -116,5 +119,18 @@ describe('inventory migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).toEqual(['a']);
+  });
+
+  it('keeps the tables an older inventory learnt need their extra, in the form sent then (0013)', () => {
+    const db = new Database(':memory:');
+    const migrations = loadMigrations();
+    migrate(db, migrations.slice(0, 11));
+    db.exec("INSERT INTO advanced_tables (table_id, learned_at) VALUES ('tblOld', '2026-01-01T00:00:00Z')");
+    migrate(db, migrations);
+    // NULL: learnt before the column, when only the server's form was sent (ExtraChoice reads it so).
+    expect(db.prepare('SELECT table_id, form FROM advanced_tables').all()).toEqual([
+      { table_id: 'tblOld', form: null },
+    ]);
+    expect(db.prepare('SELECT via FROM document_links').all()).toEqual([]);
   });
 });

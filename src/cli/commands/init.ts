@@ -84,20 +84,34 @@ export const initCommand: CommandModule<object, InitArgs> = {
       const config = loadCliConfig({ ...args, config: file });
       // Loaded here: the SDK takes a second to import and writing a file does not need it.
       const { makeClient } = await import('../client-factory.js');
-      const { checkAccess, SCOPES } = await import('../check-access.js');
+      const { checkAccess, MEDIA_SCOPE } = await import('../check-access.js');
       const client = makeClient(config, output, 2);
-      const checks = await checkAccess(client, config);
-      output.resultEvent('init.check', 'access checked', { baseUrl: config.baseUrl, checks });
+      const report = await checkAccess(client, config);
+      const { checks } = report;
+      output.resultEvent('init.check', 'access checked', {
+        baseUrl: config.baseUrl,
+        checks,
+        unreadable: report.unreadable,
+      });
       const lines = [`Checking access to ${config.baseUrl} as ${config.appId}:`];
       for (const c of checks) {
-        lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}${c.scope === '-' ? '' : ` [${c.scope}]`}`);
+        const scope = c.scope === '-' ? '' : ` [${c.scope}]`;
+        lines.push(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}${c.detail ? `: ${c.detail}` : ''}${scope}`);
         if (!c.ok && c.problem) lines.push(`       ${c.problem}`);
         if (!c.ok && c.fix) lines.push(`       fix: ${c.fix}`);
       }
-      lines.push(
-        `Also enable "${SCOPES.media}" (download images and attachments); it is checked on the first download.`,
-      );
+      if (report.unreadable.length > 0) {
+        lines.push(
+          `${report.unreadable.length} root${report.unreadable.length === 1 ? '' : 's'} cannot be read: ${report.unreadable.join('; ')}.`,
+        );
+      }
+      if (!report.setupProblem) {
+        lines.push(
+          `Also enable "${MEDIA_SCOPE}" (download images and attachments); it is checked on the first download.`,
+        );
+      }
       output.result(lines.join('\n'));
-      return checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.config;
+      if (report.setupProblem) return ExitCode.config;
+      return report.unreadable.length > 0 ? ExitCode.rootUnreadable : ExitCode.ok;
     }),
 };

@@ -66,6 +66,14 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
   if (r.media.newVersions) {
     lines.push(`           ${newVersionsText(r.media.newVersions)} to fetch (earlier copies are kept)`);
   }
+  const adv = r.advancedTables;
+  if (adv && adv.server + adv.attachments > 0) {
+    lines.push(
+      // Learnt only where a first `extra` was refused (ExtraChoice): a table that took the server's
+      // form at once is not counted.
+      `           extra learnt: ${formatCount(adv.server)} tables server form, ${formatCount(adv.attachments)} documented form`,
+    );
+  }
   lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
   lines.push(
     `Snapshots  ${formatCount(r.snapshots.count)} document revisions, ${formatBytes(r.snapshots.bytes)}`,

@@ -1,3 +1,4 @@
+import { documentedExtra } from '../../feishu/bitable-extra.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 
 export interface Attachment {
@@ -15,7 +16,8 @@ export interface BitableRecord {
 
 /**
  * The `extra` a download of this attachment needs: the server's own, from the `extra` query of the
- * attachment's `url` (percent-decoded), or else the documented `attachments` form naming the cell.
+ * attachment's `url` (percent-decoded), or else the documented `attachments` form naming the cell. The
+ * downloader falls back to the documented form when the server's is refused (src/download/extra-choice.ts).
  * https://open.feishu.cn/document/server-docs/docs/drive-v1/media/introduction
  */
 export function attachmentExtra(
@@ -28,12 +30,7 @@ export function attachmentExtra(
     if (fromServer) return fromServer;
   }
   if (!attachment.file_token) return undefined;
-  return JSON.stringify({
-    bitablePerm: {
-      tableId: cell.tableId,
-      attachments: { [cell.fieldId]: { [cell.recordId]: [attachment.file_token] } },
-    },
-  });
+  return documentedExtra({ ...cell, fileToken: attachment.file_token });
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Envelope } from '../../feishu/envelope.js';
 import { splitEmbedded } from '../docx/extract.js';
 import { PageGuard } from '../paging.js';
 import type { Source, SourceContext, Target } from '../types.js';
+import { ADVANCED_META, AdvancedBaseEmptyError, isAdvancedBase } from './advanced.js';
 import { type BitableRecord, extractRecords } from './extract.js';
 
 interface Paged<T> {
@@ -26,12 +27,15 @@ const ATTACHMENT = 17;
 const RECORDS_PAGE = 500;
 
 /**
- * A base (bitable app): always lists its tables, whose revisions decide which tables are read again.
+ * A base (bitable app): reads whether it has advanced permissions (once a crawl), then always lists
+ * its tables, whose revisions decide which tables are read again.
+ * https://open.feishu.cn/document/server-docs/docs/bitable-v1/app/get
  * https://open.feishu.cn/document/server-docs/docs/bitable-v1/app-table/list
  */
 export const bitableSource: Source = {
   type: 'bitable',
   async *read(ctx, target, from) {
+    const advanced = await isAdvancedBase(ctx, target.token);
     const operation = `GET /open-apis/bitable/v1/apps/${target.token}/tables`;
     const guard = new PageGuard(operation);
     let pageToken = from?.pageToken;
@@ -45,6 +49,7 @@ export const bitableSource: Source = {
         token: `${target.token}_${t.table_id}`,
         title: t.name,
         listedRevision: t.revision === undefined ? undefined : `rev:${t.revision}`,
+        meta: { [ADVANCED_META]: advanced ? '1' : '0' },
       }));
       yield { children, next: pageToken ? { phase: 'tables', pageToken } : undefined };
     } while (pageToken);
@@ -84,6 +89,9 @@ export const bitableTableSource: Source = {
       return;
     }
     const operation = `POST /open-apis/bitable/v1/apps/${app}/tables/${tableId}/records/search`;
+    // Given by the base that listed the table; a table reached otherwise (a resumed base) asks itself.
+    const listed = target.meta?.[ADVANCED_META];
+    const advanced = listed === undefined ? await isAdvancedBase(ctx, app) : listed === '1';
     const guard = new PageGuard(operation);
     let pageToken = from?.pageToken;
     guard.resume(pageToken);
@@ -105,6 +113,10 @@ export const bitableTableSource: Source = {
           ) as Promise<Envelope<Paged<BitableRecord>>>,
         ctx.signal,
       );
+      // Without manage rights an advanced base answers success with no records (advanced.ts): that
+      // is a permission problem, thrown before the page is written so no reference is marked gone.
+      if (advanced && !from && !pageToken && (data.items ?? []).length === 0 && !data.has_more)
+        throw new AdvancedBaseEmptyError(operation);
       pageToken = guard.next(data.has_more, data.page_token);
       yield {
         refs: extractRecords(tableId, fields, data.items ?? []),

@@ -19,7 +19,8 @@ const BOARD = 43;
 /**
  * The media and embedded documents of a page of blocks: image and file blocks (file blocks sit inside
  * view blocks, so every block is looked at, not just top-level ones), inline files in any text element,
- * whiteboards, and embedded sheets and bitables (whose `token` is `<docToken>_<sheetOrTableId>`).
+ * whiteboards, embedded sheets and bitables (whose `token` is `<docToken>_<sheetOrTableId>`), and the
+ * documents and bases that synced and reference blocks show.
  */
 export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; children: Target[] } {
   const refs: FoundRef[] = [];
@@ -43,11 +44,19 @@ export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; chi
         refs.push({ fileToken: token, location: b.block_id, kind: 'board', source: 'board' });
       }
     } else if (b.block_type === SHEET || b.block_type === BITABLE) {
-      const embedded = splitEmbedded(str(payload(b.block_type === SHEET ? 'sheet' : 'bitable')?.token));
+      const key = b.block_type === SHEET ? 'sheet' : 'bitable';
+      const embedded = splitEmbedded(str(payload(key)?.token));
       // The whole spreadsheet or base is crawled: a superset of the embedded view, so nothing is missed.
-      if (embedded)
-        children.push({ type: b.block_type === SHEET ? 'sheet' : 'bitable', token: embedded.token });
+      if (embedded) children.push({ type: key, token: embedded.token, via: `block:${b.block_id}` });
     }
+    // Content that lives elsewhere: a synced block pasted from another document (its source
+    // document is read whole; needs read access to it), and a reference to a base (its block_type
+    // is in no doc page, so it is found by its payload; `token` may or may not carry `_<tableId>`).
+    // https://open.feishu.cn/document/docs/docs/data-structure/block (ReferenceSynced), docs FAQ 22
+    const synced = str(payload('reference_synced')?.source_document_id);
+    if (synced) children.push({ type: 'docx', token: synced, via: `reference_synced:${b.block_id}` });
+    const base = splitEmbedded(str(payload('reference_base')?.token));
+    if (base) children.push({ type: 'bitable', token: base.token, via: `reference_base:${b.block_id}` });
     for (const [key, value] of Object.entries(b)) {
       const elements = (value as { elements?: unknown } | null)?.elements;
       if (!Array.isArray(elements)) continue;

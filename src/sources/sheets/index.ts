@@ -1,6 +1,7 @@
 import type { Envelope } from '../../feishu/envelope.js';
 import { FeishuError } from '../../feishu/errors.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
+import { splitEmbedded } from '../docx/extract.js';
 import type { Source, SourceContext, Target } from '../types.js';
 import { columnLetters, extractCells, nextBlockRows } from './extract.js';
 
@@ -14,6 +15,10 @@ interface SheetInfo {
 interface ValuesData {
   revision?: number;
   valueRanges?: { range?: string; values?: unknown[][] }[];
+}
+
+interface MetaInfo {
+  sheets?: { sheetId?: string; blockInfo?: { blockToken?: string; blockType?: string } }[];
 }
 
 interface FloatImages {
@@ -34,14 +39,25 @@ export const sheetSource: Source = {
   type: 'sheet',
   async revision(ctx, target) {
     const sheets = await querySheets(ctx, target);
-    const first = sheets[0];
+    const first = sheets.find(isGrid);
     if (!first) return { memo: sheets };
     // The revision comes only with values: read the smallest range there is.
     const data = await readValues(ctx, target.token, `${first.sheet_id}!A1:A1`);
     return { revision: data.revision === undefined ? undefined : `rev:${data.revision}`, memo: sheets };
   },
   async *read(ctx, target, from, memo) {
-    const sheets = (memo as SheetInfo[] | undefined) ?? (await querySheets(ctx, target));
+    const all = (memo as SheetInfo[] | undefined) ?? (await querySheets(ctx, target));
+    const sheets = all.filter(isGrid);
+    const bases = all.filter((s) => s.resource_type === 'bitable');
+    // Bases embedded as sheets are crawled as children (whole, as a docx's embedded base is); a
+    // resumed pass finds them among the document's known children instead.
+    if (!from && bases.length > 0) {
+      const first = sheets[0];
+      yield {
+        children: await embeddedBases(ctx, target.token, bases),
+        next: first ? { phase: `values:${first.sheet_id}`, pageToken: '0' } : undefined,
+      };
+    }
     // Checkpoint phases: `values:<sheetId>` with the next row in pageToken, then `float:<sheetId>`.
     let skipping = from !== undefined;
     for (const sheet of sheets) {
@@ -107,9 +123,36 @@ async function querySheets(ctx: SourceContext, target: Target): Promise<SheetInf
       ) as Promise<Envelope<{ sheets?: SheetInfo[] }>>,
     ctx.signal,
   );
-  // Only grid sheets hold cells; others (bitable views, dashboards) are skipped.
-  const sheets = (data.sheets ?? []).filter((s) => !s.resource_type || s.resource_type === 'sheet');
+  const sheets = data.sheets ?? [];
   return target.scope ? sheets.filter((s) => s.sheet_id === target.scope) : sheets;
+}
+
+/** Only grid sheets hold cells; `bitable` ones are embedded bases, others are skipped. */
+function isGrid(s: SheetInfo): boolean {
+  return !s.resource_type || s.resource_type === 'sheet';
+}
+
+/**
+ * The bases behind sheets whose `resource_type` is `bitable`: `metainfo` names each in
+ * `blockInfo {blockToken: "<appToken>_<tableId>", blockType: "BITABLE_BLOCK"}`.
+ * https://open.feishu.cn/document/server-docs/historic-version/docs/sheets/obtain-spreadsheet-metadata
+ * https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/bitable-overview (电子表格嵌入多维表格)
+ */
+async function embeddedBases(ctx: SourceContext, token: string, bases: SheetInfo[]): Promise<Target[]> {
+  const data = await ctx.client.request<MetaInfo>(
+    'sheets.metainfo',
+    { method: 'GET', url: `/open-apis/sheets/v2/spreadsheets/${token}/metainfo` },
+    ctx.signal,
+  );
+  const wanted = new Set(bases.map((b) => b.sheet_id));
+  const children: Target[] = [];
+  for (const s of data.sheets ?? []) {
+    const block = s.blockInfo;
+    if (!s.sheetId || !wanted.has(s.sheetId) || block?.blockType !== 'BITABLE_BLOCK') continue;
+    const embedded = splitEmbedded(block.blockToken);
+    if (embedded) children.push({ type: 'bitable', token: embedded.token, via: `sheet:${s.sheetId}` });
+  }
+  return children;
 }
 
 function readValues(ctx: SourceContext, token: string, range: string): Promise<ValuesData> {

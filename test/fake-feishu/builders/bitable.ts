@@ -4,6 +4,8 @@ import { EPOCH_SECONDS, idRng, type Placement, place } from './tenant.js';
 export interface TableSpec {
   name?: string;
   advancedPerm?: boolean;
+  /** Which `extra` forms downloads of its media accept (model.ts). @default 'both' */
+  extraForms?: 'both' | 'attachments';
   /** Field names and types; an attachment field is type 17. @default a text field and an attachment field */
   fields?: { name: string; type: number }[];
   /** Records as field name -> value; attachment values are arrays of media tokens. */
@@ -20,11 +22,21 @@ const UI_TYPES: Record<number, string> = {
 
 export function addBitable(
   tenant: Tenant,
-  options: { name: string; tables?: TableSpec[]; folder?: Placement },
+  options: {
+    name: string;
+    tables?: TableSpec[];
+    folder?: Placement;
+    /** `is_advanced` of the base. @default any table's advancedPerm */
+    advanced?: boolean;
+    /** Whether the app has manage rights on it (model.ts). @default true */
+    appCanManage?: boolean;
+  },
 ): Bitable {
   const rng = idRng(tenant);
   const appToken = rng.token('bascn');
   const app: Bitable = { appToken, name: options.name, access: 'ok', tables: [] };
+  if (options.advanced !== undefined) app.advanced = options.advanced;
+  if (options.appCanManage !== undefined) app.appCanManage = options.appCanManage;
   tenant.bitables.set(appToken, app);
   for (const spec of options.tables ?? [{}]) addTable(tenant, app, spec);
   place(tenant, appToken, options.name, 'bitable', options.folder ?? 'root');
@@ -48,6 +60,7 @@ export function addTable(tenant: Tenant, app: Bitable, spec: TableSpec): Bitable
     name: spec.name ?? `数据表${app.tables.length + 1}`,
     revision: 1,
     advancedPerm: spec.advancedPerm ?? false,
+    ...(spec.extraForms ? { extraForms: spec.extraForms } : {}),
     fields,
     records: [],
   };

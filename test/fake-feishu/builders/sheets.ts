@@ -9,6 +9,8 @@ export interface SheetSpec {
   cells?: [number, number, CellValue][];
   /** Media tokens shown as floating images. */
   floatImages?: string[];
+  /** Makes this sheet a base embedded in the spreadsheet (a table of a base built with addBitable). */
+  base?: { appToken: string; tableId: string };
 }
 
 export function addSpreadsheet(
@@ -43,6 +45,7 @@ export function addSpreadsheet(
       columnCount: spec.columnCount ?? 20,
       cells,
       floatImages,
+      ...(spec.base ? { base: spec.base } : {}),
     };
   });
   const sheet: Spreadsheet = { token, title: options.title, revision: 1, access: 'ok', sheets };

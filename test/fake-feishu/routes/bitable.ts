@@ -1,5 +1,5 @@
 import { ContractError, fail, type JsonReply, ok } from '../contract.js';
-import type { Bitable, BitableTable, Media, Tenant } from '../model.js';
+import { type Bitable, type BitableTable, isAdvanced, type Media, type Tenant } from '../model.js';
 import { allowParams, offsetOf, pageSizeOf, paginate } from '../paging.js';
 import type { RouteDef } from './route.js';
 
@@ -59,6 +59,28 @@ function listReply<T>(
 
 export const bitableRoutes: RouteDef[] = [
   {
+    // https://open.feishu.cn/document/server-docs/docs/bitable-v1/app/get
+    name: 'bitable.app',
+    method: 'GET',
+    pattern: /^\/open-apis\/bitable\/v1\/apps\/(?<app_token>[^/]+)$/,
+    handle(req, { tenant }) {
+      allowParams(req.query, []);
+      const app = findApp(tenant, req.params.app_token!);
+      if ('kind' in app) return app;
+      return ok({
+        app: {
+          app_token: app.appToken,
+          name: app.name,
+          revision: 1 + app.tables.length,
+          is_advanced: isAdvanced(app),
+          time_zone: 'Asia/Shanghai',
+          formula_type: 1,
+          advance_version: 'v2',
+        },
+      });
+    },
+  },
+  {
     // https://open.feishu.cn/document/server-docs/docs/bitable-v1/app-table/list
     name: 'bitable.tables',
     method: 'GET',
@@ -112,7 +134,7 @@ export const bitableRoutes: RouteDef[] = [
         throw new ContractError('body must be a JSON object');
       const found = findTable(tenant, req.params.app_token!, req.params.table_id!);
       if ('kind' in found) return found;
-      const { table } = found;
+      const { app, table } = found;
       let wanted = table.fields;
       if (body.field_names !== undefined) {
         if (!Array.isArray(body.field_names))
@@ -122,6 +144,9 @@ export const bitableRoutes: RouteDef[] = [
         if (unknown.length) return fail(400, 1254045, `FieldNameNotFound: ${unknown.join(', ')}`);
         wanted = table.fields.filter((f) => names.includes(f.fieldName));
       }
+      // An advanced base read by an app without manage rights: success, and no records at all.
+      if (isAdvanced(app) && app.appCanManage === false)
+        return listReply([], { hasMore: false, pageToken: undefined }, 0);
       const scope = `records:${table.tableId}`;
       const page = paginate(table.records, scope, offsetOf(scope, req.query.get('page_token')), size);
       const items = page.items.map((rec) => {

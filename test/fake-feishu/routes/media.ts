@@ -28,11 +28,15 @@ export function checkExtra(tenant: Tenant, media: Media, rawExtra: string | null
   const bp = parsed?.bitablePerm;
   if (!bp || typeof bp !== 'object') return fail(400, 1061002, 'params error: extra has no bitablePerm');
   if (bp.tableId !== perm.tableId) return fail(403, 1061004, 'forbidden: extra names another table');
-  if (typeof bp.rev === 'number') return undefined;
+  const table = tenant.bitables.get(perm.appToken)?.tables.find((t) => t.tableId === perm.tableId);
+  if (typeof bp.rev === 'number') {
+    return table?.extraForms === 'attachments'
+      ? fail(403, 1061004, 'forbidden: extra must name the field and record holding this file')
+      : undefined;
+  }
   if (!bp.attachments || typeof bp.attachments !== 'object') {
     return fail(400, 1061002, 'params error: bitablePerm needs rev or attachments');
   }
-  const table = tenant.bitables.get(perm.appToken)?.tables.find((t) => t.tableId === perm.tableId);
   for (const [fieldId, byRecord] of Object.entries(bp.attachments as Record<string, unknown>)) {
     for (const [recordId, tokens] of Object.entries((byRecord ?? {}) as Record<string, unknown>)) {
       if (!Array.isArray(tokens) || !tokens.includes(media.token)) continue;

@@ -70,20 +70,61 @@ export const sheetsRoutes: RouteDef[] = [
       const ss = findSpreadsheet(tenant, req.params.token!);
       if ('kind' in ss) return ss;
       return ok({
+        sheets: ss.sheets.map((s) =>
+          s.base
+            ? // An embedded base: no grid (grid_properties comes only with resource_type sheet).
+              {
+                sheet_id: s.sheetId,
+                title: s.title,
+                index: s.index,
+                hidden: s.hidden,
+                resource_type: 'bitable',
+              }
+            : {
+                sheet_id: s.sheetId,
+                title: s.title,
+                index: s.index,
+                hidden: s.hidden,
+                grid_properties: {
+                  frozen_row_count: 0,
+                  frozen_column_count: 0,
+                  row_count: s.rowCount,
+                  column_count: s.columnCount,
+                },
+                resource_type: 'sheet',
+                merges: [],
+              },
+        ),
+      });
+    },
+  },
+  {
+    // https://open.feishu.cn/document/server-docs/historic-version/docs/sheets/obtain-spreadsheet-metadata
+    // blockInfo of an embedded base: https://open.feishu.cn/document/ukTMukTMukTM/uUDN04SN0QjL1QDN/bitable-overview
+    name: 'sheets.metainfo',
+    method: 'GET',
+    pattern: /^\/open-apis\/sheets\/v2\/spreadsheets\/(?<token>[^/]+)\/metainfo$/,
+    handle(req, { tenant }) {
+      allowParams(req.query, ['extFields', 'user_id_type']);
+      const ss = findSpreadsheet(tenant, req.params.token!);
+      if ('kind' in ss) return ss;
+      return ok({
+        properties: { title: ss.title, ownerUser: 0, sheetCount: ss.sheets.length, revision: ss.revision },
         sheets: ss.sheets.map((s) => ({
-          sheet_id: s.sheetId,
+          sheetId: s.sheetId,
           title: s.title,
           index: s.index,
-          hidden: s.hidden,
-          grid_properties: {
-            frozen_row_count: 0,
-            frozen_column_count: 0,
-            row_count: s.rowCount,
-            column_count: s.columnCount,
-          },
-          resource_type: 'sheet',
-          merges: [],
+          rowCount: s.base ? 0 : s.rowCount,
+          columnCount: s.base ? 0 : s.columnCount,
+          frozenRowCount: 0,
+          frozenColCount: 0,
+          ...(s.base
+            ? {
+                blockInfo: { blockToken: `${s.base.appToken}_${s.base.tableId}`, blockType: 'BITABLE_BLOCK' },
+              }
+            : {}),
         })),
+        spreadsheetToken: ss.token,
       });
     },
   },
@@ -131,6 +172,7 @@ export const sheetsRoutes: RouteDef[] = [
         const sheetId = raw.split('!')[0];
         const sheet = ss.sheets.find((s) => s.sheetId === sheetId);
         if (!sheet) return fail(400, 90215, `sheetId not found: ${sheetId}`);
+        if (sheet.base) throw new ContractError(`sheet ${sheetId} is an embedded base, not a grid`);
         valueRanges.push(readRange(sheet, raw, asText, ss.revision));
       }
       const data = { revision: ss.revision, spreadsheetToken: ss.token, totalCells: 0, valueRanges };
@@ -157,6 +199,7 @@ export const sheetsRoutes: RouteDef[] = [
       if ('kind' in ss) return ss;
       const sheet = ss.sheets.find((s) => s.sheetId === req.params.sheet_id);
       if (!sheet) return fail(400, 90215, `sheetId not found: ${req.params.sheet_id}`);
+      if (sheet.base) throw new ContractError(`sheet ${sheet.sheetId} is an embedded base, not a grid`);
       return ok({
         items: sheet.floatImages.map((f) => ({
           float_image_id: f.floatImageId,
