@@ -9,6 +9,7 @@ import { DocumentLinkRepo } from '../inventory/document-links.js';
 import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
 import { MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
+import { UnbackableRepo } from '../inventory/unbackable.js';
 import type { SourceContext, Target } from '../sources/types.js';
 import { type CrawlProgress, type CrawlSummary, type DocumentCounts, emptyCounts } from './summary.js';
 
@@ -47,6 +48,8 @@ export interface CrawlRun {
   readonly docs: DocumentRepo;
   readonly refs: MediaRefRepo;
   readonly links: DocumentLinkRepo;
+  /** Media-shaped objects nothing can download (migration 0012). */
+  readonly unbackable: UnbackableRepo;
   readonly checkpoints: CheckpointRepo;
   readonly snapshots: SnapshotWriter | undefined;
   readonly ctx: SourceContext;
@@ -91,6 +94,7 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     docs: new DocumentRepo(db),
     refs: new MediaRefRepo(db),
     links: new DocumentLinkRepo(db),
+    unbackable: new UnbackableRepo(db),
     checkpoints: new CheckpointRepo(db),
     snapshots,
     ctx: { client, signal, snapshots: snapshots !== undefined },

@@ -1,7 +1,9 @@
 import { newerThanCopy } from './drive-versions.js';
+import { readSizeDifferences, type SizeDifferences } from './listed-size.js';
 import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
 import { snapshotTotals } from './snapshots.js';
+import { readUnbackable, type UnbackableReport } from './unbackable.js';
 
 export interface CountBytes {
   count: number;
@@ -52,6 +54,10 @@ export interface StatusReport {
   runs: RunRow[];
   /** Media gone from Feishu are not among them: no run tries them again while they are gone. */
   failures: FailureReason[];
+  /** Media-shaped objects nothing can download (migration 0012); non-zero: exit 3. */
+  unbackable?: UnbackableReport;
+  /** Files kept with the server's bytes although their listing named another size. */
+  sizeDiffers?: SizeDifferences;
 }
 
 export interface StatusOptions {
@@ -188,5 +194,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     quotas,
     runs,
     failures,
+    unbackable: readUnbackable(db),
+    sizeDiffers: readSizeDifferences(db),
   };
 }

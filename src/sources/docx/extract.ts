@@ -1,4 +1,5 @@
 import type { FoundRef } from '../../inventory/media-refs.js';
+import type { Unbackable } from '../../inventory/unbackable.js';
 import type { Target } from '../types.js';
 
 /** A block as the docx blocks API returns it. */
@@ -15,15 +16,26 @@ const FILE = 23;
 const SHEET = 30;
 const BITABLE = 18;
 const BOARD = 43;
+/**
+ * Block types that carry a `token` we read elsewhere or cannot fetch by design: mind notes (29, no
+ * media API, as for mind notes listed in the drive). Any other unhandled type with a `token` is
+ * counted as `docx_block` / `unknown_type`, by type, so a real tenant can tell us what to add.
+ */
+const TOKEN_NOT_MEDIA = new Set([29]);
 
 /**
  * The media and embedded documents of a page of blocks: image and file blocks (file blocks sit inside
  * view blocks, so every block is looked at, not just top-level ones), inline files in any text element,
  * whiteboards, and embedded sheets and bitables (whose `token` is `<docToken>_<sheetOrTableId>`).
  */
-export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; children: Target[] } {
+export function extractBlocks(blocks: readonly Block[]): {
+  refs: FoundRef[];
+  children: Target[];
+  unbackable: Unbackable[];
+} {
   const refs: FoundRef[] = [];
   const children: Target[] = [];
+  const unbackable: Unbackable[] = [];
   for (const b of blocks) {
     const payload = (key: string): Record<string, unknown> | undefined => {
       const v = b[key];
@@ -32,10 +44,12 @@ export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; chi
     if (b.block_type === IMAGE) {
       const token = str(payload('image')?.token);
       if (token) refs.push({ fileToken: token, location: b.block_id, kind: 'image' });
+      else unbackable.push({ location: b.block_id, kind: 'docx_image', reason: 'no_token' });
     } else if (b.block_type === FILE) {
       const file = payload('file');
       const token = str(file?.token);
       if (token) refs.push({ fileToken: token, location: b.block_id, kind: 'file', name: str(file?.name) });
+      else unbackable.push({ location: b.block_id, kind: 'docx_file', reason: 'no_token' });
     } else if (b.block_type === BOARD) {
       const token = str(payload('board')?.token);
       if (token) {
@@ -47,6 +61,12 @@ export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; chi
       // The whole spreadsheet or base is crawled: a superset of the embedded view, so nothing is missed.
       if (embedded)
         children.push({ type: b.block_type === SHEET ? 'sheet' : 'bitable', token: embedded.token });
+    } else if (!TOKEN_NOT_MEDIA.has(b.block_type)) {
+      const key = tokenPayloadKey(b);
+      if (key) {
+        const detail = `block_type ${b.block_type} ${key}`.slice(0, 80);
+        unbackable.push({ location: b.block_id, kind: 'docx_block', reason: 'unknown_type', detail });
+      }
     }
     for (const [key, value] of Object.entries(b)) {
       const elements = (value as { elements?: unknown } | null)?.elements;
@@ -59,7 +79,15 @@ export function extractBlocks(blocks: readonly Block[]): { refs: FoundRef[]; chi
       });
     }
   }
-  return { refs, children };
+  return { refs, children, unbackable };
+}
+
+/** The payload key of a block whose payload object carries a non-empty string `token`. */
+function tokenPayloadKey(b: Block): string | undefined {
+  for (const [key, value] of Object.entries(b)) {
+    if (value && typeof value === 'object' && str((value as { token?: unknown }).token)) return key;
+  }
+  return undefined;
 }
 
 /** `<token>_<id>` -> its parts; the id never holds an underscore. */

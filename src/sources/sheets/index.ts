@@ -2,7 +2,7 @@ import type { Envelope } from '../../feishu/envelope.js';
 import { FeishuError } from '../../feishu/errors.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import type { Source, SourceContext, Target } from '../types.js';
-import { columnLetters, extractCells, nextBlockRows } from './extract.js';
+import { columnLetters, extractCells, nextBlockRows, unbackableCells } from './extract.js';
 
 interface SheetInfo {
   sheet_id: string;
@@ -73,6 +73,7 @@ export const sheetSource: Source = {
           const refs = extractCells(id, row - count, values);
           yield {
             refs,
+            unbackable: unbackableCells(id, row - count, values),
             snapshot: { sheet, startRow: row - count, rows: values },
             next: row < rows ? { phase: `values:${id}`, pageToken: String(row) } : { phase: `float:${id}` },
           };

@@ -13,6 +13,7 @@ export function addMedia(
     state: options.state ?? 'ok',
     kind: options.kind ?? 'media',
     ...(options.permTable ? { permTable: options.permTable } : {}),
+    ...(options.listedSize !== undefined ? { listedSize: options.listedSize } : {}),
   };
   tenant.media.set(media.token, media);
   return media;

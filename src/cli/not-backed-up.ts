@@ -1,0 +1,44 @@
+import type { SizeDifferences } from '../inventory/listed-size.js';
+import type { UnbackableReport } from '../inventory/unbackable.js';
+import { formatCount, wrapText } from './format.js';
+
+/** Where the README says what these counts mean and what to send us. */
+const README_HINT =
+  'see "Not backed up" in the README: run once with --record-shapes and send us the shapes file';
+
+/**
+ * The lines of the summary and `status` about media-shaped objects nothing can download, by kind and
+ * type, with the documents holding them. `label` heads the first line (the summary's column).
+ */
+export function unbackableLines(u: UnbackableReport | undefined, label: (text: string) => string): string[] {
+  if (!u?.total) return [];
+  const out = [label(`${formatCount(u.total)} media-shaped objects could not be backed up (exit 3)`)];
+  for (const g of u.groups) {
+    out.push(`    ${formatCount(g.count).padStart(6)}  ${g.text.replace(/^\d+ /, '')}`);
+    const where = g.documents
+      .map((d) => `${d.type} ${d.title ? `${d.title} (${d.token})` : d.token} at ${d.location}`)
+      .join('; ');
+    if (where) out.push(wrapText(`            in: ${where}`, 79, '                '));
+  }
+  out.push(wrapText(`            ${README_HINT}`, 79, '            '));
+  return out;
+}
+
+/** The lines about files kept with the server's bytes although the listing named another size. */
+export function sizeDifferenceLines(
+  s: SizeDifferences | undefined,
+  label: (text: string) => string,
+): string[] {
+  if (!s?.count) return [];
+  const out = [
+    label(
+      `${formatCount(s.count)} files' size differs from the listing (the server's bytes are kept; not a failure)`,
+    ),
+  ];
+  for (const f of s.files) {
+    out.push(
+      `            ${f.fileToken}${f.name ? ` ${f.name}` : ''}: listed ${formatCount(f.listedSize)} bytes, got ${formatCount(f.bytes)}`,
+    );
+  }
+  return out;
+}
