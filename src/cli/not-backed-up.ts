@@ -12,9 +12,10 @@ const README_HINT =
  */
 export function unbackableLines(u: UnbackableReport | undefined, label: (text: string) => string): string[] {
   if (!u?.total) return [];
-  const out = [label(`${formatCount(u.total)} media-shaped objects could not be backed up (exit 3)`)];
+  const out = [label(`${formatCount(u.total)} media-shaped objects could not be backed up (runs exit 3)`)];
   for (const g of u.groups) {
-    out.push(`    ${formatCount(g.count).padStart(6)}  ${g.text.replace(/^\d+ /, '')}`);
+    const what = g.text.replace(/^\d+ /, '');
+    out.push(wrapText(`    ${formatCount(g.count).padStart(6)}  ${what}`, 79, '            '));
     const where = g.documents
       .map((d) => `${d.type} ${d.title ? `${d.title} (${d.token})` : d.token} at ${d.location}`)
       .join('; ');
@@ -31,8 +32,10 @@ export function sizeDifferenceLines(
 ): string[] {
   if (!s?.count) return [];
   const out = [
-    label(
-      `${formatCount(s.count)} files' size differs from the listing (the server's bytes are kept; not a failure)`,
+    wrapText(
+      label(`${formatCount(s.count)} files' size differs from the listing (the server's bytes are kept)`),
+      79,
+      '            ',
     ),
   ];
   for (const f of s.files) {

@@ -93,7 +93,7 @@ describe('media-shaped objects nothing can download', () => {
     // Part of "some things failed", in the summary and in `status`.
     expect(exitCode(h)).toBe(3);
     const text = renderStatus(s, h.config.database, h.config.outputDir, 'Asia/Shanghai');
-    expect(text).toContain('2 media-shaped objects could not be backed up');
+    expect(text).toContain('2 media-shaped objects could not be backed up (runs exit 3)');
     expect(text).toContain('cell images came without a file token: not backed up');
     expect(text).toContain(`${sid}!B2`);
     expect(text).toContain('--record-shapes');
