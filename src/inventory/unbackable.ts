@@ -6,7 +6,10 @@ import type { Db } from './open.js';
  * gives cell images without one), so each is recorded, counted and reported instead of skipped.
  */
 export interface Unbackable {
-  /** Block id, `sheetId!A1` (`sheetId!A1[i]` inside a cell array), `<recordId>/<fieldId>[i]`. */
+  /**
+   * Block id (`<blockId>/<key>[i]` for an inline file), `sheetId!A1` (`sheetId!A1[i]` inside a cell
+   * array), `float:<id>`, `<recordId>/<fieldId>[i]`.
+   */
   location: string;
   kind:
     | 'sheet_image'
@@ -14,7 +17,9 @@ export interface Unbackable {
     | 'sheet_object'
     | 'docx_image'
     | 'docx_file'
+    | 'docx_inline_file'
     | 'docx_block'
+    | 'float_image'
     | 'bitable_attachment';
   reason: 'no_token' | 'unknown_type';
   /** The unknown type: a cell object's `type`, or `<block_type> <payload key>` of a docx block. */
@@ -30,6 +35,8 @@ export const UNBACKABLE_TEXT: Record<string, string> = {
   'sheet_object/unknown_type': 'cell objects of a type we do not know',
   'docx_image/no_token': 'docx image blocks came without a token',
   'docx_file/no_token': 'docx file blocks came without a token',
+  'docx_inline_file/no_token': 'inline files in docx text came without a file token',
+  'float_image/no_token': 'floating sheet images came without a token',
   'docx_block/unknown_type': 'docx blocks of a type we do not handle carry a token',
   'bitable_attachment/no_token': 'bitable attachments came without a file token',
 };

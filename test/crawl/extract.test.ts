@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { attachmentExtra, extractRecords, unbackableRecords } from '../../src/sources/bitable/extract.js';
 import { type Block, extractBlocks } from '../../src/sources/docx/extract.js';
-import { columnLetters, extractCells, unbackableCells } from '../../src/sources/sheets/extract.js';
+import {
+  columnLetters,
+  extractCells,
+  unbackableCells,
+  unbackableFloats,
+} from '../../src/sources/sheets/extract.js';
 
 const sample = (n: number): { blocks: Block[] } =>
   JSON.parse(readFileSync(new URL(`../fixtures/real-samples/testdocx.${n}.json`, import.meta.url), 'utf8'));
@@ -88,13 +93,18 @@ describe('extracting media from real Feishu answers', () => {
       { block_id: 'b2', block_type: 23, file: { name: 'x.pdf' } },
       { block_id: 'b3', block_type: 29, mindnote: { token: 'bmncnX' } },
       { block_id: 'b4', block_type: 99, future: { token: 'boxF' } },
-      { block_id: 'b5', block_type: 2, text: { elements: [] } },
+      {
+        block_id: 'b5',
+        block_type: 2,
+        text: { elements: [{ text_run: { content: 'x' } }, { file: { source_block_id: '' } }] },
+      },
     ]);
     expect(refs).toEqual([]);
     expect(unbackable.map((u) => [u.location, u.kind, u.detail])).toEqual([
       ['b1', 'docx_image', undefined],
       ['b2', 'docx_file', undefined],
       ['b4', 'docx_block', 'block_type 99 future'],
+      ['b5/text[1]', 'docx_inline_file', undefined],
     ]);
   });
 
@@ -110,5 +120,15 @@ describe('extracting media from real Feishu answers', () => {
       { location: 'recC/fldB[1]', kind: 'bitable_attachment', reason: 'no_token' },
     ]);
     expect(extractRecords('tblA', fields, records).map((r) => r.fileToken)).toEqual(['boxD']);
+  });
+
+  it('names floating images listed without a token', () => {
+    expect(
+      unbackableFloats('s1', [
+        { float_image_id: 'f1', float_image_token: 'boxA' },
+        { float_image_id: 'f2', float_image_token: '' },
+        { float_image_id: 'f3' },
+      ]).map((u) => u.location),
+    ).toEqual(['float:f2', 'float:f3']);
   });
 });

@@ -73,9 +73,11 @@ export function extractBlocks(blocks: readonly Block[]): {
       if (!Array.isArray(elements)) continue;
       elements.forEach((el, i) => {
         const file = (el as { file?: { file_token?: unknown } } | null)?.file;
-        const token = str(file?.file_token);
-        if (token)
-          refs.push({ fileToken: token, location: `${b.block_id}/${key}[${i}]`, kind: 'inline_file' });
+        if (!file || typeof file !== 'object') return;
+        const token = str(file.file_token);
+        const location = `${b.block_id}/${key}[${i}]`;
+        if (token) refs.push({ fileToken: token, location, kind: 'inline_file' });
+        else unbackable.push({ location, kind: 'docx_inline_file', reason: 'no_token' });
       });
     }
   }

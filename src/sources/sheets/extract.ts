@@ -98,6 +98,21 @@ export function unbackableCells(
   return out;
 }
 
+/** Floating images listed without a `float_image_token`: nothing to download, so counted. */
+export function unbackableFloats(
+  sheetId: string,
+  items: readonly { float_image_id?: unknown; float_image_token?: unknown }[],
+): Unbackable[] {
+  return items
+    .filter((f) => typeof f.float_image_token !== 'string' || f.float_image_token === '')
+    .map((f) => ({
+      location: `float:${String(f.float_image_id ?? '?')}`,
+      kind: 'float_image' as const,
+      reason: 'no_token' as const,
+      scope: sheetId,
+    }));
+}
+
 /** Bytes a values response may use: half the 10 MB cap, so an unusually wide row block still fits. */
 export const TARGET_RESPONSE_BYTES = 5 * 1024 * 1024;
 /** Cells asked for in a first block, before a response tells how big a row really is. */

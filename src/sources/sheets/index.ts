@@ -2,7 +2,7 @@ import type { Envelope } from '../../feishu/envelope.js';
 import { FeishuError } from '../../feishu/errors.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import type { Source, SourceContext, Target } from '../types.js';
-import { columnLetters, extractCells, nextBlockRows, unbackableCells } from './extract.js';
+import { columnLetters, extractCells, nextBlockRows, unbackableCells, unbackableFloats } from './extract.js';
 
 interface SheetInfo {
   sheet_id: string;
@@ -82,6 +82,7 @@ export const sheetSource: Source = {
       const floats = await floatImages(ctx, target.token, id);
       yield {
         refs: floats.refs,
+        unbackable: unbackableFloats(id, floats.items as { float_image_token?: unknown }[]),
         snapshot: { sheet, floatImages: floats.items },
         next: nextSheetCheckpoint(sheets, id),
       };
