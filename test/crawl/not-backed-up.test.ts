@@ -156,6 +156,24 @@ describe('media-shaped objects nothing can download', () => {
     expect(status(h).unbackable?.total).toBe(0);
     expect(exitCode(h)).toBe(0);
   });
+
+  it('stops counting what sat in a document deleted from Feishu', async () => {
+    const tenant = emptyTenant({ seed: 18 });
+    const ss = addSpreadsheet(tenant, {
+      title: 'Old',
+      sheets: [{ cells: [[0, 0, cell.imageWithoutToken()]] }],
+    });
+    const fake = await startFakeFeishu({ tenant });
+    const h = harness(fake, [{ type: 'folder', token: tenant.rootFolderToken }]);
+    await h.run();
+    expect(status(h).unbackable?.total).toBe(1);
+    tenant.drive.delete(ss.token);
+    tenant.sheets.delete(ss.token);
+    await h.run();
+    expect(h.db.prepare('SELECT status FROM documents WHERE token = ?').pluck().get(ss.token)).toBe('gone');
+    expect(status(h).unbackable).toEqual({ total: 0, groups: [] });
+    expect(exitCode(h)).toBe(0);
+  });
 });
 
 describe('a listed size is a hint', () => {
