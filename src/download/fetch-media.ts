@@ -162,7 +162,15 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   const done = await writer.finish();
   if (total === undefined && req.knownSize !== undefined && done.bytes !== req.knownSize) {
     // No Content-Length: nothing but the listing says where the body should end, so a body that
-    // ends elsewhere may have been cut short. Not kept.
+    // ends elsewhere may have been cut short. Keep it as a `.part` of unknown size and ask for the
+    // rest: a 416 saying the file is exactly these bytes publishes it (judgeUnsatisfiable), a 206
+    // continues it. Without Range (or when that request got a whole body again) it is not kept.
+    if (endpoint.range && req.have === 0) {
+      return {
+        type: 'again',
+        reason: `received ${done.bytes} bytes without a Content-Length, but the listing says ${req.knownSize}; asking the server for the rest to confirm the length`,
+      };
+    }
     await discardPart(req.paths);
     return {
       type: 'error',

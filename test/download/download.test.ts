@@ -509,9 +509,23 @@ describe('downloadAll', () => {
     expect(ranges.at(-1)).toMatch(/^bytes=[1-9]\d*-$/);
   });
 
-  it('still refuses a body of another size than listed that announced no length', async () => {
+  it('confirms a body of another size than listed that announced no length with one Range request', async () => {
     env = await startEnv({ noContentLength: true });
     const m = env.media({ size: 5_000, listedSize: 5_003 });
+    const summary = await env.run();
+    expect(summary.downloaded).toBe(1);
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(mediaRow(env.db, m.token)).toMatchObject({ status: 'done', size: 5_003, bytes_on_disk: 5_000 });
+    // The whole body without a length, then `Range: bytes=5000-`: the 416 says the file is 5,000 bytes.
+    const reqs = env.fake.requestsTo('media.download');
+    expect(reqs).toMatchObject([{ status: 200 }, { status: 416 }]);
+    expect(reqs[1]!.headers.range).toBe('bytes=5000-');
+  });
+
+  it('still refuses a body of another size than listed that announced no length, when Range gets the whole body again', async () => {
+    env = await startEnv({ noContentLength: true });
+    const m = env.media({ size: 5_000, listedSize: 5_003 });
+    env.fake.faults.inject({ route: 'media.download', fault: { kind: 'ignore-range' }, times: 4 });
     const summary = await env.run();
     expect(summary.downloaded).toBe(0);
     expect(mediaRow(env.db, m.token)).toMatchObject({ status: 'error', error_kind: 'protocol', path: null });
