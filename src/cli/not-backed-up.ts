@@ -6,6 +6,11 @@ import { formatCount, wrapText } from './format.js';
 const README_HINT =
   'see "Not backed up" in the README: run once with --record-shapes and send us the shapes file';
 
+/** Server-provided text (titles, types, ids) shown on a terminal: control characters become `?`. */
+function printable(text: string): string {
+  return [...text].map((ch) => (/\p{Cc}/u.test(ch) ? '?' : ch)).join('');
+}
+
 /**
  * The lines of the summary and `status` about media-shaped objects nothing can download, by kind and
  * type, with the documents holding them. `label` heads the first line (the summary's column).
@@ -14,10 +19,10 @@ export function unbackableLines(u: UnbackableReport | undefined, label: (text: s
   if (!u?.total) return [];
   const out = [label(`${formatCount(u.total)} media-shaped objects could not be backed up (runs exit 3)`)];
   for (const g of u.groups) {
-    const what = g.text.replace(/^\d+ /, '');
+    const what = printable(g.text.replace(/^\d+ /, ''));
     out.push(wrapText(`    ${formatCount(g.count).padStart(6)}  ${what}`, 79, '            '));
     const where = g.documents
-      .map((d) => `${d.type} ${d.title ? `${d.title} (${d.token})` : d.token} at ${d.location}`)
+      .map((d) => printable(`${d.type} ${d.title ? `${d.title} (${d.token})` : d.token} at ${d.location}`))
       .join('; ');
     if (where) out.push(wrapText(`            in: ${where}`, 79, '                '));
   }
@@ -40,7 +45,7 @@ export function sizeDifferenceLines(
   ];
   for (const f of s.files) {
     out.push(
-      `            ${f.fileToken}${f.name ? ` ${f.name}` : ''}: listed ${formatCount(f.listedSize)} bytes, got ${formatCount(f.bytes)}`,
+      `            ${f.fileToken}${f.name ? ` ${printable(f.name)}` : ''}: listed ${formatCount(f.listedSize)} bytes, got ${formatCount(f.bytes)}`,
     );
   }
   return out;

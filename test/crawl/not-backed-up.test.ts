@@ -174,6 +174,20 @@ describe('media-shaped objects nothing can download', () => {
     expect(status(h).unbackable).toEqual({ total: 0, groups: [] });
     expect(exitCode(h)).toBe(0);
   });
+
+  it('shows a server-provided type with control characters harmlessly on the terminal', async () => {
+    const tenant = emptyTenant({ seed: 18 });
+    addSpreadsheet(tenant, {
+      title: 'T\u001b[2J',
+      sheets: [{ cells: [[0, 0, cell.unknownObject('x\u001b[31m')]] }],
+    });
+    const fake = await startFakeFeishu({ tenant });
+    const h = harness(fake, [{ type: 'folder', token: tenant.rootFolderToken }]);
+    await h.run();
+    const text = renderStatus(status(h), 'db', 'out', 'Asia/Shanghai');
+    expect(text).toContain('cell objects of a type we do not know (x?[31m)');
+    expect(text).not.toContain('\u001b');
+  });
 });
 
 describe('a listed size is a hint', () => {
