@@ -188,6 +188,35 @@ describe('media-shaped objects nothing can download', () => {
     expect(text).toContain('cell objects of a type we do not know (x?[31m)');
     expect(text).not.toContain('\u001b');
   });
+
+  it('counts a bitable attachment listed without a file_token, at its record and field', async () => {
+    const tenant = emptyTenant({ seed: 18 });
+    const ok = addMedia(tenant);
+    const lost = addMedia(tenant, { listedWithoutToken: true });
+    const app = addBitable(tenant, {
+      name: 'Base',
+      tables: [{ records: [{ 名称: 'a', 附件: [ok.token, lost.token] }] }],
+    });
+    const fake = await startFakeFeishu({ tenant });
+    const h = harness(fake, [{ type: 'bitable', token: app.appToken }]);
+    await h.run();
+    const table = app.tables[0]!;
+    expect(rows(h)).toEqual([
+      {
+        doc: `${app.appToken}_${table.tableId}`,
+        location: `${table.records[0]!.recordId}/${table.fields[1]!.fieldId}[1]`,
+        kind: 'bitable_attachment',
+        reason: 'no_token',
+        detail: null,
+      },
+    ]);
+    expect(status(h).unbackable!.groups[0]!.text).toBe(
+      '1 bitable attachments came without a file token: not backed up',
+    );
+    expect(h.db.prepare('SELECT file_token FROM media').pluck().all()).toEqual([ok.token]);
+    expect([...fake.expectedMedia().keys()]).toEqual([ok.token]);
+    expect(exitCode(h)).toBe(3);
+  });
 });
 
 describe('a listed size is a hint', () => {

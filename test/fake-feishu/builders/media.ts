@@ -14,6 +14,7 @@ export function addMedia(
     kind: options.kind ?? 'media',
     ...(options.permTable ? { permTable: options.permTable } : {}),
     ...(options.listedSize !== undefined ? { listedSize: options.listedSize } : {}),
+    ...(options.listedWithoutToken ? { listedWithoutToken: true } : {}),
   };
   tenant.media.set(media.token, media);
   return media;

@@ -35,7 +35,7 @@ function renderAttachment(
 ): unknown {
   const extra = encodeURIComponent(serverExtra(table));
   return {
-    file_token: token,
+    ...(media?.listedWithoutToken ? {} : { file_token: token }),
     name: media?.name ?? 'unknown',
     size: media?.listedSize ?? media?.size ?? 0,
     type: media?.mimeType ?? 'application/octet-stream',
