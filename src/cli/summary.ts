@@ -3,6 +3,7 @@ import type { DownloadPlan, DownloadSummary } from '../download/index.js';
 import type { StatusReport } from '../inventory/status.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
+import { sizeDifferenceLines, unbackableLines } from './not-backed-up.js';
 
 /** What a run did, gathered for the closing summary and runs.summary_json. */
 export interface RunReport {
@@ -29,6 +30,8 @@ export function exitCodeFor(r: Omit<RunReport, 'durationMs'>): number {
   if (r.download?.stopReason === 'budget') return ExitCode.budget;
   const docErrors = r.after.documents.byStatus.error ?? 0;
   if (docErrors > 0) return ExitCode.partial;
+  // Media nothing can download (no token, unknown shape) is media not backed up: see unbackable.ts.
+  if ((r.after.unbackable?.total ?? 0) > 0) return ExitCode.partial;
   if (r.download) {
     const left = r.download.left;
     // "All in scope backed up" means nothing failed for good or is waiting for a retry.
@@ -146,6 +149,8 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   } else if (!r.dryRun) {
     out.push(row('Failed', 'none'));
   }
+  out.push(...unbackableLines(a.unbackable, (t) => row('Not saved', t)));
+  out.push(...sizeDifferenceLines(a.sizeDiffers, (t) => row('Sizes', t)));
   const left = d?.left ?? (r.dryRun ? undefined : r.plan);
   if (left) {
     const text = left.files

@@ -135,6 +135,8 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     documents: after.documents,
     media: after.media,
     failures: after.failures,
+    unbackable: after.unbackable,
+    sizeDiffers: after.sizeDiffers,
   };
   output.resultEvent('run.summary', `${mode} finished with exit code ${exitCode}`, summary);
   return { exitCode, summary };

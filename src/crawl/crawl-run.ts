@@ -10,6 +10,7 @@ import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
 import { MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import { SkipKeyRepo } from '../inventory/skip-keys.js';
+import { UnbackableRepo } from '../inventory/unbackable.js';
 import type { SourceContext, Target } from '../sources/types.js';
 import { type CrawlProgress, type CrawlSummary, type DocumentCounts, emptyCounts } from './summary.js';
 
@@ -50,6 +51,8 @@ export interface CrawlRun {
   readonly docs: DocumentRepo;
   readonly refs: MediaRefRepo;
   readonly links: DocumentLinkRepo;
+  /** Media-shaped objects nothing can download (migration 0014). */
+  readonly unbackable: UnbackableRepo;
   readonly checkpoints: CheckpointRepo;
   readonly skipKeys: SkipKeyRepo;
   /** `--full`: every document whose skip key says unchanged is read all the same (see full-read.ts). */
@@ -97,6 +100,7 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     docs: new DocumentRepo(db),
     refs: new MediaRefRepo(db),
     links: new DocumentLinkRepo(db),
+    unbackable: new UnbackableRepo(db),
     checkpoints: new CheckpointRepo(db),
     skipKeys: new SkipKeyRepo(db),
     full: options.full === true,

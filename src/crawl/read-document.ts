@@ -76,9 +76,16 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     // Staged (durably) before the checkpoint that moves past it is committed.
     snapshot?.stage(position, page.snapshot ?? null, next);
     position = next;
-    const jobs = writePage(run, job, page.refs ?? [], page.children ?? [], () => {
-      if (next) checkpoints.put(row.id, next, passRun, scope);
-    });
+    const jobs = writePage(
+      run,
+      job,
+      page.refs ?? [],
+      page.children ?? [],
+      () => {
+        if (next) checkpoints.put(row.id, next, passRun, scope);
+      },
+      page.unbackable,
+    );
     schedule(run, jobs);
     run.progress();
     signal?.throwIfAborted();
@@ -92,6 +99,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     (await snapshots?.sameContent(snapshot, row.id, check.skipKey)) === false;
   const missed = db.transaction(() => {
     summary.refs.gone += refs.markGone(row.id, passRun, scope);
+    run.unbackable.markGone(row.id, passRun, scope);
     // A scoped read (one table of a base) lists only part of the document's children by design.
     if (scope === undefined) links.markGone(row.id, passRun, runId);
     docs.markDone(row.id, revision ?? null, afterPass(row.crawled_revision, revision ?? null, scope));

@@ -34,6 +34,8 @@ export interface CrawlSummary {
    * again (absent from summaries written before migration 0011).
    */
   media: { new: number; newVersions?: number };
+  /** Media-shaped objects met on the pages read that nothing can download (see inventory/unbackable.ts). */
+  unbackable?: number;
   /** Requests sent per bucket during this crawl, retries included. */
   calls: Record<string, number>;
   /**

@@ -1,4 +1,5 @@
 import type { FoundRef } from '../inventory/media-refs.js';
+import type { Unbackable } from '../inventory/unbackable.js';
 import type { Target } from '../sources/types.js';
 import { type CrawlRun, type Job, keyOf } from './crawl-run.js';
 import { discover } from './discover.js';
@@ -13,6 +14,7 @@ export function writePage(
   pageRefs: FoundRef[],
   children: Target[],
   next: () => void,
+  unbackable: readonly Unbackable[] = [],
 ): (Job | undefined)[] {
   const { summary } = run;
   return run.db.transaction(() => {
@@ -21,6 +23,10 @@ export function writePage(
     summary.refs.new += r.newRefs;
     summary.media.new += r.newMedia;
     summary.media.newVersions = (summary.media.newVersions ?? 0) + r.newVersions;
+    if (unbackable.length) {
+      run.unbackable.record(job.row.id, unbackable, run.runId);
+      summary.unbackable = (summary.unbackable ?? 0) + unbackable.length;
+    }
     const jobs = children.map((c) => {
       const child = discover(run, c, job.row.id, job.row.root_id ?? undefined);
       // Listed on a page read now, so found here now (children revisited from the inventory are not).

@@ -42,7 +42,10 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   try {
     for (;;) {
       if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
-      const point = await resumePoint(paths, knownSize, version);
+      // The listed size is a hint (fetch-media.ts): a `.part` whose sidecar names another size is kept,
+      // and the server's answer to its Range decides (206 continues it, a 416 of another length drops
+      // it). The version must still match. Finished without asking only when both sizes agree.
+      const point = await resumePoint(paths, undefined, version);
       if (knownSize !== undefined && point.total === knownSize && point.have === knownSize) {
         // Every byte is already here (the previous attempt stopped before the rename): asking with
         // `Range: bytes=<size>-` would cost a call and a 416. (With no size in the inventory, that
@@ -83,6 +86,14 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       });
       if (outcome.type === 'complete') {
         if (extrasTried.size > 1) ctx.extras.needed(extra);
+        if (knownSize !== undefined && outcome.bytes !== knownSize) {
+          ctx.log({
+            level: 'info',
+            event: 'download.size_differs',
+            message: `${row.file_token}: the listing says ${knownSize} bytes, the server sent ${outcome.bytes} (complete by its own headers); kept, and counted in status`,
+            fileToken: row.file_token,
+          });
+        }
         return await publishFile(ctx, row, endpoint, paths, outcome);
       }
       if (outcome.type === 'whole-on-disk') {

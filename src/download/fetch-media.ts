@@ -27,7 +27,10 @@ export interface MediaRequest {
   have: number;
   /** Size the `.part` was started for (its sidecar's `total`), or the inventory's size. */
   expectedTotal?: number;
-  /** The inventory's size, when known: a body of another length is never published. */
+  /**
+   * The inventory's (listed) size, when known: a hint. A body of another length is published only when
+   * its own Content-Length or Content-Range announced that length (see the note in `fetchMedia`).
+   */
   knownSize?: number;
   /** The file's version (drive files), recorded in the sidecar of a `.part` this answer starts. */
   version?: string;
@@ -130,18 +133,10 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     return { type: 'error', error: envelopeError(operation, status, sniffed.envelope, res.headers) };
   }
 
-  if (total !== undefined && req.knownSize !== undefined && total !== req.knownSize) {
-    dropBody(res.body);
-    return {
-      type: 'error',
-      error: new FeishuError(operation, {
-        httpStatus: status,
-        msg: `the server announces ${total} bytes but the inventory expects ${req.knownSize}; run the crawl again if the file changed`,
-        kind: 'protocol',
-      }),
-    };
-  }
-
+  // A listed size is a hint, not a contract (issue 18): media tokens are immutable, so a body whose
+  // Content-Length (or Content-Range total) differs from the listing is still the file, as long as the
+  // transfer itself is complete and consistent: PartWriter refuses a byte past `total`, and a body
+  // ending short of it is continued, not published. Both sizes stay in the inventory (listed-size.ts).
   const about: PartAbout = {};
   const fileName = filenameFromContentDisposition(h('content-disposition'));
   if (fileName) about.fileName = fileName;
@@ -171,13 +166,23 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
     return { type: 'again', reason: `received ${kept} of ${total} bytes; asking for the rest` };
   }
   const done = await writer.finish();
-  if (req.knownSize !== undefined && done.bytes !== req.knownSize) {
+  if (total === undefined && req.knownSize !== undefined && done.bytes !== req.knownSize) {
+    // No Content-Length: nothing but the listing says where the body should end, so a body that
+    // ends elsewhere may have been cut short. Keep it as a `.part` of unknown size and ask for the
+    // rest: a 416 saying the file is exactly these bytes publishes it (judgeUnsatisfiable), a 206
+    // continues it. Without Range (or when that request got a whole body again) it is not kept.
+    if (endpoint.range && req.have === 0) {
+      return {
+        type: 'again',
+        reason: `received ${done.bytes} bytes without a Content-Length, but the listing says ${req.knownSize}; asking the server for the rest to confirm the length`,
+      };
+    }
     await discardPart(req.paths);
     return {
       type: 'error',
       error: new FeishuError(operation, {
         httpStatus: status,
-        msg: `received ${done.bytes} bytes but the inventory expects ${req.knownSize}`,
+        msg: `received ${done.bytes} bytes without a Content-Length, but the listing says ${req.knownSize}`,
         kind: 'protocol',
       }),
     };

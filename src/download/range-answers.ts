@@ -7,11 +7,11 @@ import { UNKNOWN_TOTAL } from './part-file.js';
  * must start at the bytes held, give a total (`bytes a-b/*` does not), carry a `Content-Length` (if
  * any) matching its range, and its total must agree with the size the `.part` was started for. A
  * `.part` started from a 200 without `Content-Length` (sidecar total UNKNOWN_TOTAL) recorded no size:
- * then the total must agree with the inventory's size when it knows one, and is otherwise taken as
- * the file's size from here on (the caller records it in the sidecar). Undefined: start over.
+ * then the total is taken as the file's size from here on (the caller records it in the sidecar). The
+ * inventory's listed size is a hint and refuses nothing (issue 18). Undefined: start over.
  */
 export function judgePartial(
-  req: Pick<MediaRequest, 'have' | 'expectedTotal' | 'knownSize'>,
+  req: Pick<MediaRequest, 'have' | 'expectedTotal'>,
   contentRange: string | undefined,
   contentLength: string | undefined,
 ): { total: number } | undefined {
@@ -19,7 +19,8 @@ export function judgePartial(
   const length = parseContentLength(contentLength);
   if (req.have <= 0 || range?.start !== req.have || range.total === undefined) return undefined;
   if (length !== undefined && length !== range.end! - range.start + 1) return undefined;
-  const known = req.expectedTotal === UNKNOWN_TOTAL ? req.knownSize : req.expectedTotal;
+  // The sidecar's total came from the server; the listing's size is only a hint (see fetchMedia).
+  const known = req.expectedTotal === UNKNOWN_TOTAL ? undefined : req.expectedTotal;
   if (known !== undefined && range.total !== known) return undefined;
   return { total: range.total };
 }
@@ -30,12 +31,12 @@ export function judgePartial(
  * space; see content-range.ts). A run stopped between the last byte and the rename leaves a `.part`
  * holding the whole file; when the inventory knows no size, asking for the rest is how we learn it.
  * The length is the server's claim and the `.part`'s bytes came from answers we checked, so equality
- * is enough, provided nothing else we know disagrees: the inventory's size, and the size the sidecar
- * recorded when the `.part` was started (unless it recorded none). Anything else (no header, a
+ * is enough, provided the size the sidecar recorded when the `.part` was started (unless it recorded
+ * none) agrees; the inventory's listed size is a hint and refuses nothing. Anything else (no header, a
  * malformed one, the satisfied form, another length: the file changed) and the `.part` is not the file.
  */
 export function judgeUnsatisfiable(
-  req: Pick<MediaRequest, 'have' | 'expectedTotal' | 'knownSize'>,
+  req: Pick<MediaRequest, 'have' | 'expectedTotal'>,
   rangeSent: boolean,
   contentRange: string | undefined,
 ): { whole: true } | { whole: false; reason: string } {
@@ -56,9 +57,6 @@ export function judgeUnsatisfiable(
   const refused = `the server refused the range (416): the file is ${length} bytes`;
   if (length !== req.have) {
     return { whole: false, reason: `${refused}, the .part holds ${req.have}` };
-  }
-  if (req.knownSize !== undefined && length !== req.knownSize) {
-    return { whole: false, reason: `${refused}, the inventory expects ${req.knownSize}` };
   }
   if (
     req.expectedTotal !== undefined &&

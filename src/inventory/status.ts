@@ -1,8 +1,10 @@
 import { newerThanCopy } from './drive-versions.js';
+import { readSizeDifferences, type SizeDifferences } from './listed-size.js';
 import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
 import { readSkipKeyChecks, type SkipKeyMiss } from './skip-keys.js';
 import { snapshotTotals } from './snapshots.js';
+import { readUnbackable, type UnbackableReport } from './unbackable.js';
 
 export interface CountBytes {
   count: number;
@@ -63,6 +65,10 @@ export interface StatusReport {
    * the form that worked (migrations 0010, 0013): which form a real tenant takes is not documented.
    */
   advancedTables?: { server: number; attachments: number };
+  /** Media-shaped objects nothing can download (migration 0014); non-zero: exit 3. */
+  unbackable?: UnbackableReport;
+  /** Files kept with the server's bytes although their listing named another size. */
+  sizeDiffers?: SizeDifferences;
 }
 
 export interface StatusOptions {
@@ -212,5 +218,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     failures,
     skipKeyMisses: readSkipKeyChecks(db),
     advancedTables,
+    unbackable: readUnbackable(db),
+    sizeDiffers: readSizeDifferences(db),
   };
 }

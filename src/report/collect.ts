@@ -1,6 +1,7 @@
 import type { Db } from '../inventory/open.js';
 import { type FailureRow, groupFailures, mimeBars, sizeBars, totalsByState } from './aggregate.js';
 import { hrefMaker, safeHttpUrl, tenantDomain } from './links.js';
+import { collectNotBackedUp } from './not-backed-up.js';
 import {
   collectDocuments,
   collectRoots,
@@ -115,6 +116,7 @@ function collect(db: Db, meta: ReportMeta): ReportData {
     mimeTypes,
     documents: documents.referenced,
     media,
+    notBackedUp: collectNotBackedUp(db),
   };
 }
 

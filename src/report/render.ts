@@ -3,6 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { REPORT_JS } from './client.js';
 import { escapeHtml as e, jsonForScript } from './escape.js';
 import { formatCount, formatTime } from './format.js';
+import { notBackedUpSection } from './not-backed-up.js';
 import { firstScreen, shaBlob, type TablePayload, tablePayload } from './payload.js';
 import { aboutSection, chartsGrid, failuresSection, summaryBand } from './sections.js';
 import { REPORT_CSS } from './styles.js';
@@ -59,6 +60,7 @@ export function renderReportHtml(d: ReportData, options: RenderOptions = {}): st
 ${summaryBand(d)}
 ${chartsGrid(d)}
 ${failuresSection(d)}
+${notBackedUpSection(d.notBackedUp)}
 ${filesSection(d)}
 ${aboutSection(d)}
 </main>

@@ -1,3 +1,5 @@
+import type { NotBackedUp } from './not-backed-up.js';
+
 /**
  * What the audit report shows, gathered once from the inventory (`collectReportData`) and rendered
  * without touching the database again (`renderReportHtml`), so each step can be tested alone.
@@ -134,4 +136,6 @@ export interface ReportData {
   documents: ReportDocument[];
   /** Every media file, largest first. */
   media: ReportMedia[];
+  /** Media nothing could download, and files kept at another size than listed (issue 18). */
+  notBackedUp?: NotBackedUp;
 }

@@ -1,6 +1,7 @@
 import type { FeishuClient } from '../feishu/client.js';
 import type { Checkpoint } from '../inventory/checkpoints.js';
 import type { FoundRef } from '../inventory/media-refs.js';
+import type { Unbackable } from '../inventory/unbackable.js';
 
 /** Every kind of thing the crawl records in `documents.type`. */
 export type DocType =
@@ -40,6 +41,8 @@ export interface Target {
 export interface SourcePage {
   children?: Target[];
   refs?: FoundRef[];
+  /** Media-shaped objects on the page that nothing can download (no token, unknown type). */
+  unbackable?: Unbackable[];
   /** Where to resume after this page; undefined when the document is finished. */
   next?: Checkpoint | undefined;
   /** The page's raw API content, kept in the document's snapshot (src/archive/snapshots/assemble.ts). */

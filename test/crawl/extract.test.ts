@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { attachmentExtra, extractRecords } from '../../src/sources/bitable/extract.js';
+import { attachmentExtra, extractRecords, unbackableRecords } from '../../src/sources/bitable/extract.js';
 import { type Block, extractBlocks } from '../../src/sources/docx/extract.js';
-import { columnLetters, extractCells } from '../../src/sources/sheets/extract.js';
+import {
+  columnLetters,
+  extractCells,
+  unbackableCells,
+  unbackableFloats,
+} from '../../src/sources/sheets/extract.js';
 
 const sample = (n: number): { blocks: Block[] } =>
   JSON.parse(readFileSync(new URL(`../fixtures/real-samples/testdocx.${n}.json`, import.meta.url), 'utf8'));
@@ -75,5 +80,74 @@ describe('extracting media from real Feishu answers', () => {
       ['boxB', 's1!A101', 'sheet_image'],
     ]);
     expect([0, 25, 26, 701, 702].map(columnLetters)).toEqual(['A', 'Z', 'AA', 'ZZ', 'AAA']);
+  });
+
+  it('names what cannot be downloaded: tokenless cell images and attachments, unknown cell types, not text or links', () => {
+    const found = unbackableCells('s1', 0, [
+      [
+        { id: 207, type: 'embed-image' },
+        [
+          { type: 'text', text: 'x' },
+          { type: 'url', text: 'y', link: 'https://example.com' },
+          { type: 'mention', textType: 'fileToken', text: 'shtcnX', objType: 'sheet' },
+          { type: 'attachment', text: 'a.pdf' },
+        ],
+        { type: 'embed-image', fileToken: 'boxB' },
+        { type: 'hologram', fileToken: 'boxH' },
+        { fileToken: 'boxT' },
+        { type: 'formula', text: '=A1' },
+      ],
+    ]);
+    expect(found.map((u) => [u.location, u.kind, u.reason, u.detail])).toEqual([
+      ['s1!A1', 'sheet_image', 'no_token', undefined],
+      ['s1!B1[3]', 'sheet_attachment', 'no_token', undefined],
+      ['s1!D1', 'sheet_object', 'unknown_type', 'hologram'],
+      ['s1!E1', 'sheet_object', 'unknown_type', '(no type)'],
+    ]);
+  });
+
+  it('names docx image and file blocks without a token and unknown block types with one, not mind notes', () => {
+    const { unbackable, refs } = extractBlocks([
+      { block_id: 'b1', block_type: 27, image: { token: '' } },
+      { block_id: 'b2', block_type: 23, file: { name: 'x.pdf' } },
+      { block_id: 'b3', block_type: 29, mindnote: { token: 'bmncnX' } },
+      { block_id: 'b4', block_type: 99, future: { token: 'boxF' } },
+      {
+        block_id: 'b5',
+        block_type: 2,
+        text: { elements: [{ text_run: { content: 'x' } }, { file: { source_block_id: '' } }] },
+      },
+    ]);
+    expect(refs).toEqual([]);
+    expect(unbackable.map((u) => [u.location, u.kind, u.detail])).toEqual([
+      ['b1', 'docx_image', undefined],
+      ['b2', 'docx_file', undefined],
+      ['b4', 'docx_block', 'block_type 99 future'],
+      ['b5/text[1]', 'docx_inline_file', undefined],
+    ]);
+  });
+
+  it('names bitable attachments without a file_token, in attachment fields only', () => {
+    const fields = new Map([['Files', 'fldB']]);
+    const records = [
+      {
+        record_id: 'recC',
+        fields: { Files: [{ file_token: 'boxD' }, { name: 'lost.png', size: 3 }], Other: [{}] },
+      },
+    ];
+    expect(unbackableRecords(fields, records)).toEqual([
+      { location: 'recC/fldB[1]', kind: 'bitable_attachment', reason: 'no_token' },
+    ]);
+    expect(extractRecords('tblA', fields, records).map((r) => r.fileToken)).toEqual(['boxD']);
+  });
+
+  it('names floating images listed without a token', () => {
+    expect(
+      unbackableFloats('s1', [
+        { float_image_id: 'f1', float_image_token: 'boxA' },
+        { float_image_id: 'f2', float_image_token: '' },
+        { float_image_id: 'f3' },
+      ]).map((u) => u.location),
+    ).toEqual(['float:f2', 'float:f3']);
   });
 });

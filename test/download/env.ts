@@ -68,7 +68,7 @@ export async function startEnv(
       insertMedia(inv.db, {
         file_token: m.token,
         name: m.name,
-        size: o.sizeKnown === false ? null : m.size,
+        size: o.sizeKnown === false ? null : (m.listedSize ?? m.size),
         mime: m.mimeType,
         extra: o.extra ?? null,
       });

@@ -84,6 +84,13 @@ export const block = {
   board(whiteboardId: string): BlockTree {
     return { blockType: 43, payload: { board: { token: whiteboardId, align: 2 } } };
   },
+  /**
+   * A block of a type the crawler does not handle whose payload carries a `token` (a media kind Feishu
+   * may add): `{block_type, [key]: {token, ...fields}}`, as the documented payloads are shaped.
+   */
+  unknown(blockType: number, key: string, token: string, fields: Record<string, unknown> = {}): BlockTree {
+    return { blockType, payload: { [key]: { token, ...fields } } };
+  },
   /** A table (31) of `rows` x `columns` cells (32), each cell holding the given blocks. */
   table(rows: number, columns: number, cells: BlockTree[][]): BlockTree {
     return {

@@ -141,8 +141,11 @@ export function expectedMedia(tenant: Tenant): Map<string, ExpectedMedia> {
         for (const rec of table.records) {
           for (const v of Object.values(rec.fields)) {
             if (!v || typeof v !== 'object') continue;
-            for (const t of v.attachments)
+            for (const t of v.attachments) {
+              // Listed without its token: no backup can reach it (counted as not backed up instead).
+              if (tenant.media.get(t)?.listedWithoutToken) continue;
               add(t, token, { needsExtra: table.advancedPerm, extra: serverExtra(table) });
+            }
           }
         }
       }

@@ -8,7 +8,7 @@ export { addDocx, appendBlocks } from './builders/docx.js';
 export { addDriveFile, addFolder, addShortcut, uploadNewVersion } from './builders/drive.js';
 export { addBoard, addMedia } from './builders/media.js';
 export { disableDownload } from './builders/permissions.js';
-export { addSpreadsheet, type SheetSpec } from './builders/sheets.js';
+export { addSpreadsheet, cell, type SheetSpec } from './builders/sheets.js';
 export { EPOCH_SECONDS, emptyTenant, idRng, type Placement } from './builders/tenant.js';
 export { addWikiNode, addWikiSpace } from './builders/wiki.js';
 export { fakeConfig } from './config.js';

@@ -25,6 +25,13 @@ export interface Media {
    */
   permTable?: { appToken: string; tableId: string };
   /**
+   * The size the sheet and bitable listings show, when it is not the byte count the download serves
+   * (`size`). Whether Feishu's listings ever differ is [unconfirmed]; a listed size is a hint (issue 18).
+   */
+  listedSize?: number;
+  /** Listed in bitable records without `file_token` (issue 18; [unconfirmed] that Feishu ever does). */
+  listedWithoutToken?: boolean;
+  /**
    * Drive files: how many versions were uploaded under this token (absent: 1, the first upload).
    * Each version has its own bytes (see `mediaContentKey`); `uploadNewVersion` adds one.
    */

@@ -3,6 +3,7 @@ import { readStatus, type StatusReport } from '../../inventory/status.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatBytes, formatCount, wrapText } from '../format.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
+import { sizeDifferenceLines, unbackableLines } from '../not-backed-up.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 import { newVersionsText } from '../summary.js';
@@ -113,6 +114,8 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
       if (f.fix) lines.push(wrapText(`         fix: ${f.fix}`, 79, '              '));
     }
   }
+  lines.push(...unbackableLines(r.unbackable, (t) => `Not saved  ${t}`));
+  lines.push(...sizeDifferenceLines(r.sizeDiffers, (t) => `Sizes      ${t}`));
   return lines.join('\n');
 }
 

@@ -1,5 +1,6 @@
 import { documentedExtra } from '../../feishu/bitable-extra.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
+import type { Unbackable } from '../../inventory/unbackable.js';
 
 export interface Attachment {
   file_token?: string;
@@ -62,4 +63,33 @@ export function extractRecords(
     }
   }
   return refs;
+}
+
+/**
+ * Attachments in a page of records that `extractRecords` cannot download: values without a
+ * `file_token`, located as `<recordId>/<fieldId>[i]` (the docs describe every attachment with one, but
+ * do not promise it: counted rather than dropped).
+ */
+export function unbackableRecords(
+  attachmentFields: ReadonlyMap<string, string>,
+  records: readonly BitableRecord[],
+): Unbackable[] {
+  const out: Unbackable[] = [];
+  for (const record of records) {
+    for (const [name, value] of Object.entries(record.fields ?? {})) {
+      const fieldId = attachmentFields.get(name);
+      if (!fieldId || !Array.isArray(value)) continue;
+      (value as unknown[]).forEach((a, i) => {
+        if (!a || typeof a !== 'object') return;
+        const token = (a as Attachment).file_token;
+        if (typeof token === 'string' && token) return;
+        out.push({
+          location: `${record.record_id}/${fieldId}[${i}]`,
+          kind: 'bitable_attachment',
+          reason: 'no_token',
+        });
+      });
+    }
+  }
+  return out;
 }

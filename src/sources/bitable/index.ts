@@ -3,7 +3,7 @@ import { splitEmbedded } from '../docx/extract.js';
 import { PageGuard } from '../paging.js';
 import type { Source, SourceContext, Target } from '../types.js';
 import { ADVANCED_META, AdvancedBaseEmptyError, isAdvancedBase } from './advanced.js';
-import { type BitableRecord, extractRecords } from './extract.js';
+import { type BitableRecord, extractRecords, unbackableRecords } from './extract.js';
 
 interface Paged<T> {
   items?: T[];
@@ -120,6 +120,7 @@ export const bitableTableSource: Source = {
       pageToken = guard.next(data.has_more, data.page_token);
       yield {
         refs: extractRecords(tableId, fields, data.items ?? []),
+        unbackable: unbackableRecords(fields, data.items ?? []),
         snapshot: { fields: all, items: data.items ?? [] },
         next: pageToken ? { phase: 'records', pageToken } : undefined,
       };

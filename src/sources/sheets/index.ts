@@ -3,7 +3,7 @@ import { FeishuError } from '../../feishu/errors.js';
 import type { FoundRef } from '../../inventory/media-refs.js';
 import { splitEmbedded } from '../docx/extract.js';
 import type { Source, SourceContext, Target } from '../types.js';
-import { columnLetters, extractCells, nextBlockRows } from './extract.js';
+import { columnLetters, extractCells, nextBlockRows, unbackableCells, unbackableFloats } from './extract.js';
 
 interface SheetInfo {
   sheet_id: string;
@@ -89,6 +89,7 @@ export const sheetSource: Source = {
           const refs = extractCells(id, row - count, values);
           yield {
             refs,
+            unbackable: unbackableCells(id, row - count, values),
             snapshot: { sheet, startRow: row - count, rows: values },
             next: row < rows ? { phase: `values:${id}`, pageToken: String(row) } : { phase: `float:${id}` },
           };
@@ -97,6 +98,7 @@ export const sheetSource: Source = {
       const floats = await floatImages(ctx, target.token, id);
       yield {
         refs: floats.refs,
+        unbackable: unbackableFloats(id, floats.items as { float_image_token?: unknown }[]),
         snapshot: { sheet, floatImages: floats.items },
         next: nextSheetCheckpoint(sheets, id),
       };

@@ -13,6 +13,8 @@ export function addMedia(
     state: options.state ?? 'ok',
     kind: options.kind ?? 'media',
     ...(options.permTable ? { permTable: options.permTable } : {}),
+    ...(options.listedSize !== undefined ? { listedSize: options.listedSize } : {}),
+    ...(options.listedWithoutToken ? { listedWithoutToken: true } : {}),
   };
   tenant.media.set(media.token, media);
   return media;

@@ -1,4 +1,4 @@
-import type { CellValue, FloatImage, Sheet, Spreadsheet, Tenant } from '../model.js';
+import type { CellValue, FloatImage, Media, Sheet, Spreadsheet, Tenant } from '../model.js';
 import { idRng, type Placement, place } from './tenant.js';
 
 export interface SheetSpec {
@@ -53,3 +53,27 @@ export function addSpreadsheet(
   place(tenant, token, options.title, 'sheet', options.folder ?? 'root');
   return sheet;
 }
+
+/**
+ * Cell values in the UnformattedValue wire shape (FEISHU-API.md, Sheets), for `SheetSpec.cells`,
+ * including the shapes nothing can download (issue 18): an image or attachment without its
+ * `fileToken`, and an object of a type the docs do not name.
+ */
+export const cell = {
+  image(fileToken: string, width = 320, height = 240): CellValue {
+    return { type: 'embed-image', fileToken, width, height };
+  },
+  /** Listed with `media.listedSize` when set (see `Media.listedSize`). */
+  attachment(media: Media): CellValue {
+    const size = media.listedSize ?? media.size;
+    return [{ type: 'attachment', fileToken: media.token, text: media.name, size, mimeType: media.mimeType }];
+  },
+  /** An image as a ToString read gives it, without a token ([secondary]; whether other reads can is [unconfirmed]). */
+  imageWithoutToken(id = 207): CellValue {
+    return { id, type: 'embed-image', width: 320, height: 240 };
+  },
+  /** An object of a `type` the docs do not name (a future media kind, say), with whatever fields. */
+  unknownObject(type: string, fields: Record<string, unknown> = {}): CellValue {
+    return { type, ...fields };
+  },
+};

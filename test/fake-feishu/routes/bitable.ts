@@ -35,9 +35,9 @@ function renderAttachment(
 ): unknown {
   const extra = encodeURIComponent(serverExtra(table));
   return {
-    file_token: token,
+    ...(media?.listedWithoutToken ? {} : { file_token: token }),
     name: media?.name ?? 'unknown',
-    size: media?.size ?? 0,
+    size: media?.listedSize ?? media?.size ?? 0,
     type: media?.mimeType ?? 'application/octet-stream',
     url: `${baseUrl}/open-apis/drive/v1/medias/${token}/download?extra=${extra}`,
     tmp_url: `${baseUrl}/open-apis/drive/v1/medias/batch_get_tmp_download_url?file_tokens=${token}&extra=${extra}`,
