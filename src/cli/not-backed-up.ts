@@ -4,7 +4,7 @@ import { formatCount, wrapText } from './format.js';
 
 /** Where the README says what these counts mean and what to send us. */
 const README_HINT =
-  'see "Not backed up" in the README: run once with --record-shapes and send us the shapes file';
+  'see "Not backed up" in the README: run once with --record-shapes DIR and send us DIR/feishu-shapes.json';
 
 /** Server-provided text (titles, types, ids) shown on a terminal: control characters become `?`. */
 function printable(text: string): string {

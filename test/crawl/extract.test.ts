@@ -22,7 +22,7 @@ describe('extracting media from real Feishu answers', () => {
   });
 
   it('follows synced and reference blocks to their document or base, with or without a table id', () => {
-    const { children, refs } = extractBlocks([
+    const { children, refs, unbackable } = extractBlocks([
       {
         block_id: 'b1',
         block_type: 50,
@@ -38,6 +38,8 @@ describe('extracting media from real Feishu answers', () => {
       { type: 'bitable', token: 'basA', via: 'reference_base:b2' },
       { type: 'bitable', token: 'basB', via: 'reference_base:b3' },
     ]);
+    // Read by their payload whatever the block_type: not counted as unknown blocks with a token.
+    expect(unbackable).toEqual([]);
   });
 
   it('takes the extra from the real attachment URL, percent-decoded', () => {
