@@ -63,7 +63,8 @@ describe('a refresh under kill -9', () => {
     // No refresh token was ever spent twice, except the one the window lost.
     const reused = world.fake.requestsTo('oauth.token').filter((r) => r.status !== 200);
     expect(reused).toHaveLength(1);
-  });
+    // Sixteen CLI runs: seconds each on a loaded machine.
+  }, 180_000);
 
   it('two processes refreshing at once: one rotates, the other waits for it and uses the new pair', async () => {
     world = await startUserWorld();
