@@ -9,12 +9,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoTenant, startFakeFeishu } from '../test/fake-feishu/index.js';
+import { addDemoUser, demoLogin } from './demo-user.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = resolve(here, '..', 'src', 'cli', 'main.js');
 const outputDir = resolve(process.cwd(), 'demo-backup');
 
+// `npm run demo -- --user`: sign in as a person (to the fake) and back up their My Space.
+const asUser = process.argv.includes('--user');
+const passOn = process.argv.slice(2).filter((a) => a !== '--user');
 const tenant = demoTenant();
+if (asUser) addDemoUser(tenant);
 const fake = await startFakeFeishu({ tenant });
 const configDir = mkdtempSync(join(tmpdir(), 'feishu-backup-demo-'));
 const configFile = join(configDir, 'demo-config.json');
@@ -25,10 +30,14 @@ writeFileSync(
       $comment: 'Written by npm run demo: a fake tenant on loopback, so no real credentials.',
       appId: fake.appId,
       baseUrl: fake.url,
-      roots: [
-        { type: 'folder', token: tenant.rootFolderToken },
-        ...tenant.wikiSpaces.map((w) => ({ type: 'wiki', spaceId: w.spaceId })),
-      ],
+      ...(asUser
+        ? { auth: 'user', roots: [{ type: 'my-space' }], login: { port: 18765 } }
+        : {
+            roots: [
+              { type: 'folder', token: tenant.rootFolderToken },
+              ...tenant.wikiSpaces.map((w) => ({ type: 'wiki', spaceId: w.spaceId })),
+            ],
+          }),
       outputDir,
       limits: { downloadQps: 50, concurrency: 8 },
     },
@@ -38,17 +47,26 @@ writeFileSync(
 );
 
 process.stdout.write(`Fake Feishu tenant listening on ${fake.url} (${tenant.media.size} media files).\n`);
-process.stdout.write(`Running: feishu-backup backup --config ${configFile}\n\n`);
-
 // The secret travels in the environment, as we recommend for real use; it never appears in output.
-const child = spawn(process.execPath, [bin, 'backup', '--config', configFile, ...process.argv.slice(2)], {
+const childEnv = {
+  ...process.env,
+  FEISHU_APP_SECRET: fake.appSecret,
+  NO_PROXY: '127.0.0.1,localhost',
+  no_proxy: '127.0.0.1,localhost',
+};
+if (asUser) {
+  process.stdout.write(`Running: feishu-backup login --config ${configFile}\n`);
+  const signedIn = await demoLogin(bin, configFile, childEnv);
+  if (signedIn !== 0) {
+    await fake.close();
+    process.stderr.write(`\nThe demo login ended with exit code ${signedIn}; see the messages above.\n`);
+    process.exit(signedIn);
+  }
+}
+process.stdout.write(`Running: feishu-backup backup --config ${configFile}\n\n`);
+const child = spawn(process.execPath, [bin, 'backup', '--config', configFile, ...passOn], {
   stdio: 'inherit',
-  env: {
-    ...process.env,
-    FEISHU_APP_SECRET: fake.appSecret,
-    NO_PROXY: '127.0.0.1,localhost',
-    no_proxy: '127.0.0.1,localhost',
-  },
+  env: childEnv,
 });
 // Ctrl-C reaches the child through the terminal; the demo just waits for it to finish cleanly.
 process.on('SIGINT', () => undefined);

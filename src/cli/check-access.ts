@@ -1,3 +1,4 @@
+import { LoginError } from '../auth/errors.js';
 import type { Config } from '../config/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
@@ -38,14 +39,18 @@ export async function checkAccess(
   signal?: AbortSignal,
 ): Promise<AccessReport> {
   const checks: AccessCheck[] = [];
+  const credentials =
+    client.identity === 'user'
+      ? 'the saved user login (user access token)'
+      : 'app credentials (tenant access token)';
   try {
     await client.token();
-    checks.push({ what: 'app credentials (tenant access token)', scope: '-', ok: true });
+    checks.push({ what: credentials, scope: '-', ok: true });
   } catch (e) {
     const problem = e instanceof Error ? e.message : String(e);
-    const fix = e instanceof FeishuError ? e.fix : undefined;
+    const fix = e instanceof FeishuError || e instanceof LoginError ? e.fix : undefined;
     checks.push({
-      what: 'app credentials (tenant access token)',
+      what: credentials,
       scope: '-',
       ok: false,
       problem,

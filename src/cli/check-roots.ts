@@ -80,6 +80,47 @@ export async function checkRoot(ctx: Ctx, root: Root): Promise<RootCheck[]> {
           detail: 'not probed (a read would cost a download; the first backup checks it)',
         },
       ];
+    case 'my-space':
+      // https://open.feishu.cn/document/server-docs/docs/drive-v1/folder/get-root-folder-meta
+      return [
+        await probe('My Space', SCOPES.drive, () =>
+          client.request(
+            'drive.list',
+            {
+              method: 'GET',
+              url: '/open-apis/drive/explorer/v2/root_folder/meta',
+            },
+            signal,
+          ),
+        ),
+      ];
+    case 'my-library':
+    case 'wiki-spaces':
+      // https://open.feishu.cn/document/server-docs/docs/wiki-v2/space-node/list, .../wiki-v2/space/list
+      return [
+        await probe(
+          root.type === 'my-library' ? 'personal wiki library' : 'wiki spaces list',
+          SCOPES.wiki,
+          () =>
+            root.type === 'my-library'
+              ? client.call(
+                  'wiki.nodes',
+                  'GET /open-apis/wiki/v2/spaces/my_library/nodes',
+                  (o) =>
+                    sdk.wiki.v2.spaceNode.list(
+                      { path: { space_id: 'my_library' }, params: { page_size: 1 } },
+                      o,
+                    ),
+                  signal,
+                )
+              : client.call(
+                  'wiki.spaces',
+                  'GET /open-apis/wiki/v2/spaces',
+                  (o) => sdk.wiki.v2.space.list({ params: { page_size: 1 } }, o),
+                  signal,
+                ),
+        ),
+      ];
     case 'unsupported':
       return [{ what: `${root.kind} ${root.token}`, scope: '-', state: 'unsupported', detail: root.reason }];
   }

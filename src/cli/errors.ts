@@ -1,3 +1,4 @@
+import { LoginError } from '../auth/errors.js';
 import { ConfigError } from '../config/index.js';
 import { FeishuError } from '../feishu/errors.js';
 import { LockHeldError } from '../inventory/lock.js';
@@ -28,6 +29,8 @@ export interface Failure {
 export function describeFailure(e: unknown): Failure {
   if (e instanceof ConfigError) return { exitCode: ExitCode.config, message: e.message, code: e.code };
   if (e instanceof UsageError)
+    return withFix({ exitCode: ExitCode.config, message: e.message, code: e.code }, e.fix);
+  if (e instanceof LoginError)
     return withFix({ exitCode: ExitCode.config, message: e.message, code: e.code }, e.fix);
   if (e instanceof LockHeldError) return { exitCode: ExitCode.locked, message: e.message, code: e.code };
   if (e instanceof InterruptedError)

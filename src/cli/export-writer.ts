@@ -13,6 +13,7 @@ export const CSV_COLUMNS = [
   'path',
   'sources',
   'goneFromFeishu',
+  'seenAs',
 ] as const;
 
 /**
@@ -32,6 +33,11 @@ export function flattenSources(row: ExportRow): string {
   return row.sources.map((s) => `${s.docType}:${s.docToken}:${s.location}`).join('; ');
 }
 
+/** Who saw the documents holding the file (`tenant`, `user:<open_id>`), distinct, in one cell. */
+export function seenAs(row: ExportRow): string {
+  return [...new Set(row.sources.map((s) => s.seenAs).filter((v): v is string => !!v))].join('; ');
+}
+
 export function csvLine(row: ExportRow): string {
   const cells = [
     row.fileToken,
@@ -43,6 +49,7 @@ export function csvLine(row: ExportRow): string {
     row.path,
     flattenSources(row),
     row.goneFromFeishu ? 'true' : 'false',
+    seenAs(row),
   ];
   return `${cells.map(csvField).join(',')}\r\n`;
 }

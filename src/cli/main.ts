@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { exportCommand } from './commands/export.js';
 import { initCommand } from './commands/init.js';
+import { loginCommand, logoutCommand } from './commands/login.js';
 import { renderCommand } from './commands/render.js';
 import { statusCommand } from './commands/status.js';
 import { backupCommand, crawlCommand, downloadCommand } from './commands/transfer.js';
@@ -34,6 +35,8 @@ await yargs(argv)
   .command(crawlCommand)
   .command(downloadCommand)
   .command(initCommand)
+  .command(loginCommand)
+  .command(logoutCommand)
   .command(statusCommand)
   .command(exportCommand)
   .command(verifyCommand)

@@ -1,4 +1,5 @@
 import { renderView, type ViewSummary } from '../archive/view/render-view.js';
+import { expiryWarning } from '../auth/expiry.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
@@ -32,6 +33,10 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   const signal = deadlineSignal ? AbortSignal.any([s.signals.signal, deadlineSignal]) : s.signals.signal;
   const shapes = args.recordShapes ? new ShapeRecorder() : undefined;
   const client = makeClient(config, output, undefined, shapes);
+  if (client.userToken) {
+    // Before anything is read or written: an expired or revoked login exits 2 and touches nothing.
+    await client.token();
+  }
   // Kept even when the crawl stops on an error: an unexpected answer is what a shape file is for.
   const writeShapes = (): void => {
     if (shapes && args.recordShapes) recordShapesStep(s, shapes, args.recordShapes);
@@ -100,6 +105,9 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   }
   output.stopProgress();
   writeShapes();
+  const login = client.userToken?.login;
+  const loginWarning = login ? expiryWarning(login, Date.now()) : undefined;
+  if (loginWarning) output.warn('auth.expiring', loginWarning);
   const view = mode === 'backup' && !dryRun && !signal.aborted ? renderViewStep(s) : undefined;
 
   if (dryRun) listPlanned(s, args.verbose, skipSources);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { z } from 'zod';
+import { USER_ONLY_ROOT_TYPES } from '../roots/types.js';
 import { checkHostMatchesBaseUrl, FEISHU_BASE_URL, normaliseBaseUrl } from './base-url.js';
 import { describeIssue } from './describe-issue.js';
 import { ConfigError } from './errors.js';
@@ -23,6 +24,8 @@ export interface ConfigInput {
   limits?: Partial<Record<string, unknown>>;
   archive?: Partial<Record<string, unknown>>;
   crawl?: Partial<Record<string, unknown>>;
+  auth?: string;
+  login?: Partial<Record<string, unknown>>;
 }
 
 export interface LoadConfigOptions {
@@ -66,6 +69,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     }
   }
   const roots = parseRoots(merged.roots, problems);
+  if (merged.auth !== 'user') {
+    roots.forEach((r) => {
+      if (USER_ONLY_ROOT_TYPES.includes(r.type)) {
+        problems.push(
+          `roots: a "${r.type}" root is what a signed-in person sees: set "auth": "user" and run \`feishu-backup login\` (the app has no ${r.type === 'my-space' ? 'My Space' : 'personal library'} of yours)`,
+        );
+      }
+    });
+  }
   const baseUrl = normaliseBaseUrl(merged.baseUrl ?? FEISHU_BASE_URL, problems);
   checkHostMatchesBaseUrl(merged.roots, baseUrl, problems);
   const parsedLimits = limitsSchema.safeParse(merged.limits ?? {});
@@ -99,7 +111,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     limits: { ...limits, rates },
     archive: archiveSchema.parse(parsed.data.archive ?? {}),
     crawl: { fullEveryMs },
+    auth: parsed.data.auth,
   };
+  if (parsed.data.login) config.login = parsed.data.login;
   if (file) config.configFile = file;
   return config;
 }

@@ -3,7 +3,17 @@ import { parseRootUrl } from './root-url.js';
 import type { Root } from './types.js';
 
 const TOKEN = /^[A-Za-z0-9_-]+$/;
-const ROOT_TYPES = ['folder', 'wiki', 'docx', 'sheet', 'bitable', 'file'] as const;
+const ROOT_TYPES = [
+  'folder',
+  'wiki',
+  'docx',
+  'sheet',
+  'bitable',
+  'file',
+  'my-space',
+  'my-library',
+  'wiki-spaces',
+] as const;
 const KEYS_BY_TYPE: Record<(typeof ROOT_TYPES)[number], readonly string[]> = {
   folder: ['type', 'token'],
   wiki: ['type', 'spaceId'],
@@ -11,6 +21,9 @@ const KEYS_BY_TYPE: Record<(typeof ROOT_TYPES)[number], readonly string[]> = {
   sheet: ['type', 'token', 'sheetId'],
   bitable: ['type', 'token', 'tableId'],
   file: ['type', 'token'],
+  'my-space': ['type'],
+  'my-library': ['type'],
+  'wiki-spaces': ['type'],
 };
 
 export type RootParse = { ok: true; root: Root } | { ok: false; problems: string[] };
@@ -85,6 +98,11 @@ export function parseRoot(raw: unknown, at: string): RootParse {
       if (obj.tableId !== undefined) root.tableId = id('tableId', TOKEN, 'table id');
       break;
     }
+    case 'my-space':
+    case 'my-library':
+    case 'wiki-spaces':
+      root = { type: t };
+      break;
     default:
       root = { type: t, token: id('token', TOKEN, `${t} token`) };
   }
@@ -100,20 +118,4 @@ function fail(problem: string): RootParse {
   return { ok: false, problems: [problem] };
 }
 
-/** A stable identity for a root (the `roots.spec` column): sorted-key JSON. */
-export function rootSpec(root: Root): string {
-  const sorted = Object.fromEntries(Object.entries(root).sort(([a], [b]) => a.localeCompare(b)));
-  return JSON.stringify(sorted);
-}
-
-/** The id a root is known by (its token or space id), for the `roots.token` column and messages. */
-export function rootToken(root: Root): string {
-  switch (root.type) {
-    case 'wiki':
-      return root.spaceId;
-    case 'wiki_node':
-      return root.nodeToken;
-    default:
-      return root.token;
-  }
-}
+export { rootSpec, rootToken } from '../roots/spec.js';

@@ -24,6 +24,13 @@ export const crawlSchema = z.strictObject({
   fullEvery: z.union([z.string(), z.number().nonnegative()]).default('7d'),
 });
 
+export const loginSchema = z.strictObject({
+  /** The loopback port of the redirect URL registered in the developer console. */
+  port: z.number().int().min(1).max(65535).default(8765),
+  /** Scopes to ask for; `offline_access` is always added. */
+  scopes: z.array(z.string().min(1)).optional(),
+});
+
 export const configSchema = z.strictObject({
   appId: z.string().min(1),
   appSecret: z.string().min(1),
@@ -35,6 +42,8 @@ export const configSchema = z.strictObject({
   limits: z.record(z.string(), z.unknown()).optional(),
   archive: archiveSchema.optional(),
   crawl: crawlSchema.optional(),
+  auth: z.enum(['tenant', 'user']).default('tenant'),
+  login: loginSchema.optional(),
 });
 
 /** For `offline` loads (`render`): no credentials or roots needed. */

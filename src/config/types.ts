@@ -1,18 +1,8 @@
 import type { Bucket } from '../feishu/buckets.js';
 
-/**
- * A place to back up, after parsing. `wiki_node` comes from a wiki page URL and is resolved to its
- * space and object by the crawl (`get_node`); `unsupported` roots are recorded with their reason.
- */
-export type Root =
-  | { type: 'folder'; token: string }
-  | { type: 'wiki'; spaceId: string }
-  | { type: 'wiki_node'; nodeToken: string }
-  | { type: 'docx'; token: string }
-  | { type: 'sheet'; token: string; sheetId?: string }
-  | { type: 'bitable'; token: string; tableId?: string }
-  | { type: 'file'; token: string }
-  | { type: 'unsupported'; kind: 'doc' | 'mindnote' | 'slides'; token: string; reason: string };
+import type { Root } from '../roots/types.js';
+
+export type { Root };
 
 export interface Limits {
   /** Media downloads per second (Feishu allows 5). @default 5 */
@@ -65,6 +55,20 @@ export interface Config {
   crawl?: CrawlSettings;
   /** Absolute path of the config file read, if any. */
   configFile?: string;
+  /**
+   * Who the backup acts as: the app (`tenant`, what is shared with it) or a signed-in person
+   * (`user`: every call carries their token; see `feishu-backup login`). @default 'tenant'
+   */
+  auth?: 'tenant' | 'user';
+  /** How `feishu-backup login` signs in. */
+  login?: LoginSettings;
+}
+
+export interface LoginSettings {
+  /** Port of the loopback redirect URL `http://127.0.0.1:<port>/callback`. @default 8765 */
+  port: number;
+  /** Scopes to ask for instead of the defaults; `offline_access` is always added. */
+  scopes?: string[] | undefined;
 }
 
 /** The archive options, with the defaults where a hand-built config has none. */

@@ -46,6 +46,8 @@ export interface CrawlRun {
   readonly db: Db;
   readonly config: Config;
   readonly runId: number;
+  /** Who this crawl reads as, recorded on each document: 'tenant' or 'user:<open_id>'. */
+  readonly seenAs: string;
   readonly signal: AbortSignal | undefined;
   readonly log: Logger | undefined;
   readonly docs: DocumentRepo;
@@ -95,6 +97,9 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     db,
     config,
     runId,
+    get seenAs() {
+      return client.identityLabel;
+    },
     signal,
     log,
     docs: new DocumentRepo(db),

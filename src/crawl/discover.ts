@@ -16,7 +16,7 @@ export function discover(
   const seen = run.visited.get(key);
   if (seen && (seen.whole || (target.scope !== undefined && seen.scopes.has(target.scope)))) return undefined;
   if (!seen) run.counts(target.type).found++;
-  const row = run.docs.see({ ...target, parentId, rootId }, run.runId);
+  const row = run.docs.see({ ...target, parentId, rootId, seenAs: run.seenAs }, run.runId);
   const visit = seen ?? { id: row.id, whole: false, scopes: new Set<string>() };
   if (target.scope === undefined) visit.whole = true;
   else visit.scopes.add(target.scope);

@@ -1,3 +1,4 @@
+import { LoginError } from '../auth/errors.js';
 import { asLocalFatal } from '../download/local-errors.js';
 import { FeishuError } from '../feishu/errors.js';
 import type { FoundRef } from '../inventory/media-refs.js';
@@ -45,6 +46,11 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
     await readDocument(run, job, source);
   } catch (e) {
     if (signal?.aborted) return;
+    if (e instanceof LoginError) {
+      // The user's login ended mid-run: nothing else can be read either.
+      run.halt(e);
+      return;
+    }
     // A full disk or an unwritable output directory (snapshots) fails every document alike: stop
     // the run with that message instead of recording each document as failed.
     const local = asLocalFatal(e, (e as { path?: string }).path ?? 'the output directory');

@@ -1,3 +1,4 @@
+import { LoginError } from '../auth/errors.js';
 import { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { calculateRetryDelay } from '../limits/backoff.js';
@@ -196,6 +197,12 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
     const fatal = e instanceof LocalFatalError ? e : asLocalFatal(e, ctx.outputDir);
     if (fatal) {
       ctx.stop('fatal', { code: fatal.code, message: fatal.message });
+      await park(ctx, row, paths.part).catch(() => undefined);
+      return { type: 'parked' };
+    }
+    if (e instanceof LoginError) {
+      // The user's login ended: every other file would fail the same way.
+      ctx.stop('fatal', { code: e.code, message: `${e.message} ${e.fix}` });
       await park(ctx, row, paths.part).catch(() => undefined);
       return { type: 'parked' };
     }

@@ -63,3 +63,12 @@ export const DEFAULT_RATES: Record<Bucket, number> = {
   // asked only to explain a refused download, once per document.
   'drive.member_auth': 1,
 };
+
+/**
+ * Per-minute limits documented on top of the per-second pacing: the wiki spaces list allows 100
+ * requests a minute (https://open.feishu.cn/document/server-docs/docs/wiki-v2/space/list). Applied
+ * only while the bucket is paced at all (a rate of `Infinity` turns both off).
+ */
+export const PER_MINUTE_LIMITS: Partial<Record<Bucket, number>> = {
+  'wiki.spaces': 100,
+};

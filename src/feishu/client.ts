@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type * as lark from '@larksuiteoapi/node-sdk';
+import { LoginError } from '../auth/errors.js';
+import { type RefreshStep, UserToken } from '../auth/user-token.js';
 import { type Clock, systemClock } from '../limits/clock.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { FEISHU_BASE_URL } from './base-urls.js';
-import { BUCKETS, type Bucket, DEFAULT_RATES } from './buckets.js';
+import { BUCKETS, type Bucket, DEFAULT_RATES, PER_MINUTE_LIMITS } from './buckets.js';
 import { type Envelope, envelopeError } from './envelope.js';
 import { type FeishuError, fromSdkError } from './errors.js';
 import type { RetryEvent } from './retry-event.js';
@@ -32,6 +34,23 @@ export interface FeishuClientOptions {
   onRetry?: (event: RetryEvent) => void;
   /** `--record-shapes`: every answer's redacted shape, per bucket (src/feishu/shapes/). */
   shapes?: ShapeRecorder | undefined;
+
+  /**
+   * Act as a signed-in user (`auth: "user"`): every call, downloads included, carries the user
+   * access token saved in this login file, refreshed as it nears expiry. Absent: the tenant token.
+   */
+  userLogin?: {
+    file: string;
+    onStep?: ((step: RefreshStep) => void) | undefined;
+    onLockWait?: (() => void) | undefined;
+    onSecrets?: ((...values: (string | undefined)[]) => void) | undefined;
+  };
+}
+
+/** Where a client's access tokens come from. */
+interface TokenSource {
+  get(): Promise<string>;
+  invalidate(token: string): void;
 }
 
 /** The bucket of the SDK call in flight, for the shape recorder's http observer. */
@@ -52,10 +71,13 @@ export class FeishuClient {
   readonly #appId: string;
   readonly #appSecret: string;
   readonly #limiters = new Map<Bucket, SlidingWindowLimiter>();
+  readonly #perMinute = new Map<Bucket, SlidingWindowLimiter>();
   readonly #maxRetries: number;
   readonly #random: () => number;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
-  readonly #tenantToken: TenantToken;
+  readonly #tokens: TokenSource;
+  /** The user token source when acting as a user. */
+  readonly userToken: UserToken | undefined;
   #sdk: lark.Client | undefined;
 
   constructor(options: FeishuClientOptions) {
@@ -69,21 +91,42 @@ export class FeishuClient {
     this.#random = options.random ?? Math.random;
     this.#onRetry = options.onRetry;
     this.shapes = options.shapes;
-    this.#tenantToken = new TenantToken({
+    const common = {
       baseUrl: this.baseUrl,
       appId: this.#appId,
       appSecret: this.#appSecret,
       clock: this.clock,
-      pace: (bucket) => this.pace(bucket),
+      pace: (bucket: 'auth') => this.pace(bucket),
       maxRetries: this.#maxRetries,
       random: this.#random,
       onRetry: this.#onRetry,
-      observe: options.shapes && ((answer) => options.shapes?.record('auth', answer)),
-    });
+    };
+    if (options.userLogin) {
+      this.userToken = new UserToken({
+        ...common,
+        file: options.userLogin.file,
+        onStep: options.userLogin.onStep,
+        onLockWait: options.userLogin.onLockWait,
+        onSecrets: options.userLogin.onSecrets,
+      });
+      this.#tokens = this.userToken;
+    } else {
+      this.#tokens = new TenantToken({
+        ...common,
+        observe: options.shapes && ((answer) => options.shapes?.record('auth', answer)),
+      });
+    }
     for (const bucket of BUCKETS) {
       const rate = options.rates?.[bucket] ?? DEFAULT_RATES[bucket];
       if (Number.isFinite(rate)) {
         this.#limiters.set(bucket, new SlidingWindowLimiter({ limit: rate, clock: this.clock }));
+        const perMinute = PER_MINUTE_LIMITS[bucket];
+        if (perMinute) {
+          this.#perMinute.set(
+            bucket,
+            new SlidingWindowLimiter({ limit: perMinute, windowMs: 60_000, clock: this.clock }),
+          );
+        }
       }
     }
   }
@@ -104,19 +147,32 @@ export class FeishuClient {
     return this.#sdk;
   }
 
-  /** The current tenant access token, fetched or refreshed as needed. */
+  /** Who the calls act as: the app (tenant token) or the signed-in user. */
+  get identity(): 'tenant' | 'user' {
+    return this.userToken ? 'user' : 'tenant';
+  }
+
+  /** Who the calls act as, as the inventory records it: 'tenant' or 'user:<open_id>'. */
+  get identityLabel(): string {
+    const login = this.userToken?.login;
+    if (!this.userToken) return 'tenant';
+    return `user:${login?.openId ?? login?.name ?? 'unknown'}`;
+  }
+
+  /** The current access token (tenant, or the user's), fetched or refreshed as needed. */
   token(): Promise<string> {
-    return this.#tenantToken.get();
+    return this.#tokens.get();
   }
 
   /** Forgets `token` if it is the current one, so the next call fetches a new one. */
   invalidateToken(token: string): void {
-    this.#tenantToken.invalidate(token);
+    this.#tokens.invalidate(token);
   }
 
   /** Waits for a slot in `bucket`'s rate limit. Exposed for the downloader, which uses undici directly. */
   async pace(bucket: Bucket, signal?: AbortSignal): Promise<void> {
     this.calls.set(bucket, (this.calls.get(bucket) ?? 0) + 1);
+    await this.#perMinute.get(bucket)?.acquire(signal);
     await this.#limiters.get(bucket)?.acquire(signal);
   }
 
@@ -153,6 +209,17 @@ export class FeishuClient {
         refreshedToken = true;
         this.invalidateToken(token);
         continue;
+      }
+      if (error.kind === 'auth' && this.userToken) {
+        // A fresh user token refused too: the login was revoked (or the user left the tenant).
+        throw new LoginError(
+          'revoked',
+          `Feishu refused the signed-in user's token: ${error.message}`,
+          undefined,
+          {
+            cause: error,
+          },
+        );
       }
       await waitBeforeRetry(error, attempt, {
         bucket,

@@ -54,6 +54,25 @@ const FIXES: Partial<Record<ErrorKind, string>> = {
   quota: 'The daily API quota is spent; the next run continues where this one stopped.',
 };
 
+const RELOGIN = 'Run `feishu-backup login` (same --config) to sign in again; nothing backed up is lost.';
+
+/**
+ * User-token codes (`auth: "user"`) and their fixes: the generic error codes page and the token
+ * endpoint's pages (https://open.feishu.cn/document/authentication-management/access-token/refresh-user-access-token).
+ * 99991668/99991677 are refreshed and retried once before they reach the user.
+ */
+const USER_TOKEN_FIXES: Record<number, string> = {
+  99991668: `The user access token is not valid (revoked, or the user left the tenant). ${RELOGIN}`,
+  99991677: `The user access token expired and could not be refreshed. ${RELOGIN}`,
+  99991679:
+    'The signed-in user has not granted a scope this call needs: add it under "login": {"scopes": [...]} (or enable it for the app), then run `feishu-backup login` again.',
+  20026: `The saved refresh token is not valid. ${RELOGIN}`,
+  20037: `The login expired (7 days without a run, or 365 days since consent). ${RELOGIN}`,
+  20064: `The login was revoked. ${RELOGIN}`,
+  20073: `The refresh token was already used (a run was killed mid-refresh). ${RELOGIN}`,
+};
+const USER_LOGIN_ENDED = new Set([20026, 20037, 20064, 20073]);
+
 /** Parses `x-ogw-ratelimit-reset` (seconds) into ms; undefined when absent or malformed. */
 export function parseResetHeader(value: unknown): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -85,7 +104,7 @@ export function classify(
   const kind = kindOf(httpStatus, feishuCode);
   const out: Classification = { kind };
   if (retryAfterMs !== undefined && kind === 'rate_limited') out.retryAfterMs = retryAfterMs;
-  const fix = FIXES[kind];
+  const fix = (feishuCode !== undefined ? USER_TOKEN_FIXES[feishuCode] : undefined) ?? FIXES[kind];
   if (fix) out.fix = fix;
   return out;
 }
@@ -94,7 +113,7 @@ function kindOf(status: number | undefined, code: number | undefined): ErrorKind
   if (code !== undefined && code !== 0) {
     if (RATE_CODES.has(code)) return 'rate_limited';
     if (AUTH_CODES.has(code)) return 'auth';
-    if (CREDENTIAL_CODES.has(code)) return 'credentials';
+    if (CREDENTIAL_CODES.has(code) || USER_LOGIN_ENDED.has(code)) return 'credentials';
     if (QUOTA_CODES.has(code)) return 'quota';
     if (TEMPORARY_CODES.has(code)) return 'temporary';
     if (PERMISSION_CODES.has(code)) return 'permission';
@@ -138,7 +157,8 @@ export class FeishuError extends Error {
     const c = classify(init.httpStatus, init.feishuCode, init.headers);
     if (init.kind) {
       c.kind = init.kind;
-      c.fix = FIXES[init.kind];
+      c.fix =
+        (init.feishuCode !== undefined ? USER_TOKEN_FIXES[init.feishuCode] : undefined) ?? FIXES[init.kind];
     }
     const parts = [
       init.httpStatus ? `HTTP ${init.httpStatus}` : undefined,

@@ -24,6 +24,8 @@ export interface SeenDocument {
   parentId?: number | undefined;
   rootId?: number | undefined;
   scope?: string | undefined;
+  /** Who saw it: 'tenant' or 'user:<open_id>' (migration 0015). */
+  seenAs?: string | undefined;
 }
 
 const COLUMNS = 'id, type, token, title, url, parent_id, root_id, revision, crawled_revision, status, scope';
@@ -43,14 +45,14 @@ export class DocumentRepo {
       `SELECT ${COLUMNS} FROM documents WHERE type = ? AND token = ?`,
     );
     this.#insert = db.prepare(
-      `INSERT INTO documents (type, token, title, url, parent_id, root_id, scope, first_seen_run, last_seen_run)
-       VALUES (@type, @token, @title, @url, @parentId, @rootId, @scope, @runId, @runId)`,
+      `INSERT INTO documents (type, token, title, url, parent_id, root_id, scope, seen_as, first_seen_run, last_seen_run)
+       VALUES (@type, @token, @title, @url, @parentId, @rootId, @scope, @seenAs, @runId, @runId)`,
     );
     // The first finder stays the parent: a shortcut elsewhere does not move a document.
     this.#touch = db.prepare(
       `UPDATE documents SET title = coalesce(@title, title), url = coalesce(@url, url),
          parent_id = coalesce(parent_id, @parentId), root_id = coalesce(root_id, @rootId),
-         scope = coalesce(@scope, scope), last_seen_run = @runId,
+         scope = coalesce(@scope, scope), seen_as = coalesce(@seenAs, seen_as), last_seen_run = @runId,
          status = CASE WHEN status = 'gone' THEN 'pending' ELSE status END,
          gone_run = CASE WHEN status = 'gone' THEN NULL ELSE gone_run END
        WHERE id = @id`,
@@ -83,6 +85,7 @@ export class DocumentRepo {
       parentId: doc.parentId ?? null,
       rootId: doc.rootId ?? null,
       scope: doc.scope ?? null,
+      seenAs: doc.seenAs ?? null,
       runId,
     };
     const existing = this.#find.get(doc.type, doc.token);

@@ -10,6 +10,8 @@ export interface ExportSource {
    * whose synced block (`reference_synced:<blockId>`) shows it; absent when it was only listed.
    */
   referencedFrom?: { docType: string; docToken: string; via: string }[];
+  /** Who saw the document: 'tenant' or 'user:<open_id>'; null before migration 0015. */
+  seenAs?: string | null;
 }
 
 /** One media file, as `export` writes it for an audit. */
@@ -38,7 +40,7 @@ export interface ExportRow {
 export function* exportRows(db: Db): Generator<ExportRow> {
   const stmt = db.prepare(
     `SELECT media.file_token, media.name, media.mime_type, media.size, media.sha256, media.status, media.path,
-            (SELECT json_group_array(json_object('docType', d.type, 'docToken', d.token, 'location', r.location,
+            (SELECT json_group_array(json_object('docType', d.type, 'docToken', d.token, 'location', r.location, 'seenAs', d.seen_as,
                       'referencedFrom', json((SELECT json_group_array(json_object('docType', p.type,
                                                   'docToken', p.token, 'via', l.via))
                                                FROM document_links l JOIN documents p ON p.id = l.parent_id

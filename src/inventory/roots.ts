@@ -1,5 +1,5 @@
-import { rootSpec, rootToken } from '../config/roots.js';
-import type { Root } from '../config/types.js';
+import { rootSpec, rootToken } from '../roots/spec.js';
+import type { Root } from '../roots/types.js';
 import type { Db } from './open.js';
 
 /** The id of a configured root, inserting it the first time it is seen. */

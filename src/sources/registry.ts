@@ -1,13 +1,17 @@
 import { bitableSource, bitableTableSource } from './bitable/index.js';
 import { boardSource, docxSource } from './docx/index.js';
 import { driveSource } from './drive/index.js';
+import { mySpaceSource } from './drive/my-space.js';
 import { sheetSource } from './sheets/index.js';
 import type { DocType, Source } from './types.js';
 import { wikiNodeSource, wikiSpaceSource } from './wiki/index.js';
+import { wikiSpacesSource } from './wiki/spaces.js';
 
 /** Every source, by the document type it reads. Explicit: adding a source means adding it here. */
 export const SOURCES: ReadonlyMap<DocType, Source> = new Map<DocType, Source>([
   [driveSource.type, driveSource],
+  [mySpaceSource.type, mySpaceSource],
+  [wikiSpacesSource.type, wikiSpacesSource],
   [wikiSpaceSource.type, wikiSpaceSource],
   [wikiNodeSource.type, wikiNodeSource],
   [docxSource.type, docxSource],

@@ -6,6 +6,10 @@ import type { Unbackable } from '../inventory/unbackable.js';
 /** Every kind of thing the crawl records in `documents.type`. */
 export type DocType =
   | 'folder'
+  /** The signed-in user's My Space: resolves to its root folder. */
+  | 'my_space'
+  /** Every wiki space the identity can list. */
+  | 'wiki_spaces'
   | 'wiki_space'
   | 'wiki_node'
   | 'docx'

@@ -64,8 +64,8 @@ describe('CSV export', () => {
     });
     expect(await writeExport([row], 'csv', out)).toBe(1);
     expect(text).toBe(
-      'fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu\r\n' +
-        'boxA,"report ""Q3"", final.pdf",application/pdf,10,ab,done,media/bo/boxA.pdf,docx:doxA:blk1; sheet:shtB:s1!A2,false\r\n',
+      'fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu,seenAs\r\n' +
+        'boxA,"report ""Q3"", final.pdf",application/pdf,10,ab,done,media/bo/boxA.pdf,docx:doxA:blk1; sheet:shtB:s1!A2,false,\r\n',
     );
   });
 

@@ -199,6 +199,7 @@ describe('synced and reference blocks', () => {
         docType: 'docx',
         docToken: source.documentId,
         location: source.blocks[1]!.block_id,
+        seenAs: 'tenant',
         referencedFrom: [
           { docType: 'docx', docToken: doc.documentId, via: `reference_synced:${syncedBlock}` },
         ],

@@ -25,7 +25,14 @@ export type RouteName =
   | 'board.image'
   | 'drive.member_auth'
   /** The pre-signed URL handed out by media.tmp_url (no Authorization header). */
-  | 'media.tmp_download';
+  | 'media.tmp_download'
+  /** My Space's root folder (drive/explorer/v2/root_folder/meta). */
+  | 'drive.root_meta'
+  /** The OAuth endpoints of a user login (oauth/routes.ts). */
+  | 'oauth.authorize'
+  | 'oauth.token'
+  | 'oauth.device'
+  | 'oauth.user_info';
 
 /** What a route handler sees of a request. */
 export interface FakeRequest {
@@ -46,6 +53,8 @@ export interface RouteContext {
   clock: Clock;
   /** The server's own base URL, for the `url`/`tmp_url` fields it hands out. */
   baseUrl: string;
+  /** Who the request acts as: the app (tenant token) or the signed-in user (user token). @default 'app' */
+  identity?: 'app' | 'user';
 }
 
 export interface JsonReply {

@@ -12,9 +12,11 @@ import {
 import type { FaultRegistry } from './faults.js';
 import { type Limits, rateLimited } from './limits.js';
 import type { Tenant } from './model.js';
+import { answerOAuth, type OAuthState, oauthRoute, sendAnswer } from './oauth/routes.js';
 import { type RequestRecord, recordRequest, type UnexpectedRequest } from './request-record.js';
 import { bodyFaultOf, sendBlob, sendJson, sendMalformedJson } from './respond.js';
 import { matchRoute, pathParams } from './routes/registry.js';
+import { hiddenFromApp } from './visibility.js';
 
 /** What answering a request reads and writes: the fake's tenant, gates and logs. */
 export interface DispatchState {
@@ -26,6 +28,8 @@ export interface DispatchState {
   faults: FaultRegistry;
   requests: RequestRecord[];
   unexpected: UnexpectedRequest[];
+  /** The user login side (OAuth) and the user tokens it issued. */
+  oauth: OAuthState;
 }
 
 /** The validation failure Feishu answers to a malformed request. */
@@ -38,7 +42,16 @@ export async function dispatch(
   state: DispatchState,
 ): Promise<void> {
   const raw = await readBody(req);
-  const url = new URL(req.url ?? '/', 'http://fake');
+  const url = new URL(req.url ?? '/', state.baseUrl || 'http://fake');
+  const oauth = oauthRoute(req.method, url.pathname);
+  if (oauth) {
+    const rec = recordRequest(req, oauth, state.clock.now());
+    state.requests.push(rec);
+    const answer = await answerOAuth(oauth, req, url, raw, state.oauth);
+    rec.status = answer.status;
+    rec.bytesSent = sendAnswer(res, answer);
+    return;
+  }
   const { def, match, name: routeName } = matchRoute(req.method, url.pathname);
   const record = recordRequest(req, routeName, state.clock.now());
   state.requests.push(record);
@@ -77,9 +90,22 @@ export async function dispatch(
 
   let reply: Reply | undefined;
   if (routeName !== 'auth' && def?.auth !== false) {
-    const tokenState = state.tokens.check(req.headers.authorization);
-    if (tokenState !== 'ok') reply = authFailure(tokenState);
+    const userToken = /^Bearer\s+(u-\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (userToken) {
+      // A user access token: invalid 99991668, expired 99991677 (generic error codes page).
+      const check = state.oauth.sessions.checkAccess(userToken);
+      if (check === 'ok') ctx.identity = 'user';
+      else
+        reply =
+          check === 'expired'
+            ? fail(400, 99991677, 'user access token expired')
+            : fail(400, 99991668, 'Invalid access token for authorization.');
+    } else {
+      const tokenState = state.tokens.check(req.headers.authorization);
+      if (tokenState !== 'ok') reply = authFailure(tokenState);
+    }
   }
+  reply ??= hiddenFromApp(fr, ctx);
   reply ??= state.limits.checkRate(routeName) ?? state.limits.checkDailyCap(routeName);
   const fault = reply ? undefined : state.faults.take(fr);
   if (fault?.kind === 'malformed-json') {

@@ -10,6 +10,7 @@ export { addBoard, addMedia } from './builders/media.js';
 export { disableDownload } from './builders/permissions.js';
 export { addSpreadsheet, cell, type SheetSpec } from './builders/sheets.js';
 export { EPOCH_SECONDS, emptyTenant, idRng, type Placement } from './builders/tenant.js';
+export { addUser, hideFromApp, joinSpace } from './builders/user.js';
 export { addWikiNode, addWikiSpace } from './builders/wiki.js';
 export { fakeConfig } from './config.js';
 export type { FakeRequest, RouteName } from './contract.js';

@@ -215,6 +215,18 @@ export interface Board {
   height: number;
 }
 
+/** The one person who can sign in to the fake (OAuth), and what only they can see. */
+export interface FakeUser {
+  openId: string;
+  name: string;
+  /** Their My Space: a folder only they can see. */
+  rootFolderToken: string;
+  /** Their personal wiki library (the `my_library` alias). */
+  librarySpaceId: string;
+  /** Wiki spaces they are a member of (the library is not listed among them). */
+  memberSpaceIds: string[];
+}
+
 export interface Tenant {
   seed: number;
   appId: string;
@@ -229,4 +241,11 @@ export interface Tenant {
   bitables: Map<string, Bitable>;
   boards: Map<string, Board>;
   media: Map<string, Media>;
+  /** Who can sign in; absent: nobody (OAuth answers as if the user does not exist). */
+  user?: FakeUser;
+  /**
+   * Tokens (folders, documents, media, wiki space ids) the signed-in user can see and the app
+   * cannot: with a tenant token they answer the product's permission error.
+   */
+  userOnly?: Set<string>;
 }

@@ -8,6 +8,8 @@ import { type ExpectedMedia, expectedMedia } from './expected.js';
 import { type ArmedFault, FaultRegistry, type FaultSpec } from './faults.js';
 import { Limits, type RateLimit } from './limits.js';
 import type { Tenant } from './model.js';
+import type { OAuthState } from './oauth/routes.js';
+import { UserSessions } from './oauth/sessions.js';
 import { type RequestRecord, recordRequest, type UnexpectedRequest } from './request-record.js';
 
 export interface FakeFeishuOptions {
@@ -27,6 +29,10 @@ export class FakeFeishu {
   readonly #server: Server;
   readonly #tokens: TokenStore;
   readonly #limits: Limits;
+  /** The user login side: consent, codes, rotating refresh tokens, the device flow. */
+  readonly users: UserSessions;
+  /** Hooks tests use to hold a refresh in flight (see `holdRefreshes`). */
+  readonly oauth: OAuthState;
   #closed = false;
 
   constructor(options: FakeFeishuOptions) {
@@ -35,6 +41,8 @@ export class FakeFeishu {
     this.faults = new FaultRegistry(options.tenant.seed);
     this.#tokens = new TokenStore(this.clock);
     this.#limits = new Limits(this.clock);
+    this.users = new UserSessions(this.clock);
+    this.oauth = { tenant: this.tenant, sessions: this.users, now: () => this.clock.now() };
     this.#server = createServer({ keepAlive: true }, (req, res) => {
       dispatch(req, res, {
         tenant: this.tenant,
@@ -45,6 +53,7 @@ export class FakeFeishu {
         faults: this.faults,
         requests: this.requests,
         unexpected: this.unexpected,
+        oauth: this.oauth,
       }).catch((e: unknown) => {
         // A bug in the fake itself: make it loud, and fail the test through `unexpected`.
         this.unexpected.push({
@@ -104,6 +113,27 @@ export class FakeFeishu {
     if (!(Number.isInteger(seconds) && seconds > 0))
       throw new TypeError(`Expected a positive integer, got ${seconds}`);
     this.#tokens.ttlSeconds = seconds;
+  }
+
+  /**
+   * Holds every refresh request before it rotates anything, until the returned `release` is called;
+   * `arrived` resolves when the first one comes in.
+   */
+  holdRefreshes(): { arrived: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let arrivedResolve!: () => void;
+    const arrived = new Promise<void>((r) => {
+      arrivedResolve = r;
+    });
+    this.oauth.gate = new Promise<void>((r) => {
+      release = () => {
+        this.oauth.gate = undefined;
+        this.oauth.onRefresh = undefined;
+        r();
+      };
+    });
+    this.oauth.onRefresh = arrivedResolve;
+    return { arrived, release };
   }
 
   /** Shorthand for `faults.inject`. */

@@ -3,6 +3,7 @@ import { readStatus, type StatusReport } from '../../inventory/status.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatBytes, formatCount, wrapText } from '../format.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
+import { readLoginStatus, renderLoginStatus } from '../login-status.js';
 import { sizeDifferenceLines, unbackableLines } from '../not-backed-up.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
@@ -26,9 +27,18 @@ export const statusCommand: CommandModule<object, GlobalArgs> = {
         const options: Parameters<typeof readStatus>[1] = { day: todayIn(tz) };
         if (place.config) options.dailyLimit = place.config.limits.downloadsPerDay;
         const report = readStatus(db, options);
-        const fields = { database: place.database, outputDir: place.outputDir, timeZone: tz, ...report };
+        const login = place.config ? readLoginStatus(place.config) : undefined;
+        const fields = {
+          database: place.database,
+          outputDir: place.outputDir,
+          timeZone: tz,
+          ...report,
+          login,
+        };
         output.resultEvent('status', 'inventory status', fields);
         output.result(renderStatus(report, place.database, place.outputDir, tz));
+        if (login) output.result(renderLoginStatus(login));
+        if (login?.warning && login.signedIn) output.warn('auth.expiring', login.warning);
         return ExitCode.ok;
       } finally {
         db.close();

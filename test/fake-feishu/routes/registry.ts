@@ -6,6 +6,7 @@ import { mediaRoutes } from './media.js';
 import { permissionRoutes } from './permission.js';
 import type { RouteDef } from './route.js';
 import { sheetsRoutes } from './sheets.js';
+import { userRoutes } from './user.js';
 import { wikiRoutes } from './wiki.js';
 
 const ROUTES: RouteDef[] = [
@@ -16,6 +17,7 @@ const ROUTES: RouteDef[] = [
   ...bitableRoutes,
   ...mediaRoutes,
   ...permissionRoutes,
+  ...userRoutes,
 ];
 
 export interface RouteMatch {

@@ -29,17 +29,23 @@ export const wikiRoutes: RouteDef[] = [
     name: 'wiki.spaces',
     method: 'GET',
     pattern: /^\/open-apis\/wiki\/v2\/spaces$/,
-    handle(req, { tenant }) {
+    handle(req, { tenant, identity }) {
       allowParams(req.query, ['page_size', 'page_token', 'lang']);
       const size = pageSizeOf(req.query, 50, 20);
       const token = req.query.get('page_token');
+      // A user lists the spaces they belong to, the app those it was added to; neither sees the
+      // personal library here.
+      const user = identity === 'user' ? tenant.user : undefined;
+      const spaces = tenant.wikiSpaces.filter((s) =>
+        user ? user.memberSpaceIds.includes(s.spaceId) : !tenant.userOnly?.has(s.spaceId),
+      );
       // Feishu filters spaces the app cannot see after paging, so a page can come back empty while
       // has_more is true. The fake always does that on the first page: a crawler that stops on an
       // empty page loses every space.
-      if (token === null && tenant.wikiSpaces.length > 0) {
+      if (token === null && spaces.length > 0) {
         return ok({ items: [], has_more: true, page_token: pageTokenFor('spaces', 0) });
       }
-      const page = paginate(tenant.wikiSpaces, 'spaces', offsetOf('spaces', token), size);
+      const page = paginate(spaces, 'spaces', offsetOf('spaces', token), size);
       return ok({
         items: page.items.map((s) => ({
           space_id: s.spaceId,
@@ -58,10 +64,16 @@ export const wikiRoutes: RouteDef[] = [
     name: 'wiki.nodes',
     method: 'GET',
     pattern: /^\/open-apis\/wiki\/v2\/spaces\/(?<space_id>[^/]+)\/nodes$/,
-    handle(req, { tenant }) {
+    handle(req, { tenant, identity }) {
       allowParams(req.query, ['page_size', 'page_token', 'parent_node_token']);
       const size = pageSizeOf(req.query, 50, 20);
-      const space = tenant.wikiSpaces.find((s) => s.spaceId === req.params.space_id);
+      let spaceId = req.params.space_id;
+      if (spaceId === 'my_library') {
+        // The personal library's alias: only a signed-in user has one.
+        if (identity !== 'user' || !tenant.user) return fail(400, 131006, 'permission denied');
+        spaceId = tenant.user.librarySpaceId;
+      }
+      const space = tenant.wikiSpaces.find((s) => s.spaceId === spaceId);
       if (!space) return fail(404, 131005, 'not found: space');
       const parent = req.query.get('parent_node_token') ?? '';
       if (parent !== '' && !space.nodes.some((n) => n.nodeToken === parent)) {
