@@ -1,3 +1,4 @@
+import { mediaShard } from '../../src/naming/media-path.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -153,7 +154,7 @@ describe('drive files and whiteboards', () => {
     // Names: the drive file's own; the board, which has none, after its document.
     expect(mediaRow(h!.db, t.files[0]!).path).toMatch(/\/合同 扫描件\.pdf$/);
     expect(mediaRow(h!.db, t.board).path).toBe(
-      `media/${t.board.slice(0, 2)}/${t.board}/Design review - whiteboard.png`,
+      `media/${mediaShard(t.board)}/${t.board}/Design review - whiteboard.png`,
     );
     // Browsable: the drive file in its folder's entry, the board image in its document's.
     const entries = byDocument();

@@ -1,5 +1,5 @@
-import { documentFolderName } from '../../download/layout.js';
-import { sanitizeFilename } from '../../download/sanitize-filename.js';
+import { documentFolderName } from '../../naming/media-path.js';
+import { sanitizeFilename } from '../../naming/sanitize-filename.js';
 import type { LatestSnapshot } from '../../inventory/snapshots.js';
 import { splitEmbedded } from '../../sources/docx/extract.js';
 
