@@ -16,7 +16,7 @@ import { syncDir } from './part-file.js';
  * `<when>` is the earlier version's time in Feishu (`2026-01-01T08-30-00Z`), or, for a copy taken
  * before versions were recorded, the time it was downloaded (`2026-01-01T08-30-00Z-downloaded`).
  */
-export { VERSIONS_FOLDER } from "../naming/media-path.js";
+export { VERSIONS_FOLDER } from '../naming/media-path.js';
 
 /** Where an earlier copy went, relative to outputDir (`/`-separated). */
 export interface KeptCopy {

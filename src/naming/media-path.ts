@@ -13,7 +13,11 @@ export const VERSIONS_FOLDER = 'versions';
  */
 export function mediaShard(fileToken: string): string {
   const token = sanitizeFilename(fileToken, { fallback: 'token' });
-  return token.slice(-2).toLowerCase().replace(/[^a-z0-9]/g, '_').padStart(2, '_');
+  return token
+    .slice(-2)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '_')
+    .padStart(2, '_');
 }
 
 /**

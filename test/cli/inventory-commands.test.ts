@@ -83,7 +83,9 @@ describe('export', () => {
     const r = await runCli(['export', '--format', 'csv', '--config', config]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu,seenAs');
+    expect(lines[0]).toBe(
+      'fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu,seenAs,sourceTitles,sourceUrls',
+    );
     expect(lines.length - 1).toBe((await mediaRows(database)).length);
   });
 

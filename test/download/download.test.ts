@@ -1,4 +1,3 @@
-import { mediaShard } from '../../src/naming/media-path.js';
 import { createHash } from 'node:crypto';
 import {
   existsSync,
@@ -16,6 +15,7 @@ import { type PartMeta, partPaths, UNKNOWN_TOTAL } from '../../src/download/part
 import { PartWriter } from '../../src/download/part-writer.js';
 import type { LogEvent } from '../../src/events.js';
 import { readSizeDifferences } from '../../src/inventory/listed-size.js';
+import { mediaShard } from '../../src/naming/media-path.js';
 import type { Media } from '../fake-feishu/index.js';
 import { type Env, startEnv } from './env.js';
 import { insertRef, mediaRow } from './helpers.js';

@@ -1,4 +1,3 @@
-import { mediaShard } from '../../src/naming/media-path.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { partPaths } from '../../src/download/part-file.js';
 import { PartWriter } from '../../src/download/part-writer.js';
 import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
 import { startRun } from '../../src/inventory/runs.js';
+import { mediaShard } from '../../src/naming/media-path.js';
 import { type Harness, harness, rootFolder } from '../crawl/harness.js';
 import {
   addBoard,

@@ -1,6 +1,6 @@
+import type { LatestSnapshot } from '../../inventory/snapshots.js';
 import { documentFolderName } from '../../naming/media-path.js';
 import { sanitizeFilename } from '../../naming/sanitize-filename.js';
-import type { LatestSnapshot } from '../../inventory/snapshots.js';
 import { splitEmbedded } from '../../sources/docx/extract.js';
 
 /** One file of the view and the snapshot it comes from. Paths are relative to outputDir, `/`-separated. */
