@@ -22,7 +22,7 @@ describe('feishu-backup render', () => {
     const outputDir = join(dir, 'backup');
     const before = viewEntries(outputDir);
     expect(before).toContain('index.md');
-    expect(before.some((e) => e.endsWith('.md') && e.startsWith('docx'))).toBe(true);
+    expect(before.some((e) => e.endsWith('.md') && e !== 'index.md')).toBe(true);
 
     const status = await runCli(['status', '--config', config]);
     expect(status.stdout).toMatch(/Snapshots\s+[1-9]\d* document revisions/);

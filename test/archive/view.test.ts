@@ -83,29 +83,39 @@ describe('the browsable view', () => {
     expect(checked.some((l) => l.endsWith('.csv'))).toBe(true);
   });
 
-  it('renders a docx as Markdown, each sheet and each bitable table as CSV, all listed in index.md', async () => {
+  it('lays the view out as the root is: a docx as <title>.md, what it embeds beside it, sheets and bases as folders of CSVs', async () => {
     const t = smallTenant();
     fake = await startFakeFeishu({ tenant: t.tenant });
     const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
     await backup(h);
     renderView(h.db, h.config.outputDir);
     const view = path.join(h.config.outputDir, 'view');
-    const doc = readFileSync(path.join(view, 'docx', `Doc (${t.doc.documentId}).md`), 'utf8');
+    // The root folder is not in any listing, so it has no title: its kind and token name it.
+    const root = path.join(view, `Folder ${t.folder.token}`);
+    const doc = readFileSync(path.join(root, 'Doc.md'), 'utf8');
     expect(doc).toContain('# ');
     expect(doc).toMatch(/Embedded sheet: \[/);
     // Reached only through the docx embed: sheets/query gives no spreadsheet title, the token names it.
-    const sheet = readFileSync(
-      path.join(view, 'sheet', `untitled (${t.ss.token})`, `${t.ss.sheets[0]!.title}.csv`),
-      'utf8',
-    );
+    const sheet = readFileSync(path.join(root, 'Doc', t.ss.token, `${t.ss.sheets[0]!.title}.csv`), 'utf8');
     expect(parseCsv(sheet.replace(/^\uFEFF/, ''))[0]![0]).toBe('title');
-    const tables = readdirSync(path.join(view, 'bitable', `untitled (${t.app.appToken})`));
+    const tables = readdirSync(path.join(root, 'Doc', t.app.appToken));
     expect(tables).toEqual([`${t.table.name}.csv`]);
     const index = readFileSync(path.join(view, 'index.md'), 'utf8');
     for (const href of markdownLinks(index)) {
       expect(existsSync(path.resolve(view, decodeURIComponent(href))), href).toBe(true);
     }
     expect(markdownLinks(index)).toHaveLength(3);
+    // The shortcut back to the root folder (a cycle) adds nothing.
+    expect(readdirSync(view, { recursive: true }).map(String).sort()).toEqual([
+      `Folder ${t.folder.token}`,
+      `Folder ${t.folder.token}/Doc`,
+      `Folder ${t.folder.token}/Doc.md`,
+      `Folder ${t.folder.token}/Doc/${t.app.appToken}`,
+      `Folder ${t.folder.token}/Doc/${t.app.appToken}/${t.table.name}.csv`,
+      `Folder ${t.folder.token}/Doc/${t.ss.token}`,
+      `Folder ${t.folder.token}/Doc/${t.ss.token}/${t.ss.sheets[0]!.title}.csv`,
+      'index.md',
+    ]);
   });
 
   it('shows media that is not downloaded yet as a visible marker, not a broken link', async () => {
@@ -116,7 +126,7 @@ describe('the browsable view', () => {
     const summary = renderView(h.db, h.config.outputDir);
     expect(summary.links.missing).toBeGreaterThan(0);
     const doc = readFileSync(
-      path.join(h.config.outputDir, 'view', 'docx', `Doc (${t.doc.documentId}).md`),
+      path.join(h.config.outputDir, 'view', `Folder ${t.folder.token}`, 'Doc.md'),
       'utf8',
     );
     expect(doc).toContain(`[image not backed up: \`${t.tokens.image}\`]`);

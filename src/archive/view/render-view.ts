@@ -14,6 +14,7 @@ import {
 import { renderIndex } from './index-md.js';
 import { type LinkCounts, ViewLinks } from './links.js';
 import { planView, VIEW_DIR, type ViewFile } from './plan.js';
+import { readTree } from './tree.js';
 
 export interface ViewSummary {
   /** Documents with a snapshot, rendered. */
@@ -48,14 +49,11 @@ export function renderView(db: Db, outputDir: string): ViewSummary {
       return undefined;
     }
   };
-  const baseTitle = db.prepare<[string], { title: string | null }>(
-    "SELECT title FROM documents WHERE type = 'bitable' AND token = ?",
-  );
   // Sheets are planned from their content (titles live in the snapshot); other kinds need no read.
   const plan = planView(
+    readTree(db),
     snapshots,
     (s) => (load(s)?.sheets as SheetSnapshot[] | undefined) ?? [],
-    (app) => baseTitle.get(app)?.title ?? null,
   );
   const links = new ViewLinks(db, outputDir, plan);
 
