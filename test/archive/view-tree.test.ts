@@ -20,7 +20,7 @@ async function backup(h: Harness): Promise<void> {
 }
 
 /** A `tree`-style listing of a folder (names sorted by code point, as `LC_ALL=C tree` prints them). */
-export function treeListing(dir: string): string {
+function treeListing(dir: string): string {
   const lines = [path.basename(dir)];
   let folders = 0;
   let files = 0;

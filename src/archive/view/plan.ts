@@ -115,8 +115,10 @@ export function planView(
       node.children.filter((c) => shown(c) && c.type !== 'bitable_table').map((c) => place(c, beside, names));
     switch (node.type) {
       case 'docx':
-        if (snapshot) file((entry.path = `${folder}/${stem}.md`), snapshot, `docx:${node.token}`);
-        else entry.note = missing(node);
+        if (snapshot) {
+          entry.path = `${folder}/${stem}.md`;
+          file(entry.path, snapshot, `docx:${node.token}`);
+        } else entry.note = missing(node);
         entry.children = embedded();
         break;
       case 'sheet': {
@@ -143,8 +145,10 @@ export function planView(
         break;
       }
       case 'bitable_table':
-        if (snapshot) file((entry.path = `${folder}/${stem}.csv`), snapshot, `bitable:${node.token}`);
-        else entry.note = missing(node);
+        if (snapshot) {
+          entry.path = `${folder}/${stem}.csv`;
+          file(entry.path, snapshot, `bitable:${node.token}`);
+        } else entry.note = missing(node);
         break;
       case 'doc':
       case 'mindnote':
