@@ -116,7 +116,10 @@ export class DocumentDirectory {
     let identity: RootIdentity | null = null;
     if (root) {
       const doc = root.document_id ? this.get(root.document_id) : undefined;
-      identity = { spec: root.spec, title: doc?.title ?? root.spec, url: doc?.url ?? null };
+      const own = root.document_id ? this.#row.get(root.document_id) : undefined;
+      // A root folder or wiki space is in no listing, so often has no title: its kind and token name it.
+      const title = own ? own.title || `${kindWord(own.type)} ${own.token}` : root.spec;
+      identity = { spec: root.spec, title, url: doc?.url ?? null };
     }
     this.#rootCache.set(row.root_id, identity);
     return identity;

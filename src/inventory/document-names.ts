@@ -6,8 +6,12 @@ import type { Db } from './open.js';
  * `<app token>_<table id>`); everything shown to people or auditors goes through here.
  */
 
-/** Kinds that are documents: they hold content (or are a kind the API cannot read, counted as skipped). */
-export const DOCUMENT_KINDS = ['docx', 'sheet', 'bitable', 'doc', 'mindnote', 'slides', 'file'] as const;
+/**
+ * Kinds that are documents: they hold content, or are a kind the API cannot read (counted as
+ * skipped). Folders, wiki spaces and pages, base tables, whiteboards and drive files are counted
+ * apart, as what they are.
+ */
+export const DOCUMENT_KINDS = ['docx', 'sheet', 'bitable', 'doc', 'mindnote', 'slides'] as const;
 
 /** People's words, singular and plural, in the order lists show them. */
 const WORDS: Record<string, [string, string]> = {
@@ -124,4 +128,21 @@ export function displayTitle(
     return `${baseTitle || app} / ${doc.title || table}`;
   }
   return doc.title || doc.token;
+}
+
+/** `Documents 20, Spreadsheets 2` and `5 folders, 4 base tables`: counts by kind in people's words. */
+export function splitKinds(byType: Record<string, number>): {
+  documents: number;
+  documentKinds: [string, number][];
+  otherKinds: [string, number][];
+} {
+  const entries = Object.entries(byType)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => kindOrder(a[0]) - kindOrder(b[0]) || a[0].localeCompare(b[0]));
+  const documentKinds = entries.filter(([t]) => isDocumentKind(t));
+  return {
+    documents: documentKinds.reduce((n, [, c]) => n + c, 0),
+    documentKinds,
+    otherKinds: entries.filter(([t]) => !isDocumentKind(t)),
+  };
 }

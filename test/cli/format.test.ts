@@ -136,7 +136,7 @@ describe('documents gone from Feishu', () => {
 
   it('status counts them beside the documents with errors', () => {
     expect(renderStatus(after, 'inv.sqlite', 'out', 'Asia/Shanghai')).toContain(
-      'Documents  10: docx 10 (1 with errors, 3 gone from Feishu)',
+      'Documents  10: 10 documents (1 with errors, 3 gone from Feishu)',
     );
   });
 

@@ -26,7 +26,7 @@ describe('status', () => {
   it('shows documents by type, media by state, quota used, the last run and the top failure with its fix', async () => {
     const r = await runCli(['status', '--config', config]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Documents\s+\d+: .*docx \d+/);
+    expect(r.stdout).toMatch(/Documents\s+\d+: .*\d+ documents?/);
     expect(r.stdout).toMatch(/Media\s+\d+ files, .*done \d+/);
     expect(r.stdout).toMatch(/Quota\s+\d+ downloads used today of 10,000/);
     expect(r.stdout).toMatch(/#1\s+backup .* partial {2}exit 3/);
