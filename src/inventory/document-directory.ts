@@ -110,9 +110,13 @@ export class DocumentDirectory {
   /** The root a document was found under, by its title and URL; null when it has none recorded. */
   rootOf(documentId: number): RootIdentity | null {
     const row = this.#row.get(documentId);
-    if (!row?.root_id) return null;
-    if (this.#rootCache.has(row.root_id)) return this.#rootCache.get(row.root_id) ?? null;
-    const root = this.#root.get(row.root_id);
+    return row?.root_id ? this.root(row.root_id) : null;
+  }
+
+  /** A root (roots.id) by its title and URL. */
+  root(rootId: number): RootIdentity | null {
+    if (this.#rootCache.has(rootId)) return this.#rootCache.get(rootId) ?? null;
+    const root = this.#root.get(rootId);
     let identity: RootIdentity | null = null;
     if (root) {
       const doc = root.document_id ? this.get(root.document_id) : undefined;
@@ -121,7 +125,7 @@ export class DocumentDirectory {
       const title = own ? own.title || `${kindWord(own.type)} ${own.token}` : root.spec;
       identity = { spec: root.spec, title, url: doc?.url ?? null };
     }
-    this.#rootCache.set(row.root_id, identity);
+    this.#rootCache.set(rootId, identity);
     return identity;
   }
 }

@@ -105,7 +105,8 @@ export function documentUrl(origin: string | null, doc: DocumentIdentity, sheetI
     const base = documentUrl(origin, { type: 'bitable', token: app, url: null, wikiNode: doc.wikiNode });
     return base && table ? withQuery(base, 'table', table) : base;
   }
-  let url = doc.url;
+  // Only web addresses: a server-given `javascript:` or other scheme is never passed on.
+  let url = doc.url && /^https?:\/\//i.test(doc.url) ? doc.url : null;
   if (!url && origin) {
     if (doc.wikiNode) url = `${origin}/wiki/${encodeURIComponent(doc.wikiNode)}`;
     else if (PATHS[doc.type]) url = `${origin}/${PATHS[doc.type]}/${encodeURIComponent(doc.token)}`;

@@ -28,17 +28,22 @@ export const DOCUMENTS_PER_REASON = 10;
 export function documentsFailingFor(
   db: Db,
   directory: DocumentDirectory,
-  reason: { kind: string; code: string | null },
+  /** `code` undefined: every code of the kind (the report groups by kind alone). */
+  reason: { kind: string; code?: string | null },
   limit = DOCUMENTS_PER_REASON,
 ): { documents: FailingDocument[]; total: number } {
   const rows = db
     .prepare(
       `SELECT r.document_id AS id, COUNT(DISTINCT m.id) AS files
          FROM media m JOIN media_refs r ON r.media_id = m.id AND r.gone_at IS NULL
-        WHERE m.status IN ('failed', 'error') AND COALESCE(m.error_kind, 'unknown') = ? AND m.error_code IS ?
+        WHERE m.status IN ('failed', 'error') AND COALESCE(m.error_kind, 'unknown') = ?
+          ${reason.code === undefined ? '' : 'AND m.error_code IS ?'}
         GROUP BY r.document_id ORDER BY files DESC, r.document_id`,
     )
-    .all(reason.kind, reason.code) as { id: number; files: number }[];
+    .all(...(reason.code === undefined ? [reason.kind] : [reason.kind, reason.code])) as {
+    id: number;
+    files: number;
+  }[];
   return {
     documents: rows.slice(0, limit).map((r) => describe(directory, r.id, r.files)),
     total: rows.length,
