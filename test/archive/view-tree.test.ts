@@ -7,6 +7,7 @@ import { startRun } from '../../src/inventory/runs.js';
 import { allWikiRoots, type Harness, harness, rootFolder } from '../crawl/harness.js';
 import { addDocx, addFolder, block, demoTenant, emptyTenant, startFakeFeishu } from '../fake-feishu/index.js';
 import { expectGolden } from './golden.js';
+import { checkViewLinks } from './link-check.js';
 
 async function backup(h: Harness): Promise<void> {
   await h.run();
@@ -50,6 +51,9 @@ describe('the view is the tree people know', () => {
     const view = path.join(h.config.outputDir, 'view');
     expectGolden('demo-view.tree', treeListing(view));
     expectGolden('demo-view-index.md', readFileSync(path.join(view, 'index.md'), 'utf8'));
+    // The link check, over every Markdown and CSV file of the demo's view.
+    const checked = checkViewLinks(h.config.outputDir);
+    expect(checked.length).toBeGreaterThan(100);
     // A document reachable from two places (a drive shortcut) is in each.
     const root = readdirSync(view).find((n) => n.startsWith('Folder '))!;
     const inRoot = path.join(view, root, '快捷方式 文档 1.md');

@@ -1,7 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
 import { describe, expect, it } from 'vitest';
 import { renderView } from '../../src/archive/view/render-view.js';
 import { downloadAll } from '../../src/download/index.js';
@@ -9,6 +7,7 @@ import { startRun } from '../../src/inventory/runs.js';
 import { smallTenant } from '../crawl/fixtures.js';
 import { allWikiRoots, type Harness, harness, rootFolder } from '../crawl/harness.js';
 import { addRealSampleDocs, type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
+import { checkViewLinks, markdownLinks } from './link-check.js';
 import { parseCsv } from './rfc4180.js';
 
 let fake: FakeFeishu | undefined;
@@ -24,35 +23,6 @@ async function backup(h: Harness): Promise<void> {
   });
 }
 
-function viewFiles(outputDir: string, ext: string): string[] {
-  const dir = path.join(outputDir, 'view');
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(ext))
-    .map((e) => path.join(e.parentPath, e.name));
-}
-
-/** Every href and image source, as a CommonMark reader sees them. */
-function markdownLinks(markdown: string): string[] {
-  const out: string[] = [];
-  const walk = (tokens: Token[]): void => {
-    for (const t of tokens) {
-      const target = t.attrGet('href') ?? t.attrGet('src');
-      if (target) out.push(target);
-      if (t.children) walk(t.children);
-    }
-  };
-  walk(new MarkdownIt().parse(markdown, {}));
-  return out;
-}
-
-/** Attachment and image cells hold relative paths, `; `-separated. */
-function csvLinks(csv: string): string[] {
-  return parseCsv(csv.replace(/^\uFEFF/, ''))
-    .flat()
-    .flatMap((cell) => cell.split('; '))
-    .filter((cell) => cell.startsWith('../'));
-}
-
 describe('the browsable view', () => {
   it('links every image, attachment and embedded document to a file that exists after a full backup', async () => {
     const tenant = generateTenant({ seed: 3, folders: 2, docxPerFolder: 3, recordsPerTable: 20 });
@@ -64,21 +34,7 @@ describe('the browsable view', () => {
     expect(summary.unreadable).toEqual([]);
     expect(summary.links.resolved).toBeGreaterThan(20);
 
-    const checked: string[] = [];
-    for (const file of viewFiles(h.config.outputDir, '.md')) {
-      for (const href of markdownLinks(readFileSync(file, 'utf8'))) {
-        if (/^[a-z]+:/i.test(href)) continue; // web links in the documents' text
-        const target = path.resolve(path.dirname(file), decodeURIComponent(href));
-        expect(existsSync(target), `${href} in ${file}`).toBe(true);
-        checked.push(href);
-      }
-    }
-    for (const file of viewFiles(h.config.outputDir, '.csv')) {
-      for (const link of csvLinks(readFileSync(file, 'utf8'))) {
-        expect(existsSync(path.resolve(path.dirname(file), link)), `${link} in ${file}`).toBe(true);
-        checked.push(link);
-      }
-    }
+    const checked = checkViewLinks(h.config.outputDir);
     expect(checked.some((l) => l.includes('media/'))).toBe(true);
     expect(checked.some((l) => l.endsWith('.csv'))).toBe(true);
   });
