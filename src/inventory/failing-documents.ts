@@ -50,19 +50,21 @@ export function documentsFailingFor(
   };
 }
 
-/** The documents that could not be read for one reason. */
+/** The documents that could not be read for one reason (or, with `only`, that one document). */
 export function documentsFailedFor(
   db: Db,
   directory: DocumentDirectory,
   kind: string,
   limit = DOCUMENTS_PER_REASON,
+  only?: number,
 ): { documents: FailingDocument[]; total: number } {
   const ids = db
     .prepare(
-      "SELECT id FROM documents WHERE status = 'error' AND COALESCE(error_kind, 'unknown') = ? ORDER BY id",
+      `SELECT id FROM documents WHERE status = 'error' AND COALESCE(error_kind, 'unknown') = ?
+        ${only === undefined ? '' : 'AND id = ?'} ORDER BY id`,
     )
     .pluck()
-    .all(kind) as number[];
+    .all(...(only === undefined ? [kind] : [kind, only])) as number[];
   return { documents: ids.slice(0, limit).map((id) => describe(directory, id, 0)), total: ids.length };
 }
 
