@@ -112,7 +112,7 @@ export async function withSession<C extends Config | undefined>(
       );
     }
     markAbandonedRuns(db);
-    // Files stored before migration 0015 move to their new shard before anything reads a path.
+    // Files stored before migration 0016 move to their new shard before anything reads a path.
     applyMediaMoves(db, outputDir);
     const runId = startRun(db, command);
     output.log({

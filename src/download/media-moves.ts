@@ -22,7 +22,7 @@ export interface MovesDone {
 }
 
 /**
- * Moves media token folders to the places migration 0015 already gave their rows (the shard by the
+ * Moves media token folders to the places migration 0016 already gave their rows (the shard by the
  * token's last two characters), then drops each row of `media_moves`. Safe to repeat and to kill:
  * a folder is moved with one rename, and a row whose folder is no longer at its old place (moved
  * already, or never there) is just dropped. Hard links in `by-document` follow the file by

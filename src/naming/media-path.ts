@@ -9,7 +9,7 @@ export const VERSIONS_FOLDER = 'versions';
  * tokens share their first characters by kind (`boxcn…`, `doxcn…`), so the first two put almost
  * every file in one folder; the last two vary. Lower case keeps a copy on a case-insensitive disk
  * from merging two folders' names differently than here. Anything but [a-z0-9] becomes `_`.
- * Migration 0015 computes the same in SQL for rows stored before; keep the two in step.
+ * Migration 0016 computes the same in SQL for rows stored before; keep the two in step.
  */
 export function mediaShard(fileToken: string): string {
   const token = sanitizeFilename(fileToken, { fallback: 'token' });

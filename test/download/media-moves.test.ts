@@ -20,7 +20,7 @@ import { mediaRelativePath, mediaShard } from '../../src/naming/media-path.js';
 function oldBackup(): { db: Database.Database; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), 'fb-moves-'));
   const db = new Database(':memory:');
-  migrate(db, loadMigrations().slice(0, 14));
+  migrate(db, loadMigrations().slice(0, 15));
   const files = [
     ['boxcnAAAA12', 'a.png'],
     ['boxcnBBBBxY', 'b.pdf'],
@@ -41,7 +41,7 @@ function oldBackup(): { db: Database.Database; dir: string } {
   return { db, dir };
 }
 
-describe('media shard (migration 0015)', () => {
+describe('media shard (migration 0016)', () => {
   it('shards by the last two characters of the token, which vary, not the first two, which do not', () => {
     const tokens = Array.from({ length: 200 }, (_, i) => `boxcn${(i * 7919).toString(36).padStart(6, 'x')}`);
     expect(new Set(tokens.map((t) => t.slice(0, 2))).size).toBe(1);

@@ -34,7 +34,7 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
         if (existsSync(place.outputDir)) {
           outputLock = acquireLock(outputLockPathFor(place.outputDir), 'render', new Date(), 'output folder');
         }
-        // Files stored before migration 0015 move first, so the view links them where they now are.
+        // Files stored before migration 0016 move first, so the view links them where they now are.
         if (outputLock) applyMediaMoves(db, place.outputDir);
         const summary = renderView(db, place.outputDir);
         output.resultEvent('render.summary', 'view rendered', { outputDir: place.outputDir, ...summary });
