@@ -35,7 +35,7 @@ function inventory() {
 describe('export names the objects a person can open', () => {
   it('gives a base table file as the base, table/record/field, with title and URL on the tenant domain', () => {
     const rows = [...exportRows(inventory())];
-    expect(rows[0]!.sources).toEqual([
+    expect(rows[0]!.sources).toMatchObject([
       {
         docType: 'bitable',
         docToken: 'bascnApp',
@@ -44,7 +44,7 @@ describe('export names the objects a person can open', () => {
         url: 'https://acme.feishu.cn/base/bascnApp?table=tblTasks',
       },
     ]);
-    expect(rows[1]!.sources).toEqual([
+    expect(rows[1]!.sources).toMatchObject([
       {
         docType: 'sheet',
         docToken: 'shtcnBudget',
@@ -54,7 +54,7 @@ describe('export names the objects a person can open', () => {
       },
     ]);
     // A wiki document opens at its wiki page, on the domain the drive listing gave.
-    expect(rows[2]!.sources).toEqual([
+    expect(rows[2]!.sources).toMatchObject([
       {
         docType: 'docx',
         docToken: 'doxcnOnb',
