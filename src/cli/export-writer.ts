@@ -14,6 +14,9 @@ export const CSV_COLUMNS = [
   'sources',
   'goneFromFeishu',
   'seenAs',
+  // Added later, at the end so scripts that read columns by position keep working.
+  'sourceTitles',
+  'sourceUrls',
 ] as const;
 
 /**
@@ -50,6 +53,8 @@ export function csvLine(row: ExportRow): string {
     flattenSources(row),
     row.goneFromFeishu ? 'true' : 'false',
     seenAs(row),
+    row.sources.map((s) => s.title).join('; '),
+    row.sources.map((s) => s.url ?? '').join('; '),
   ];
   return `${cells.map(csvField).join(',')}\r\n`;
 }

@@ -2,6 +2,8 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { exposedSecretWarning } from '../config/file-exposure.js';
 import type { Config } from '../config/index.js';
+import { applyMediaMoves } from '../download/media-moves.js';
+import { removeEmptyWorkFolders } from '../download/tidy-work-folders.js';
 import {
   acquireLock,
   lockPathFor,
@@ -110,6 +112,8 @@ export async function withSession<C extends Config | undefined>(
       );
     }
     markAbandonedRuns(db);
+    // Files stored before migration 0016 move to their new shard before anything reads a path.
+    applyMediaMoves(db, outputDir);
     const runId = startRun(db, command);
     output.log({
       level: 'debug',
@@ -137,6 +141,7 @@ export async function withSession<C extends Config | undefined>(
       throw e;
     }
     output.stopProgress();
+    removeEmptyWorkFolders(outputDir);
     finishRun(db, runId, runStatusFor(outcome.exitCode), outcome.exitCode, outcome.summary);
     return outcome.exitCode;
   } finally {

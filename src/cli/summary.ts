@@ -2,6 +2,7 @@ import type { CrawlSummary } from '../crawl/index.js';
 import type { DownloadPlan, DownloadSummary } from '../download/index.js';
 import type { StatusReport } from '../inventory/status.js';
 import { ExitCode } from './exit-codes.js';
+import { failingDocumentLines } from './failure-documents.js';
 import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 import { sizeDifferenceLines, unbackableLines } from './not-backed-up.js';
 
@@ -60,7 +61,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   out.push(
     row(
       'Found',
-      `${formatCount(a.documents.total)} documents, ${formatCount(a.media.total.count)} media files` +
+      `${formatCount(a.documents.count ?? a.documents.total)} documents, ${formatCount(a.media.total.count)} media files` +
         (a.media.total.bytes ? ` (${formatBytes(a.media.total.bytes)} known)` : ''),
     ),
   );
@@ -144,6 +145,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       out.push(
         `    ${formatCount(f.count).padStart(6)}  ${f.subject} ${f.kind}${f.code ? ` ${f.code}` : ''}`,
       );
+      out.push(...failingDocumentLines(f, '            '));
       if (f.fix) out.push(wrapText(`            fix: ${f.fix}`, 79, '                 '));
     }
   } else if (!r.dryRun) {

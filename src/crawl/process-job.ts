@@ -1,6 +1,8 @@
 import { LoginError } from '../auth/errors.js';
 import { asLocalFatal } from '../download/local-errors.js';
 import { FeishuError } from '../feishu/errors.js';
+import { DocumentDirectory } from '../inventory/document-directory.js';
+import { describeDocument, documentsFailedFor } from '../inventory/failing-documents.js';
 import type { FoundRef } from '../inventory/media-refs.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
 import { type CrawlRun, type Job, keyOf } from './crawl-run.js';
@@ -84,13 +86,16 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
       message: err.message,
       fix: err.fix,
     });
+    // Named as people know it (title, URL, the root it was found under), as every failure is.
+    const [named] = documentsFailedFor(run.db, new DocumentDirectory(run.db), err.kind, 1, row.id).documents;
     log?.({
       level: 'warn',
       event: 'crawl.document.failed',
-      message: `${target.type} ${target.title ?? target.token}: ${err.message}${err.fix ? ` ${err.fix}` : ''}`,
+      message: `${named ? describeDocument(named) : `${target.type} ${target.title ?? target.token}`}: ${err.message}${err.fix ? ` ${err.fix}` : ''}`,
       type: target.type,
       token: target.token,
       kind: err.kind,
+      ...(named ? { document: named } : {}),
     });
   } finally {
     run.done++;

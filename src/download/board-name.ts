@@ -1,6 +1,6 @@
 import type { Db } from '../inventory/open.js';
-import { extensionForMime } from './mime-extensions.js';
-import { sanitizeFilename } from './sanitize-filename.js';
+import { extensionForMime } from '../naming/mime-extensions.js';
+import { sanitizeFilename } from '../naming/sanitize-filename.js';
 
 /**
  * The file name of a whiteboard image, which the export API does not give: the board's own title

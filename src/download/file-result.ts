@@ -1,5 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { FeishuError } from '../feishu/errors.js';
+import { DocumentDirectory } from '../inventory/document-directory.js';
+import { describeDocument, documentsHolding } from '../inventory/failing-documents.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { fixFor } from './media-fixes.js';
 import type { RunContext } from './run-context.js';
@@ -33,12 +35,16 @@ export async function giveUp(
   const record = { kind: error.kind, code: error.code, message: error.message, fix };
   if (status === 'failed') ctx.states.failed(row.id, record);
   else ctx.states.error(row.id, record);
+  // The fix is about the document holding the file: name it (and its root) where the failure shows.
+  const holders = documentsHolding(ctx.db, new DocumentDirectory(ctx.db), row.id);
+  const where = holders.length ? ` in ${holders.map(describeDocument).join('; ')}` : '';
   ctx.log({
     level: 'warn',
     event: status === 'failed' ? 'download.file.failed' : 'download.file.error',
-    message: `${row.file_token}${row.name ? ` (${row.name})` : ''}: ${error.message}. ${fix}`,
+    message: `${row.file_token}${row.name ? ` (${row.name})` : ''}${where}: ${error.message}. ${fix}`,
     fileToken: row.file_token,
     kind: error.kind,
+    documents: holders,
   });
   return { type: status, error, fix };
 }

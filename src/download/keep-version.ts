@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { copyFile, type FileHandle, link, lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { MediaRow } from '../inventory/media-queue.js';
+import { VERSIONS_FOLDER } from '../naming/media-path.js';
 import { syncDir } from './part-file.js';
 
 /**
@@ -15,7 +16,7 @@ import { syncDir } from './part-file.js';
  * `<when>` is the earlier version's time in Feishu (`2026-01-01T08-30-00Z`), or, for a copy taken
  * before versions were recorded, the time it was downloaded (`2026-01-01T08-30-00Z-downloaded`).
  */
-export const VERSIONS_FOLDER = 'versions';
+export { VERSIONS_FOLDER } from '../naming/media-path.js';
 
 /** Where an earlier copy went, relative to outputDir (`/`-separated). */
 export interface KeptCopy {

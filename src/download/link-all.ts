@@ -1,7 +1,7 @@
 import type { Logger } from '../events.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
-import { linkByDocument } from './layout.js';
+import { linkByDocument } from './by-document.js';
 
 /**
  * Brings the `by-document` view up to date for every stored file, including files downloaded in

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { MediaRow } from '../inventory/media-queue.js';
+import { mediaFileName, mediaRelativePath } from '../naming/media-path.js';
 import { boardFileName } from './board-name.js';
+import { linkByDocument } from './by-document.js';
 import type { Endpoint } from './endpoints.js';
 import { dropReplaced, keepEarlierCopy } from './keep-version.js';
-import { linkByDocument, mediaFileName, mediaRelativePath } from './layout.js';
 import { type PartPaths, publishPart } from './part-file.js';
 import type { RunContext } from './run-context.js';
 

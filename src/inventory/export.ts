@@ -1,10 +1,20 @@
+import { DocumentDirectory } from './document-directory.js';
 import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
 
+/**
+ * One place a file is referenced, as the object a person can open: a base table's file is in the
+ * base (`docType: "bitable"`, `docToken`: the app token) at `<table id>/<record id>/<field id>`; a
+ * sheet's at `<sheet id>!<cell>` (or `float:<id>`) of the spreadsheet; a docx's at its block id.
+ */
 export interface ExportSource {
   docType: string;
   docToken: string;
   location: string;
+  /** The document's title; `<base title> / <table name>` for a base table. */
+  title: string;
+  /** Where it opens, on the tenant's own domain; null when no listing gave the domain. */
+  url: string | null;
   /**
    * Where other documents lead to this one (document_links.via, migration 0013), e.g. the docx
    * whose synced block (`reference_synced:<blockId>`) shows it; absent when it was only listed.
@@ -19,6 +29,7 @@ export interface ExportRow {
   fileToken: string;
   name: string | null;
   mimeType: string | null;
+  /** Bytes: as the source announced them, else as written to disk. Null only for a file not on disk whose size no source gave. */
   size: number | null;
   sha256: string | null;
   status: string;
@@ -38,15 +49,17 @@ export interface ExportRow {
  * the media row stays, as the backup keeps what it had.
  */
 export function* exportRows(db: Db): Generator<ExportRow> {
+  const directory = new DocumentDirectory(db);
   const stmt = db.prepare(
-    `SELECT media.file_token, media.name, media.mime_type, media.size, media.sha256, media.status, media.path,
-            (SELECT json_group_array(json_object('docType', d.type, 'docToken', d.token, 'location', r.location, 'seenAs', d.seen_as,
-                      'referencedFrom', json((SELECT json_group_array(json_object('docType', p.type,
-                                                  'docToken', p.token, 'via', l.via))
-                                               FROM document_links l JOIN documents p ON p.id = l.parent_id
-                                              WHERE l.child_id = d.id AND l.via IS NOT NULL AND l.gone_run IS NULL))))
-               FROM media_refs r JOIN documents d ON d.id = r.document_id
-              WHERE r.media_id = media.id AND r.gone_at IS NULL) AS sources,
+    `SELECT media.file_token, media.name, media.mime_type,
+            COALESCE(media.size, CASE WHEN media.path IS NOT NULL THEN media.bytes_on_disk END) AS size,
+            media.sha256, media.status, media.path,
+            (SELECT json_group_array(json_array(r.document_id, r.location,
+                      json((SELECT json_group_array(json_object('docType', p.type, 'docToken', p.token, 'via', l.via))
+                              FROM document_links l JOIN documents p ON p.id = l.parent_id
+                             WHERE l.child_id = r.document_id AND l.via IS NOT NULL AND l.gone_run IS NULL)),
+                      (SELECT seen_as FROM documents WHERE id = r.document_id)))
+               FROM media_refs r WHERE r.media_id = media.id AND r.gone_at IS NULL) AS sources,
             ${GONE_FROM_FEISHU} AS gone
        FROM media ORDER BY media.id`,
   );
@@ -69,14 +82,28 @@ export function* exportRows(db: Db): Generator<ExportRow> {
       sha256: r.sha256,
       status: r.status,
       path: r.path,
-      sources: r.sources ? (JSON.parse(r.sources) as ExportSource[]).map(withoutEmptyReferences) : [],
+      sources: r.sources ? openable(directory, JSON.parse(r.sources) as SourceRow[]) : [],
       goneFromFeishu: r.gone === 1,
     };
   }
 }
 
-function withoutEmptyReferences(s: ExportSource): ExportSource {
-  if (s.referencedFrom?.length) return s;
-  const { referencedFrom: _, ...rest } = s;
-  return rest;
+type SourceRow = [number, string, ExportSource['referencedFrom'], string | null];
+
+function openable(directory: DocumentDirectory, refs: SourceRow[]): ExportSource[] {
+  const out: ExportSource[] = [];
+  for (const [documentId, location, referencedFrom, seenAs] of refs) {
+    const doc = directory.get(documentId);
+    if (!doc) continue;
+    out.push({
+      docType: doc.docType,
+      docToken: doc.docToken,
+      location: doc.tableId ? `${doc.tableId}/${location}` : location,
+      title: doc.title,
+      url: directory.sourceUrl(doc, location),
+      seenAs: seenAs ?? null,
+      ...(referencedFrom?.length ? { referencedFrom } : {}),
+    });
+  }
+  return out;
 }

@@ -1,4 +1,7 @@
+import { DocumentDirectory } from './document-directory.js';
+import { splitKinds } from './document-names.js';
 import { newerThanCopy } from './drive-versions.js';
+import { documentsFailedFor, documentsFailingFor, type FailingDocument } from './failing-documents.js';
 import { readSizeDifferences, type SizeDifferences } from './listed-size.js';
 import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
@@ -30,10 +33,24 @@ export interface FailureReason {
   /** One example message, so the reader sees what the reason looks like. */
   example: string | null;
   fix: string | null;
+  /**
+   * The documents it is about, most files first (at most DOCUMENTS_PER_REASON): a media failure's
+   * documents hold the files; a document failure's are the documents themselves.
+   */
+  documents?: FailingDocument[];
+  /** How many documents in all, of which `documents` names the first. */
+  documentCount?: number;
 }
 
 export interface StatusReport {
-  documents: { total: number; byType: Record<string, number>; byStatus: Record<string, number> };
+  documents: {
+    /** Every row of the inventory's documents table: documents, folders, wiki pages, base tables... */
+    total: number;
+    /** Documents alone (docx, sheets, bases and the kinds the API cannot read): see DOCUMENT_KINDS. */
+    count?: number;
+    byType: Record<string, number>;
+    byStatus: Record<string, number>;
+  };
   media: {
     total: CountBytes;
     byStatus: Record<string, CountBytes>;
@@ -167,6 +184,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
   }));
 
   const top = options.topFailures ?? 5;
+  const directory = new DocumentDirectory(db);
   const failures = [
     ...(
       db
@@ -192,7 +210,14 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     ).map((r) => ({ ...r, subject: 'document' as const, kind: r.kind ?? 'unknown' })),
   ]
     .sort((a, b) => b.count - a.count)
-    .slice(0, top);
+    .slice(0, top)
+    .map((f) => {
+      const named =
+        f.subject === 'media'
+          ? documentsFailingFor(db, directory, { kind: f.kind, code: f.code })
+          : documentsFailedFor(db, directory, f.kind);
+      return { ...f, documents: named.documents, documentCount: named.total };
+    });
 
   const advancedTables = { server: 0, attachments: 0 };
   for (const r of db
@@ -203,7 +228,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
   }
 
   return {
-    documents: { total: docTotal, byType, byStatus: docByStatus },
+    documents: { total: docTotal, count: splitKinds(byType).documents, byType, byStatus: docByStatus },
     media: { total, byStatus: mediaByStatus, goneFromFeishu, newVersions },
     bytesOnDisk,
     snapshots: snapshotTotals(db),

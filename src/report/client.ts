@@ -137,11 +137,13 @@ export const REPORT_JS = String.raw`
     else { r.link.removeAttribute('href'); r.link.textContent = '\u2014'; r.link.title = ''; }
   }
 
+  // On screen only the rows in view are drawn; on paper (print, PDF) every row of the current view is.
+  var printing = false;
   function render() {
-    var first = Math.max(0, Math.floor(viewport.scrollTop / ROW_H) - OVERSCAN);
-    var want = Math.ceil((viewport.clientHeight || 600) / ROW_H) + 2 * OVERSCAN;
+    var first = printing ? 0 : Math.max(0, Math.floor(viewport.scrollTop / ROW_H) - OVERSCAN);
+    var want = printing ? viewLen : Math.ceil((viewport.clientHeight || 600) / ROW_H) + 2 * OVERSCAN;
     var last = Math.min(viewLen, first + want);
-    body.style.transform = 'translateY(' + first * ROW_H + 'px)';
+    body.style.transform = printing ? 'none' : 'translateY(' + first * ROW_H + 'px)';
     while (pool.length < last - first) pool.push(makeRow());
     for (var k = 0; k < pool.length; k++) {
       var r = pool[k];
@@ -228,6 +230,16 @@ export const REPORT_JS = String.raw`
     requestAnimationFrame(function () { scheduled = false; render(); });
   });
   window.addEventListener('resize', render);
+  function setPrinting(on) {
+    if (printing === on) return;
+    printing = on;
+    document.documentElement.toggleAttribute('data-printing', on);
+    render();
+  }
+  window.addEventListener('beforeprint', function () { setPrinting(true); });
+  window.addEventListener('afterprint', function () { setPrinting(false); });
+  var printQuery = window.matchMedia && window.matchMedia('print');
+  if (printQuery && printQuery.addEventListener) printQuery.addEventListener('change', function (e) { setPrinting(e.matches); });
   document.querySelector('.thead').addEventListener('click', function (e) {
     var cellEl = e.target.closest('[data-sort]');
     if (!cellEl) return;

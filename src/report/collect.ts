@@ -1,3 +1,5 @@
+import { DocumentDirectory } from '../inventory/document-directory.js';
+import { documentsFailingFor } from '../inventory/failing-documents.js';
 import type { Db } from '../inventory/open.js';
 import { type FailureRow, groupFailures, mimeBars, sizeBars, totalsByState } from './aggregate.js';
 import { hrefMaker, safeHttpUrl, tenantDomain } from './links.js';
@@ -8,6 +10,7 @@ import {
   collectRuns,
   documentTypeBars,
   largestDocuments,
+  safeUrls,
 } from './queries.js';
 import type { MediaState, ReportData, ReportMedia, ReportMeta } from './types.js';
 
@@ -91,12 +94,23 @@ function collect(db: Db, meta: ReportMeta): ReportData {
     });
   }
 
-  const documents = collectDocuments(db);
+  const directory = new DocumentDirectory(db);
+  const documents = collectDocuments(db, directory);
   const byState = totalsByState(media);
+  // The tenant as people know it: its own domain from a listing URL, not the API host.
+  const origin = directory.origin;
+  const failures = groupFailures(failureRows).map((g) => {
+    const named = documentsFailingFor(db, directory, { kind: g.kind });
+    return { ...g, documents: named.documents.map(safeUrls), documentCount: named.total };
+  });
   return {
     generatedAt: (meta.generatedAt ?? new Date()).toISOString(),
-    tenant: { baseUrl: safeHttpUrl(meta.baseUrl) ?? meta.baseUrl, domain: tenantDomain(meta.baseUrl) },
-    roots: collectRoots(db, meta.roots),
+    tenant: {
+      baseUrl: safeHttpUrl(meta.baseUrl) ?? meta.baseUrl,
+      domain: origin ? new URL(origin).host : tenantDomain(meta.baseUrl),
+      origin,
+    },
+    roots: collectRoots(db, meta.roots, directory),
     runs: collectRuns(db),
     documentsByType: documents.byType,
     documentCount: documents.count,
@@ -109,9 +123,9 @@ function collect(db: Db, meta: ReportMeta): ReportData {
       byMime: mimeBars(media, mimeTypes),
       bySize: sizeBars(media),
       byDocumentType: documentTypeBars(db),
-      largestDocuments: largestDocuments(db, 10),
+      largestDocuments: largestDocuments(db, 10, directory),
     },
-    failures: groupFailures(failureRows),
+    failures,
     documentFailures: documents.failures,
     mimeTypes,
     documents: documents.referenced,

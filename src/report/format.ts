@@ -25,8 +25,12 @@ export function formatTime(iso: string | null): string {
   return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
+/** One precision everywhere (one decimal), so figures side by side read alike: 98.8%, 1.3%, 0.0%. */
 export function percent(part: number, whole: number): string {
-  if (whole === 0) return '0%';
+  if (whole === 0) return '0.0%';
   const p = (100 * part) / whole;
-  return p > 0 && p < 0.1 ? '<0.1%' : `${p.toFixed(p < 10 ? 1 : 0)}%`;
+  if (p > 0 && p < 0.05) return '<0.1%';
+  // Never round a part up to all, or down to none.
+  if (p < 100 && p >= 99.95) return '>99.9%';
+  return `${p.toFixed(1)}%`;
 }

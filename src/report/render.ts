@@ -5,7 +5,7 @@ import { escapeHtml as e, jsonForScript } from './escape.js';
 import { formatCount, formatTime } from './format.js';
 import { notBackedUpSection } from './not-backed-up.js';
 import { firstScreen, shaBlob, type TablePayload, tablePayload } from './payload.js';
-import { aboutSection, chartsGrid, failuresSection, summaryBand } from './sections.js';
+import { aboutSection, chartsGrid, failuresSection, rootLink, summaryBand } from './sections.js';
 import { REPORT_CSS } from './styles.js';
 import { MEDIA_STATES, type ReportData, STATE_LABELS } from './types.js';
 
@@ -49,7 +49,8 @@ export function renderReportHtml(d: ReportData, options: RenderOptions = {}): st
 </head>
 <body>
 <header class="top"><div class="wrap">
-<div><h1>Media audit</h1><div class="sub">Every image and attachment found in the Feishu documents of <b>${e(d.tenant.domain)}</b></div></div>
+<div><h1>Media audit</h1><div class="sub">Every image and attachment found in the Feishu documents of ${tenantLink(d)}</div>
+<div class="roots">Roots: ${d.roots.length ? d.roots.map(rootLink).join(' · ') : 'none configured'}</div></div>
 <div class="meta">Report written ${e(formatTime(d.generatedAt))}<br>${
     lastRun
       ? `Last run: ${e(lastRun.command)} #${lastRun.id}, ${e(formatTime(lastRun.startedAt))}, ${e(lastRun.status)}`
@@ -71,6 +72,14 @@ ${dataElements(tablePayload(d.media, d.documents, d.mimeTypes), shaBlob(d.media)
 </body>
 </html>
 `;
+}
+
+/** The tenant by its own domain, linked to where people open it when a listing gave it. */
+function tenantLink(d: ReportData): string {
+  const domain = `<b id="header-tenant">${e(d.tenant.domain)}</b>`;
+  return d.tenant.origin
+    ? `<a href="${e(d.tenant.origin)}" target="_blank" rel="noopener noreferrer">${domain}</a>`
+    : domain;
 }
 
 /** Characters per data element: Chromium parses many small script elements far faster than one big one. */

@@ -1,7 +1,15 @@
+import type { FailingDocument } from '../inventory/failing-documents.js';
 import { barChart, bytesCaption, filesCaption } from './charts.js';
 import { escapeHtml as e } from './escape.js';
 import { formatBytes, formatCount, formatTime, percent } from './format.js';
-import { MEDIA_STATES, type ReportData, STATE_LABELS } from './types.js';
+import {
+  type DocumentFailureGroup,
+  type FailureGroup,
+  MEDIA_STATES,
+  type ReportData,
+  type RootSummary,
+  STATE_LABELS,
+} from './types.js';
 
 /** CSS class per state, in MEDIA_STATES order (the table's pills use s0..s3 in the same order). */
 const STATE_CLASS = ['ok', 'pending', 'failed', 'gone'] as const;
@@ -20,7 +28,7 @@ export function summaryBand(d: ReportData): string {
       );
     }),
     `<div class="stat"><div class="k">Documents</div><div class="n" id="total-documents">${formatCount(d.documentCount)}</div>` +
-      `<div class="d">${formatCount(d.documentsByType.length)} type${d.documentsByType.length === 1 ? '' : 's'}</div></div>`,
+      `<div class="d">docs, sheets, bases; not folders or tables</div></div>`,
   ];
   const segments = MEDIA_STATES.map((s, i) => {
     const files = d.byState[s].files;
@@ -32,13 +40,11 @@ export function summaryBand(d: ReportData): string {
     (s, i) =>
       `<span><i class="dot c-${STATE_CLASS[i]}"></i>${STATE_LABELS[s]} ${percent(d.byState[s].files, total)}</span>`,
   ).join('');
-  const types = d.documentsByType
-    .map(
-      (t) =>
-        `<span class="chip"><b>${formatCount(t.count)}</b> ${e(t.type)}` +
-        `${t.failed ? ` · ${formatCount(t.failed)} unreadable` : ''}${t.gone ? ` · ${formatCount(t.gone)} gone` : ''}</span>`,
-    )
-    .join('');
+  // Documents first, then what they sit in and are made of, each in people's words.
+  const chip = (t: ReportData['documentsByType'][number]): string =>
+    `<span class="chip${t.document === false ? ' other' : ''}"><b>${formatCount(t.count)}</b> ${e(t.label ?? t.type)}` +
+    `${t.failed ? ` · ${formatCount(t.failed)} unreadable` : ''}${t.gone ? ` · ${formatCount(t.gone)} gone` : ''}</span>`;
+  const types = d.documentsByType.map(chip).join('');
   return (
     `<div class="band">${cards.join('')}</div>` +
     `<section class="card"><h2>Where the backup stands</h2>` +
@@ -90,29 +96,61 @@ export function chartsGrid(d: ReportData): string {
   );
 }
 
+/**
+ * One card per failure reason: the fix, then the documents it is about (one line each, linked, with
+ * their root), then the server's raw messages folded away. Cards are built by small functions and
+ * joined, so another kind of card can be added beside them.
+ */
 export function failuresSection(d: ReportData): string {
-  const media = d.failures.map(
-    (g) =>
-      `<div class="failure" data-kind="${e(g.kind)}"><div class="head"><span>${e(g.kind)}</span>` +
-      `<span>${formatCount(g.files)} file${g.files === 1 ? '' : 's'} · ${formatBytes(g.bytes)}</span></div>` +
-      (g.fixes.length
-        ? g.fixes.map((f) => `<div class="fix"><b>Fix:</b> ${e(f)}</div>`).join('')
-        : `<div class="fix">No fix recorded; the messages below say what the server answered.</div>`) +
-      `<ul>${g.messages.map((m) => `<li>${e(m.message)} <b>×${formatCount(m.count)}</b></li>`).join('')}</ul>` +
-      `<div class="ex">For example: ${g.examples.map((x) => e(x)).join(', ')}</div></div>`,
-  );
-  const docs = d.documentFailures.map(
-    (g) =>
-      `<div class="failure" data-kind="${e(g.kind)}"><div class="head"><span>Unreadable documents: ${e(g.kind)}</span>` +
-      `<span>${formatCount(g.documents)} document${g.documents === 1 ? '' : 's'}</span></div>` +
-      g.fixes.map((f) => `<div class="fix"><b>Fix:</b> ${e(f)}</div>`).join('') +
-      `<div class="ex">Media inside these documents is not counted above. For example: ${g.examples.map((x) => e(x)).join(', ')}</div></div>`,
-  );
+  const cards = [...d.failures.map(mediaFailureCard), ...d.documentFailures.map(documentFailureCard)];
   const body =
-    media.length + docs.length === 0
+    cards.length === 0
       ? `<p class="ok-note">No failures: every file found is backed up or on its way.</p>`
-      : `<div class="failures">${[...media, ...docs].join('')}</div>`;
+      : `<div class="failures">${cards.join('')}</div>`;
   return `<section class="card" id="failures"><h2>Failures, by reason</h2>${body}</section>`;
+}
+
+export function mediaFailureCard(g: FailureGroup): string {
+  return (
+    `<div class="failure" data-kind="${e(g.kind)}"><div class="head"><span>${e(g.kind)}</span>` +
+    `<span>${formatCount(g.files)} file${g.files === 1 ? '' : 's'} · ${formatBytes(g.bytes)}</span></div>` +
+    (g.fixes.length
+      ? g.fixes.map((f) => `<div class="fix"><b>Fix:</b> ${e(f)}</div>`).join('')
+      : `<div class="fix">No fix recorded; the messages below say what the server answered.</div>`) +
+    documentList(g.documents, g.documentCount) +
+    `<details class="raw"><summary>Server messages</summary><ul>${g.messages
+      .map((m) => `<li>${e(m.message)} <b>×${formatCount(m.count)}</b></li>`)
+      .join(
+        '',
+      )}</ul><div class="ex">For example: ${g.examples.map((x) => e(x)).join(', ')}</div></details></div>`
+  );
+}
+
+export function documentFailureCard(g: DocumentFailureGroup): string {
+  return (
+    `<div class="failure" data-kind="${e(g.kind)}"><div class="head"><span>Unreadable documents: ${e(g.kind)}</span>` +
+    `<span>${formatCount(g.documents)} document${g.documents === 1 ? '' : 's'}</span></div>` +
+    g.fixes.map((f) => `<div class="fix"><b>Fix:</b> ${e(f)}</div>`).join('') +
+    (g.named
+      ? documentList(g.named, g.documents)
+      : `<div class="ex">For example: ${g.examples.map((x) => e(x)).join(', ')}</div>`) +
+    `<div class="ex">Media inside these documents is not counted above.</div></div>`
+  );
+}
+
+/** The documents a failure is about: title (linked), kind, files, root; then how many more. */
+function documentList(docs: readonly FailingDocument[] | undefined, total: number | undefined): string {
+  if (!docs?.length) return '';
+  const link = (title: string, url: string | null): string =>
+    url ? `<a href="${e(url)}" target="_blank" rel="noopener noreferrer">${e(title)}</a>` : e(title);
+  const items = docs.map(
+    (doc) =>
+      `<li>${link(doc.title, doc.url)} <span class="kind">${e(doc.kind)}${doc.files ? ` · ${formatCount(doc.files)} file${doc.files === 1 ? '' : 's'}` : ''}</span>` +
+      (doc.root ? ` <span class="root">in ${link(doc.root.title, doc.root.url)}</span>` : '') +
+      `</li>`,
+  );
+  const more = (total ?? docs.length) - docs.length;
+  return `<ul class="docs">${items.join('')}${more > 0 ? `<li class="more">and ${formatCount(more)} more documents</li>` : ''}</ul>`;
 }
 
 export function aboutSection(d: ReportData): string {
@@ -120,7 +158,7 @@ export function aboutSection(d: ReportData): string {
     ? `<ul>${d.roots
         .map(
           (r) =>
-            `<li><code>${e(r.spec)}</code> — ${r.crawled ? `${formatCount(r.documents)} documents` : 'not crawled yet'}</li>`,
+            `<li>${rootLink(r)} <code>${e(r.spec)}</code> — ${r.crawled ? `${formatCount(r.documents)} documents` : 'not crawled yet'}</li>`,
         )
         .join('')}</ul>`
     : '—';
@@ -141,4 +179,12 @@ export function aboutSection(d: ReportData): string {
     `<dt>Report written</dt><dd>${e(formatTime(d.generatedAt))}</dd>` +
     `</dl>${runs}</section>`
   );
+}
+
+/** A root by its title, linked where it opens in Feishu. */
+export function rootLink(r: RootSummary): string {
+  const title = e(r.title ?? r.spec);
+  return r.url
+    ? `<a href="${e(r.url)}" target="_blank" rel="noopener noreferrer">${title}</a>`
+    : `<b>${title}</b>`;
 }

@@ -47,6 +47,10 @@ h3{font-size:14px;margin:0 0 10px;font-weight:600;color:var(--muted)}
 .failure .head{display:flex;justify-content:space-between;gap:8px;font-weight:600}.failure .head span:last-child{white-space:nowrap}
 .failure .fix{background:rgba(59,91,219,.08);border-radius:8px;padding:8px 10px;margin:10px 0}
 .failure ul{margin:6px 0 0;padding-left:18px;color:var(--muted);font-size:13px}
+.top .roots{opacity:.85;margin-top:4px;font-size:13px}.top a{color:inherit}
+.failure ul.docs{color:var(--ink)}.failure ul.docs .kind,.failure ul.docs .root,.failure ul.docs .more{color:var(--muted)}
+.failure details.raw{margin-top:8px;font-size:13px;color:var(--muted)}
+.chip.other{border-style:dashed}
 .failure .ex{color:var(--muted);font-size:13px;margin-top:6px;overflow-wrap:anywhere}
 .ok-note{color:var(--ok);font-weight:600}
 .toolbar{display:flex;flex-wrap:wrap;gap:10px;align-items:center;margin-bottom:12px}
@@ -76,4 +80,12 @@ table.runs{border-collapse:collapse;width:100%;font-size:13px;margin-top:14px}
 table.runs th,table.runs td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line)}
 table.runs th{color:var(--muted);font-weight:600}
 footer{color:var(--muted);font-size:12px;text-align:center;padding:8px 0 32px}
+@media print{
+.viewport{max-height:none;overflow:visible;min-width:0}
+.spacer{height:auto!important}
+.rows{position:static;transform:none!important}
+.toolbar,noscript{display:none}
+.tr{break-inside:avoid}
+.failure details.raw>*{display:block}
+}
 `;

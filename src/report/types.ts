@@ -1,3 +1,4 @@
+import type { FailingDocument } from '../inventory/failing-documents.js';
 import type { NotBackedUp } from './not-backed-up.js';
 
 /**
@@ -81,6 +82,10 @@ export interface ReportMedia {
 
 export interface FailureGroup {
   kind: string;
+  /** The documents holding these files, one entry each, most files first (FailingDocument). */
+  documents?: FailingDocument[];
+  /** How many documents in all. */
+  documentCount?: number;
   files: number;
   bytes: number;
   /** The distinct fixes recorded for this kind, most frequent first. */
@@ -94,6 +99,8 @@ export interface FailureGroup {
 export interface DocumentFailureGroup {
   kind: string;
   documents: number;
+  /** The documents themselves, named and linked, with their roots. */
+  named?: FailingDocument[];
   fixes: string[];
   examples: string[];
 }
@@ -108,6 +115,9 @@ export interface RunSummary {
 
 export interface RootSummary {
   spec: string;
+  /** The root's title (its kind and token when no listing named it) and where it opens. */
+  title?: string;
+  url?: string | null;
   documents: number;
   /** False for a configured root the inventory has not crawled yet. */
   crawled: boolean;
@@ -115,11 +125,24 @@ export interface RootSummary {
 
 export interface ReportData {
   generatedAt: string;
-  tenant: { baseUrl: string; domain: string };
+  /**
+   * `domain`: the tenant's own (from a listing URL, e.g. acme.feishu.cn), else the API host's;
+   * `origin`: the tenant's web origin when a listing gave it.
+   */
+  tenant: { baseUrl: string; domain: string; origin?: string | null };
   roots: RootSummary[];
   /** Newest first. */
   runs: RunSummary[];
-  documentsByType: { type: string; count: number; failed: number; gone: number }[];
+  /** Every kind in the inventory; `label` is people's word for it (Document, Wiki page, Base table). */
+  documentsByType: {
+    type: string;
+    label?: string;
+    document?: boolean;
+    count: number;
+    failed: number;
+    gone: number;
+  }[];
+  /** Documents alone (docx, sheets, bases and the kinds the API cannot read), not folders or tables. */
   documentCount: number;
   totals: CountAndBytes;
   byState: Record<MediaState, CountAndBytes>;

@@ -138,4 +138,55 @@ describe('renderDocxMarkdown', () => {
       '---\ndocument_id: "d"\n---\n\n# T\n\n- loop\n',
     );
   });
+
+  it('shows an inline attachment as a link named by its file name, set apart from the text', () => {
+    const blocks: RawBlock[] = [
+      { block_id: 'd', block_type: 1, children: ['p'], page: { elements: [{ text_run: { content: 'T' } }] } },
+      {
+        block_id: 'p',
+        block_type: 2,
+        parent_id: 'd',
+        text: {
+          elements: [
+            { text_run: { content: 'see attached' } },
+            { file: { file_token: 'boxPhoto' } },
+            { text_run: { content: 'and' } },
+            { file: { file_token: 'boxMissing' } },
+          ],
+        },
+      },
+    ];
+    const links: LinkResolver = {
+      ...noLinks,
+      media: (t) => (t === 'boxPhoto' ? '../media/ph/boxPhoto/photo.JPG' : undefined),
+    };
+    const md = renderDocxMarkdown({ document_id: 'd' }, blocks, links);
+    expect(md).toContain(
+      'see attached [📎 photo.JPG](../media/ph/boxPhoto/photo.JPG) and [attachment not backed up: `boxMissing`]',
+    );
+  });
+
+  it('starts with front matter holding the Feishu URL, the revision and when it was backed up', () => {
+    const md = renderDocxMarkdown(
+      {
+        document_id: 'd',
+        title: 'Plan "A"',
+        url: 'https://acme.feishu.cn/docx/d',
+        revision: 'rev:12',
+        backed_up_at: '2026-12-01T08:00:00.000Z',
+      },
+      [],
+      noLinks,
+    );
+    expect(md.split('\n---\n')[0]).toBe(
+      [
+        '---',
+        'document_id: "d"',
+        'title: "Plan \\"A\\""',
+        'url: "https://acme.feishu.cn/docx/d"',
+        'revision: "rev:12"',
+        'backed_up: "2026-12-01T08:00:00.000Z"',
+      ].join('\n'),
+    );
+  });
 });

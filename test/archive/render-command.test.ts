@@ -20,9 +20,12 @@ describe('feishu-backup render', () => {
     expect(backup.code, backup.stderr).toBe(0);
     expect(backup.stdout).toMatch(/View\s+\d+ documents/);
     const outputDir = join(dir, 'backup');
+    // A complete run leaves no empty work folders behind.
+    expect(existsSync(join(outputDir, '.partial'))).toBe(false);
+    expect(existsSync(join(outputDir, 'snapshots', '.staging'))).toBe(false);
     const before = viewEntries(outputDir);
     expect(before).toContain('index.md');
-    expect(before.some((e) => e.endsWith('.md') && e.startsWith('docx'))).toBe(true);
+    expect(before.some((e) => e.endsWith('.md') && e !== 'index.md')).toBe(true);
 
     const status = await runCli(['status', '--config', config]);
     expect(status.stdout).toMatch(/Snapshots\s+[1-9]\d* document revisions/);

@@ -1,7 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
 import { describe, expect, it } from 'vitest';
 import { renderView } from '../../src/archive/view/render-view.js';
 import { downloadAll } from '../../src/download/index.js';
@@ -9,6 +7,7 @@ import { startRun } from '../../src/inventory/runs.js';
 import { smallTenant } from '../crawl/fixtures.js';
 import { allWikiRoots, type Harness, harness, rootFolder } from '../crawl/harness.js';
 import { addRealSampleDocs, type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
+import { checkViewLinks, markdownLinks } from './link-check.js';
 import { parseCsv } from './rfc4180.js';
 
 let fake: FakeFeishu | undefined;
@@ -24,35 +23,6 @@ async function backup(h: Harness): Promise<void> {
   });
 }
 
-function viewFiles(outputDir: string, ext: string): string[] {
-  const dir = path.join(outputDir, 'view');
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith(ext))
-    .map((e) => path.join(e.parentPath, e.name));
-}
-
-/** Every href and image source, as a CommonMark reader sees them. */
-function markdownLinks(markdown: string): string[] {
-  const out: string[] = [];
-  const walk = (tokens: Token[]): void => {
-    for (const t of tokens) {
-      const target = t.attrGet('href') ?? t.attrGet('src');
-      if (target) out.push(target);
-      if (t.children) walk(t.children);
-    }
-  };
-  walk(new MarkdownIt().parse(markdown, {}));
-  return out;
-}
-
-/** Attachment and image cells hold relative paths, `; `-separated. */
-function csvLinks(csv: string): string[] {
-  return parseCsv(csv.replace(/^\uFEFF/, ''))
-    .flat()
-    .flatMap((cell) => cell.split('; '))
-    .filter((cell) => cell.startsWith('../'));
-}
-
 describe('the browsable view', () => {
   it('links every image, attachment and embedded document to a file that exists after a full backup', async () => {
     const tenant = generateTenant({ seed: 3, folders: 2, docxPerFolder: 3, recordsPerTable: 20 });
@@ -64,48 +34,44 @@ describe('the browsable view', () => {
     expect(summary.unreadable).toEqual([]);
     expect(summary.links.resolved).toBeGreaterThan(20);
 
-    const checked: string[] = [];
-    for (const file of viewFiles(h.config.outputDir, '.md')) {
-      for (const href of markdownLinks(readFileSync(file, 'utf8'))) {
-        if (/^[a-z]+:/i.test(href)) continue; // web links in the documents' text
-        const target = path.resolve(path.dirname(file), decodeURIComponent(href));
-        expect(existsSync(target), `${href} in ${file}`).toBe(true);
-        checked.push(href);
-      }
-    }
-    for (const file of viewFiles(h.config.outputDir, '.csv')) {
-      for (const link of csvLinks(readFileSync(file, 'utf8'))) {
-        expect(existsSync(path.resolve(path.dirname(file), link)), `${link} in ${file}`).toBe(true);
-        checked.push(link);
-      }
-    }
+    const checked = checkViewLinks(h.config.outputDir);
     expect(checked.some((l) => l.includes('media/'))).toBe(true);
     expect(checked.some((l) => l.endsWith('.csv'))).toBe(true);
   });
 
-  it('renders a docx as Markdown, each sheet and each bitable table as CSV, all listed in index.md', async () => {
+  it('lays the view out as the root is: a docx as <title>.md, what it embeds beside it, sheets and bases as folders of CSVs', async () => {
     const t = smallTenant();
     fake = await startFakeFeishu({ tenant: t.tenant });
     const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
     await backup(h);
     renderView(h.db, h.config.outputDir);
     const view = path.join(h.config.outputDir, 'view');
-    const doc = readFileSync(path.join(view, 'docx', `Doc (${t.doc.documentId}).md`), 'utf8');
+    // The root folder is not in any listing, so it has no title: its kind and token name it.
+    const root = path.join(view, `Folder ${t.folder.token}`);
+    const doc = readFileSync(path.join(root, 'Doc.md'), 'utf8');
     expect(doc).toContain('# ');
     expect(doc).toMatch(/Embedded sheet: \[/);
     // Reached only through the docx embed: sheets/query gives no spreadsheet title, the token names it.
-    const sheet = readFileSync(
-      path.join(view, 'sheet', `untitled (${t.ss.token})`, `${t.ss.sheets[0]!.title}.csv`),
-      'utf8',
-    );
+    const sheet = readFileSync(path.join(root, 'Doc', t.ss.token, `${t.ss.sheets[0]!.title}.csv`), 'utf8');
     expect(parseCsv(sheet.replace(/^\uFEFF/, ''))[0]![0]).toBe('title');
-    const tables = readdirSync(path.join(view, 'bitable', `untitled (${t.app.appToken})`));
+    const tables = readdirSync(path.join(root, 'Doc', t.app.appToken));
     expect(tables).toEqual([`${t.table.name}.csv`]);
     const index = readFileSync(path.join(view, 'index.md'), 'utf8');
     for (const href of markdownLinks(index)) {
       expect(existsSync(path.resolve(view, decodeURIComponent(href))), href).toBe(true);
     }
     expect(markdownLinks(index)).toHaveLength(3);
+    // The shortcut back to the root folder (a cycle) adds nothing.
+    expect(readdirSync(view, { recursive: true }).map(String).sort()).toEqual([
+      `Folder ${t.folder.token}`,
+      `Folder ${t.folder.token}/Doc`,
+      `Folder ${t.folder.token}/Doc.md`,
+      `Folder ${t.folder.token}/Doc/${t.app.appToken}`,
+      `Folder ${t.folder.token}/Doc/${t.app.appToken}/${t.table.name}.csv`,
+      `Folder ${t.folder.token}/Doc/${t.ss.token}`,
+      `Folder ${t.folder.token}/Doc/${t.ss.token}/${t.ss.sheets[0]!.title}.csv`,
+      'index.md',
+    ]);
   });
 
   it('shows media that is not downloaded yet as a visible marker, not a broken link', async () => {
@@ -116,7 +82,7 @@ describe('the browsable view', () => {
     const summary = renderView(h.db, h.config.outputDir);
     expect(summary.links.missing).toBeGreaterThan(0);
     const doc = readFileSync(
-      path.join(h.config.outputDir, 'view', 'docx', `Doc (${t.doc.documentId}).md`),
+      path.join(h.config.outputDir, 'view', `Folder ${t.folder.token}`, 'Doc.md'),
       'utf8',
     );
     expect(doc).toContain(`[image not backed up: \`${t.tokens.image}\`]`);

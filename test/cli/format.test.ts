@@ -52,8 +52,14 @@ describe('CSV export', () => {
       status: 'done',
       path: 'media/bo/boxA.pdf',
       sources: [
-        { docType: 'docx', docToken: 'doxA', location: 'blk1' },
-        { docType: 'sheet', docToken: 'shtB', location: 's1!A2' },
+        {
+          docType: 'docx',
+          docToken: 'doxA',
+          location: 'blk1',
+          title: 'Plan',
+          url: 'https://acme.feishu.cn/docx/doxA',
+        },
+        { docType: 'sheet', docToken: 'shtB', location: 's1!A2', title: 'Budget; 2026', url: null },
       ],
       goneFromFeishu: false,
     };
@@ -64,8 +70,9 @@ describe('CSV export', () => {
     });
     expect(await writeExport([row], 'csv', out)).toBe(1);
     expect(text).toBe(
-      'fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu,seenAs\r\n' +
-        'boxA,"report ""Q3"", final.pdf",application/pdf,10,ab,done,media/bo/boxA.pdf,docx:doxA:blk1; sheet:shtB:s1!A2,false,\r\n',
+      'fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu,seenAs,sourceTitles,sourceUrls\r\n' +
+        'boxA,"report ""Q3"", final.pdf",application/pdf,10,ab,done,media/bo/boxA.pdf,docx:doxA:blk1; sheet:shtB:s1!A2,false,,' +
+        'Plan; Budget; 2026,https://acme.feishu.cn/docx/doxA; \r\n',
     );
   });
 
@@ -129,7 +136,7 @@ describe('documents gone from Feishu', () => {
 
   it('status counts them beside the documents with errors', () => {
     expect(renderStatus(after, 'inv.sqlite', 'out', 'Asia/Shanghai')).toContain(
-      'Documents  10: docx 10 (1 with errors, 3 gone from Feishu)',
+      'Documents  10: 10 documents (1 with errors, 3 gone from Feishu)',
     );
   });
 

@@ -26,7 +26,7 @@ describe('status', () => {
   it('shows documents by type, media by state, quota used, the last run and the top failure with its fix', async () => {
     const r = await runCli(['status', '--config', config]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Documents\s+\d+: .*docx \d+/);
+    expect(r.stdout).toMatch(/Documents\s+\d+: .*\d+ documents?/);
     expect(r.stdout).toMatch(/Media\s+\d+ files, .*done \d+/);
     expect(r.stdout).toMatch(/Quota\s+\d+ downloads used today of 10,000/);
     expect(r.stdout).toMatch(/#1\s+backup .* partial {2}exit 3/);
@@ -83,7 +83,9 @@ describe('export', () => {
     const r = await runCli(['export', '--format', 'csv', '--config', config]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu,seenAs');
+    expect(lines[0]).toBe(
+      'fileToken,name,mimeType,size,sha256,status,path,sources,goneFromFeishu,seenAs,sourceTitles,sourceUrls',
+    );
     expect(lines.length - 1).toBe((await mediaRows(database)).length);
   });
 

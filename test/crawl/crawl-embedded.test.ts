@@ -199,6 +199,9 @@ describe('synced and reference blocks', () => {
         docType: 'docx',
         docToken: source.documentId,
         location: source.blocks[1]!.block_id,
+        title: 'Source',
+        // No drive listing named the tenant's domain: no URL is made up from the API host.
+        url: null,
         seenAs: 'tenant',
         referencedFrom: [
           { docType: 'docx', docToken: doc.documentId, via: `reference_synced:${syncedBlock}` },

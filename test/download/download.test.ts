@@ -15,6 +15,7 @@ import { type PartMeta, partPaths, UNKNOWN_TOTAL } from '../../src/download/part
 import { PartWriter } from '../../src/download/part-writer.js';
 import type { LogEvent } from '../../src/events.js';
 import { readSizeDifferences } from '../../src/inventory/listed-size.js';
+import { mediaShard } from '../../src/naming/media-path.js';
 import type { Media } from '../fake-feishu/index.js';
 import { type Env, startEnv } from './env.js';
 import { insertRef, mediaRow } from './helpers.js';
@@ -71,7 +72,7 @@ describe('downloadAll', () => {
       expect(row).toMatchObject({ status: 'done', sha256: sha(env.bytesOf(m)), bytes_on_disk: m.size });
       expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
     }
-    expect(mediaRow(env.db, a.token).path).toBe(`media/${a.token.slice(0, 2)}/${a.token}/设计稿.png`);
+    expect(mediaRow(env.db, a.token).path).toBe(`media/${mediaShard(a.token)}/${a.token}/设计稿.png`);
     expect(mediaRow(env.db, b.token).path).toMatch(/\/notes\.txt$/);
     // Browsable by document: hard links to the one stored copy, not copies.
     const stored = statSync(join(env.outputDir, mediaRow(env.db, c.token).path!));
@@ -219,7 +220,7 @@ describe('downloadAll', () => {
     expect(env.fake.requestsTo('media.download')).toHaveLength(1);
     expect(mediaRow(env.db, m.token)).toMatchObject({
       status: 'done',
-      path: `media/${m.token.slice(0, 2)}/${m.token}/设计稿.png`,
+      path: `media/${mediaShard(m.token)}/${m.token}/设计稿.png`,
       sha256: sha(env.bytesOf(m)),
       bytes_on_disk: m.size,
     });
@@ -322,7 +323,7 @@ describe('downloadAll', () => {
     // Named from the sidecar, not from the 416's JSON content type.
     expect(mediaRow(env.db, m.token)).toMatchObject({
       status: 'done',
-      path: `media/${m.token.slice(0, 2)}/${m.token}/diagram.png`,
+      path: `media/${mediaShard(m.token)}/${m.token}/diagram.png`,
       sha256: sha(env.bytesOf(m)),
       bytes_on_disk: m.size,
     });

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { documentFolderName } from '../../src/download/layout.js';
 import type { DownloadSummary } from '../../src/download/types.js';
 import { readStatus } from '../../src/inventory/status.js';
+import { documentFolderName } from '../../src/naming/media-path.js';
 import { type Harness, harness } from '../crawl/harness.js';
 import {
   addDocx,

@@ -7,6 +7,7 @@ import { partPaths } from '../../src/download/part-file.js';
 import { PartWriter } from '../../src/download/part-writer.js';
 import type { DownloadOptions, DownloadSummary } from '../../src/download/types.js';
 import { startRun } from '../../src/inventory/runs.js';
+import { mediaShard } from '../../src/naming/media-path.js';
 import { type Harness, harness, rootFolder } from '../crawl/harness.js';
 import {
   addBoard,
@@ -153,7 +154,7 @@ describe('drive files and whiteboards', () => {
     // Names: the drive file's own; the board, which has none, after its document.
     expect(mediaRow(h!.db, t.files[0]!).path).toMatch(/\/合同 扫描件\.pdf$/);
     expect(mediaRow(h!.db, t.board).path).toBe(
-      `media/${t.board.slice(0, 2)}/${t.board}/Design review - whiteboard.png`,
+      `media/${mediaShard(t.board)}/${t.board}/Design review - whiteboard.png`,
     );
     // Browsable: the drive file in its folder's entry, the board image in its document's.
     const entries = byDocument();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dropReplaced, keepEarlierCopy, versionLabel } from '../../src/download/keep-version.js';
-import { mediaFileName } from '../../src/download/layout.js';
+import { mediaFileName } from '../../src/naming/media-path.js';
 
 const FOLDER = 'media/bo/boxcnFileA';
 

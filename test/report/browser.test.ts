@@ -49,6 +49,15 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     const shortData = collectReportData(db, { ...meta, reportPath: short });
     writeFileSync(short, renderReportHtml(shortData, { compressAbove: 0, firstScreenRows: 3 }));
     db.close();
+    // A table far longer than the screen, for printing.
+    const longDb = openInventory(path.join(dir, 'long.sqlite'));
+    const insert = longDb.prepare(
+      "INSERT INTO media (file_token, name, size, mime_type, status) VALUES (?, ?, ?, 'image/png', 'pending')",
+    );
+    for (let i = 0; i < 300; i++)
+      insert.run(`boxLong${i}`, `file ${String(i).padStart(3, '0')}.png`, 1000 + i);
+    writeHtmlReport(longDb, path.join(outputDir, 'report-long.html'), meta);
+    longDb.close();
 
     browser = await launchChromium();
     page = await browser.context.newPage();
@@ -152,6 +161,25 @@ describe.skipIf(skip)('the HTML report in a real browser', () => {
     await page.screenshot({ path: shot, fullPage: true });
     console.info(`report screenshot: ${shot}`);
     expect(errors).toEqual([]);
+  });
+
+  it('prints every row of the table, not only the rows drawn on screen', async () => {
+    const other = await browser.context.newPage();
+    await other.goto(pathToFileURL(path.join(dir, 'backup', 'report-long.html')).href);
+    await other.waitForSelector('html[data-ready-ms]');
+    const drawn = (): Promise<number> =>
+      other.$$eval('#rows-body .tr', (rows) => rows.filter((r) => r.getClientRects().length > 0).length);
+    expect(await drawn()).toBeLessThan(100);
+    await other.emulateMedia({ media: 'print' });
+    await other.waitForSelector('html[data-printing]');
+    expect(await drawn()).toBe(300);
+    // Nothing clips them: the table is as tall as its rows.
+    const clipped = await other.$eval('#rows-viewport', (v) => v.scrollHeight > v.clientHeight + 1);
+    expect(clipped).toBe(false);
+    await other.emulateMedia({ media: 'screen' });
+    await other.waitForSelector('html:not([data-printing])');
+    expect(await drawn()).toBeLessThan(100);
+    await other.close();
   });
 
   it('draws the first screen at once and the remaining rows once the rest of the data is read', async () => {

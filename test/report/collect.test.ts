@@ -91,24 +91,50 @@ describe('collectReportData', () => {
     // Largest first, as the table lists them.
     expect(data.failures[0]!.examples).toEqual(['contract.pdf', 'salaries.xlsx']);
     expect(byName(data, 'deleted.png').error).toBe('not_found: HTTP 404');
-    expect(data.documentFailures).toEqual([
+    expect(data.documentFailures).toMatchObject([
       { kind: 'permission', documents: 1, fixes: [PERMISSION_FIX], examples: ['HR secrets'] },
+    ]);
+  });
+
+  it('names the documents each failure is about, one entry per document, with kind, URL and root', () => {
+    const data = collectReportData(db, meta);
+    expect(data.failures[0]!.documentCount).toBe(2);
+    expect(data.failures[0]!.documents).toEqual([
+      {
+        title: 'Budget 2024',
+        kind: 'Spreadsheet',
+        url: 'https://tenant.feishu.cn/sheets/shtBudget',
+        root: { spec: 'folder:fldPlans', title: 'folder:fldPlans', url: null },
+        files: 1,
+      },
+      // The listing's javascript: URL is dropped; the base opens on the tenant's own domain.
+      {
+        title: 'Assets',
+        kind: 'Base',
+        url: 'https://tenant.feishu.cn/base/bscAssets',
+        root: { spec: 'wiki:spcHandbook', title: 'wiki:spcHandbook', url: null },
+        files: 1,
+      },
+    ]);
+    expect(data.documentFailures[0]!.named?.map((d) => [d.title, d.kind, d.url])).toEqual([
+      ['HR secrets', 'Document', 'https://tenant.feishu.cn/docx/doxSecret'],
     ]);
   });
 
   it('counts documents by type and media per document type, each file once per type', () => {
     const data = collectReportData(db, meta);
-    expect(data.documentCount).toBe(6);
+    // Documents are documents: the folder is counted apart, and every kind is in people's words.
+    expect(data.documentCount).toBe(5);
     expect(data.documentsByType).toEqual([
-      { type: 'docx', count: 3, failed: 1, gone: 0 },
-      { type: 'bitable', count: 1, failed: 0, gone: 0 },
-      { type: 'folder', count: 1, failed: 0, gone: 0 },
-      { type: 'sheet', count: 1, failed: 0, gone: 0 },
+      { type: 'docx', label: 'Documents', document: true, count: 3, failed: 1, gone: 0 },
+      { type: 'sheet', label: 'Spreadsheet', document: true, count: 1, failed: 0, gone: 0 },
+      { type: 'bitable', label: 'Base', document: true, count: 1, failed: 0, gone: 0 },
+      { type: 'folder', label: 'Folder', document: false, count: 1, failed: 0, gone: 0 },
     ]);
     expect(data.charts.byDocumentType).toEqual([
-      { label: 'docx', files: 4, bytes: 2048 + 5242880 + 1024 },
-      { label: 'sheet', files: 3, bytes: 2048 + 307200 + 40960 },
-      { label: 'bitable', files: 2, bytes: 20971520 + 81920 },
+      { label: 'Documents', files: 4, bytes: 2048 + 5242880 + 1024 },
+      { label: 'Spreadsheets', files: 3, bytes: 2048 + 307200 + 40960 },
+      { label: 'Bases', files: 2, bytes: 20971520 + 81920 },
     ]);
   });
 
@@ -121,7 +147,8 @@ describe('collectReportData', () => {
       ['Budget 2024', 3, 2048 + 307200 + 40960],
       [expect.stringContaining('<img'), 1, 1024],
     ]);
-    expect(top[0]!.url).toBeNull();
+    // The listing's javascript: URL is never passed on; the base opens on the tenant's own domain.
+    expect(top[0]!.url).toBe('https://tenant.feishu.cn/base/bscAssets');
     expect(top[1]!.url).toBe('https://tenant.feishu.cn/docx/doxPlan');
   });
 
@@ -141,23 +168,39 @@ describe('collectReportData', () => {
 
   it('says when the backup ran, from which roots, against which tenant', () => {
     const data = collectReportData(db, meta);
-    expect(data.tenant).toEqual({ baseUrl: 'https://open.feishu.cn/', domain: 'open.feishu.cn' });
+    // The tenant's own domain, from a listing URL, not the API host.
+    expect(data.tenant).toEqual({
+      baseUrl: 'https://open.feishu.cn/',
+      domain: 'tenant.feishu.cn',
+      origin: 'https://tenant.feishu.cn',
+    });
     expect(data.runs.map((r) => [r.id, r.status])).toEqual([
       [2, 'partial'],
       [1, 'ok'],
     ]);
     expect(data.roots).toEqual([
-      { spec: 'folder:fldPlans', documents: 3, crawled: true },
-      { spec: 'docx:doxNew', documents: 0, crawled: false },
-      { spec: 'wiki:spcHandbook', documents: 3, crawled: true },
+      { spec: 'folder:fldPlans', title: 'folder:fldPlans', url: null, documents: 2, crawled: true },
+      { spec: 'docx:doxNew', title: 'docx:doxNew', url: null, documents: 0, crawled: false },
+      { spec: 'wiki:spcHandbook', title: 'wiki:spcHandbook', url: null, documents: 3, crawled: true },
     ]);
+    // A root the crawl recorded a document for is named by its title and URL.
+    db.prepare('UPDATE roots SET document_id = 1 WHERE id = 1').run();
+    db.prepare(
+      "UPDATE documents SET url = 'https://tenant.feishu.cn/drive/folder/fldPlans' WHERE id = 1",
+    ).run();
+    expect(collectReportData(db, meta).roots[0]).toMatchObject({
+      title: 'Plans',
+      url: 'https://tenant.feishu.cn/drive/folder/fldPlans',
+    });
+    db.prepare('UPDATE roots SET document_id = NULL WHERE id = 1').run();
+    db.prepare('UPDATE documents SET url = NULL WHERE id = 1').run();
     expect(data.generatedAt).toBe('2024-05-03T09:00:00.000Z');
   });
 
   it('counts under each root only the documents still in Feishu', () => {
     db.prepare("UPDATE documents SET status = 'gone' WHERE token = 'shtBudget'").run();
     const data = collectReportData(db, meta);
-    expect(data.roots.find((r) => r.spec === 'folder:fldPlans')?.documents).toBe(2);
+    expect(data.roots.find((r) => r.spec === 'folder:fldPlans')?.documents).toBe(1);
   });
 
   it('keeps hostile names as data, untouched, for the renderer to escape', () => {

@@ -127,7 +127,17 @@ describe('renderReportHtml', () => {
     expect(html).toMatch(/id="state-failed">3</);
     expect(html).toMatch(/id="state-gone">1</);
     expect(html).toContain('Add the app as a collaborator of the document, then run again.');
-    expect(html).toMatch(/id="tenant-domain">open\.feishu\.cn</);
+    expect(html).toMatch(/id="tenant-domain">tenant\.feishu\.cn</);
+    expect(html).toMatch(/id="header-tenant">tenant\.feishu\.cn</);
+    // Failure cards name the documents, linked; raw messages are folded away.
+    expect(html).toContain(
+      '<a href="https://tenant.feishu.cn/sheets/shtBudget" target="_blank" rel="noopener noreferrer">Budget 2024</a>',
+    );
+    // One precision for every percentage.
+    const text = html.replace(/<style>[\s\S]*?<\/style>/, '').replace(/ (style|width)="[^"]*"/g, '');
+    const percents = [...text.matchAll(/(\d+(?:\.\d+)?)%/g)].map((m) => m[1]!);
+    expect(percents.length).toBeGreaterThan(4);
+    expect(percents.filter((p) => !/^\d+\.\d$/.test(p))).toEqual([]);
   });
 
   it('never links a document URL that is not http(s)', () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { filenameFromContentDisposition } from '../../src/download/content-disposition.js';
 import { parseContentLength, parseContentRange } from '../../src/download/content-range.js';
-import { mediaFileName, mediaRelativePath } from '../../src/download/layout.js';
+import { mediaFileName, mediaRelativePath, mediaShard } from '../../src/naming/media-path.js';
 import { PageGuard } from '../../src/sources/paging.js';
 
 /**
@@ -79,7 +79,7 @@ describe('content-disposition from the server', () => {
         expect(normalize(rel)).toBe(rel);
         const parts = rel.split(sep);
         expect(parts).toHaveLength(4);
-        expect(parts.slice(0, 3)).toEqual(['media', token.slice(0, 2), token]);
+        expect(parts.slice(0, 3)).toEqual(['media', mediaShard(token), token]);
         expect(name).not.toMatch(/[\\/\0]/);
         expect(['.', '..', '']).not.toContain(name);
         expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);

@@ -21,23 +21,41 @@ interface Run {
  */
 export function renderInline(elements: readonly TextElement[] | undefined, links: LinkResolver): string {
   const pieces: Piece[] = [];
+  // Inline files, set apart from the words around them by a space (`see attached [📎 a.jpg](…)`).
+  const apart = new Set<number>();
   const merged = mergeRuns(elements ?? []);
   merged.forEach((element, i) => {
     if (element.kind === 'run')
       pushText(pieces, element, edge(merged[i - 1], 'end'), edge(merged[i + 1], 'start'));
-    else pieces.push(renderElement(element.element, links));
+    else {
+      const piece = renderElement(element.element, links);
+      if (element.element.file) apart.add(pieces.length);
+      pieces.push(piece);
+    }
   });
-  while (pieces[0] === BREAK) pieces.shift();
-  while (pieces.at(-1) === BREAK) pieces.pop();
+  let first = 0;
+  while (pieces[first] === BREAK) first++;
+  while (pieces.length > first && pieces.at(-1) === BREAK) pieces.pop();
   let out = '';
   let atLineStart = true;
-  for (const piece of pieces) {
+  let spaceNext = false;
+  for (let i = first; i < pieces.length; i++) {
+    const piece = pieces[i]!;
     if (piece === BREAK) {
       out += '\\\n';
       atLineStart = true;
+      spaceNext = false;
       continue;
     }
-    out += atLineStart ? escapeLineStart(piece) : piece;
+    const text = atLineStart ? escapeLineStart(piece) : piece;
+    // No space before closing punctuation (`file.pdf).` stays together).
+    const space =
+      !atLineStart &&
+      (apart.has(i) || (spaceNext && !/^[.,;:!?)\]}。，；：！？、）]/.test(text))) &&
+      !/\s$/.test(out) &&
+      !/^\s/.test(text);
+    out += (space ? ' ' : '') + text;
+    spaceNext = apart.has(i);
     atLineStart = false;
   }
   return out;
@@ -167,7 +185,11 @@ function renderElement(element: TextElement, links: LinkResolver): string {
   if (element.file) {
     const token = element.file.file_token ?? '';
     const path = links.media(token);
-    return path ? `[attachment](${encodeLinkPath(path)})` : `[attachment not backed up: ${codeSpan(token)}]`;
+    // Named by its file name and set apart from the words around it, as Feishu shows an inline file.
+    const name = path?.split('/').at(-1);
+    return path && name
+      ? `[📎 ${escapeInline(name)}](${encodeLinkPath(path)})`
+      : `[attachment not backed up: ${codeSpan(token)}]`;
   }
   if (element.link_preview) {
     const { url = '', title } = element.link_preview;

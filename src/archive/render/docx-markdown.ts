@@ -67,6 +67,10 @@ function frontMatter(doc: DocumentMeta): string {
   const lines = ['---', `document_id: ${JSON.stringify(doc.document_id)}`];
   if (doc.revision_id !== undefined) lines.push(`revision_id: ${doc.revision_id}`);
   if (doc.title !== undefined) lines.push(`title: ${JSON.stringify(doc.title)}`);
+  // JSON strings are valid YAML scalars: a title or URL from the server cannot break out of them.
+  if (doc.url !== undefined) lines.push(`url: ${JSON.stringify(doc.url)}`);
+  if (doc.revision !== undefined) lines.push(`revision: ${JSON.stringify(doc.revision)}`);
+  if (doc.backed_up_at !== undefined) lines.push(`backed_up: ${JSON.stringify(doc.backed_up_at)}`);
   return [...lines, '---'].join('\n');
 }
 

@@ -53,6 +53,12 @@ export interface DocumentMeta {
   document_id: string;
   revision_id?: number;
   title?: string;
+  /** Where the document opens in Feishu (the tenant's own domain), when known. */
+  url?: string;
+  /** The revision the archive holds, as the inventory keys it (`rev:12`, `mtime:1700000000`). */
+  revision?: string;
+  /** When that revision was backed up (ISO 8601 UTC). */
+  backed_up_at?: string;
 }
 
 /** Block type numbers to the payload key the API uses (and the name shown in placeholders). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sanitizeFilename } from '../../download/sanitize-filename.js';
+import { sanitizeFilename } from '../../naming/sanitize-filename.js';
 
 /** Document types whose raw content the archive keeps. */
 export const SNAPSHOT_KINDS = ['docx', 'sheet', 'bitable_table'] as const;

@@ -1,6 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { DocumentDirectory } from '../../inventory/document-directory.js';
 import type { Db } from '../../inventory/open.js';
 import { type LatestSnapshot, latestSnapshots } from '../../inventory/snapshots.js';
 import {
@@ -14,6 +15,7 @@ import {
 import { renderIndex } from './index-md.js';
 import { type LinkCounts, ViewLinks } from './links.js';
 import { planView, VIEW_DIR, type ViewFile } from './plan.js';
+import { readTree } from './tree.js';
 
 export interface ViewSummary {
   /** Documents with a snapshot, rendered. */
@@ -48,16 +50,14 @@ export function renderView(db: Db, outputDir: string): ViewSummary {
       return undefined;
     }
   };
-  const baseTitle = db.prepare<[string], { title: string | null }>(
-    "SELECT title FROM documents WHERE type = 'bitable' AND token = ?",
-  );
   // Sheets are planned from their content (titles live in the snapshot); other kinds need no read.
   const plan = planView(
+    readTree(db),
     snapshots,
     (s) => (load(s)?.sheets as SheetSnapshot[] | undefined) ?? [],
-    (app) => baseTitle.get(app)?.title ?? null,
   );
   const links = new ViewLinks(db, outputDir, plan);
+  const directory = new DocumentDirectory(db);
 
   const stamp = `${process.pid}-${Date.now()}`;
   const building = path.join(outputDir, `${VIEW_DIR}.new-${stamp}`);
@@ -75,7 +75,7 @@ export function renderView(db: Db, outputDir: string): ViewSummary {
   for (const file of plan.files) {
     const content = load(file.snapshot);
     if (!content) continue;
-    write(file.path, renderFile(file, content, links));
+    write(file.path, renderFile(file, content, links, directory.get(file.snapshot.document_id)?.url));
     rendered.add(file.snapshot.document_id);
   }
   write(`${VIEW_DIR}/index.md`, renderIndex(db, plan, [...unreadable]));
@@ -92,7 +92,12 @@ export function renderView(db: Db, outputDir: string): ViewSummary {
   return { documents: rendered.size, files, links: links.counts, unreadable: [...unreadable] };
 }
 
-function renderFile(file: ViewFile, content: Record<string, unknown>, links: ViewLinks): string {
+function renderFile(
+  file: ViewFile,
+  content: Record<string, unknown>,
+  links: ViewLinks,
+  url: string | null | undefined,
+): string {
   const resolver = links.for(file.path);
   const s = file.snapshot;
   if (s.type === 'docx') {
@@ -103,6 +108,9 @@ function renderFile(file: ViewFile, content: Record<string, unknown>, links: Vie
         document_id: s.token,
         title: (content.title as string | undefined) ?? s.title ?? undefined,
         ...(revision ? { revision_id: Number(revision) } : {}),
+        ...(url ? { url } : {}),
+        revision: s.revision,
+        backed_up_at: s.created_at,
       },
       blocks,
       resolver,

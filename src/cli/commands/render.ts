@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { renderView, type ViewSummary } from '../../archive/view/render-view.js';
 import { DATABASE_FILE, loadConfig } from '../../config/index.js';
+import { applyMediaMoves } from '../../download/media-moves.js';
 import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../../inventory/lock.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -33,6 +34,8 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
         if (existsSync(place.outputDir)) {
           outputLock = acquireLock(outputLockPathFor(place.outputDir), 'render', new Date(), 'output folder');
         }
+        // Files stored before migration 0016 move first, so the view links them where they now are.
+        if (outputLock) applyMediaMoves(db, place.outputDir);
         const summary = renderView(db, place.outputDir);
         output.resultEvent('render.summary', 'view rendered', { outputDir: place.outputDir, ...summary });
         output.result(describeView(summary, place.outputDir));

@@ -1,6 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { kindWord, splitKinds } from '../../inventory/document-names.js';
 import { readStatus, type StatusReport } from '../../inventory/status.js';
 import { ExitCode } from '../exit-codes.js';
+import { failingDocumentLines } from '../failure-documents.js';
 import { formatBytes, formatCount, wrapText } from '../format.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { readLoginStatus, renderLoginStatus } from '../login-status.js';
@@ -48,17 +50,20 @@ export const statusCommand: CommandModule<object, GlobalArgs> = {
 
 export function renderStatus(r: StatusReport, database: string, outputDir: string, tz: string): string {
   const lines: string[] = [];
-  const byType = Object.entries(r.documents.byType)
-    .sort((a, b) => b[1] - a[1])
-    .map(([t, n]) => `${t} ${formatCount(n)}`)
+  // Documents are documents; folders, wiki pages and base tables are counted apart, in people's words.
+  const kinds = splitKinds(r.documents.byType);
+  const byType = kinds.documentKinds
+    .map(([t, n]) => `${formatCount(n)} ${kindWord(t, n).toLowerCase()}`)
     .join(', ');
+  const others = kinds.otherKinds.map(([t, n]) => `${formatCount(n)} ${kindWord(t, n).toLowerCase()}`);
   const docNotes = [
     r.documents.byStatus.error ? `${formatCount(r.documents.byStatus.error)} with errors` : '',
     r.documents.byStatus.gone ? `${formatCount(r.documents.byStatus.gone)} gone from Feishu` : '',
   ].filter(Boolean);
   const docNotesText = docNotes.length ? ` (${docNotes.join(', ')})` : '';
   lines.push(`Inventory  ${database}`);
-  lines.push(`Documents  ${formatCount(r.documents.total)}${byType ? `: ${byType}` : ''}${docNotesText}`);
+  lines.push(`Documents  ${formatCount(kinds.documents)}${byType ? `: ${byType}` : ''}${docNotesText}`);
+  if (others.length) lines.push(wrapText(`Also       ${others.join(', ')}`, 79, '           '));
   const states = ['done', 'pending', 'partial', 'failed', 'error'];
   const extra = Object.keys(r.media.byStatus).filter((s) => !states.includes(s));
   const media = [...states, ...extra]
@@ -118,9 +123,10 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     lines.push('Top failure reasons');
     for (const f of r.failures) {
       const code = f.code ? ` (${f.code})` : '';
-      lines.push(
-        `  ${formatCount(f.count).padStart(6)} ${f.subject} ${f.kind}${code}${f.example ? `: ${f.example}` : ''}`,
-      );
+      // Named documents say more than one raw message; the message stays for reasons with none.
+      const example = f.example && !f.documents?.length ? `: ${f.example}` : '';
+      lines.push(`  ${formatCount(f.count).padStart(6)} ${f.subject} ${f.kind}${code}${example}`);
+      lines.push(...failingDocumentLines(f, '         '));
       if (f.fix) lines.push(wrapText(`         fix: ${f.fix}`, 79, '              '));
     }
   }

@@ -15,38 +15,9 @@ import {
 import { dirname, join, relative, sep } from 'node:path';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
-import { earlierVersionTest, VERSIONS_FOLDER } from './keep-version.js';
-import { sanitizeFilename } from './sanitize-filename.js';
-
-/**
- * Where files go under the output directory (see LAYOUT.md):
- *   media/<first 2 chars of token>/<token>/<name>      each media file once, however many documents use it
- *   by-document/<doc type>/<title> (<doc token>)/<name> a hard link per reference, for browsing
- * The token directory makes the stored copy unique without renaming; the two-character fan-out keeps
- * directories small for file managers and old file systems.
- */
-export function mediaRelativePath(fileToken: string, name: string): string {
-  const token = sanitizeFilename(fileToken, { fallback: 'token' });
-  const fan = sanitizeFilename(token.slice(0, 2).padEnd(2, '_'));
-  return join('media', fan, token, name);
-}
-
-/** The stored file name: the server's name, else the inventory's, else the token; extension from MIME. */
-export function mediaFileName(options: {
-  serverName?: string | undefined;
-  inventoryName?: string | null | undefined;
-  fileToken: string;
-  mimeType?: string | null | undefined;
-}): string {
-  const raw = options.serverName ?? options.inventoryName ?? '';
-  const name = sanitizeFilename(raw, {
-    fallback: sanitizeFilename(options.fileToken),
-    mimeType: options.mimeType ?? null,
-  });
-  // The token folder also holds the `versions/` folder of a drive file's earlier versions: a file
-  // of that name (in any case, for case-insensitive disks) is told apart by its token.
-  return name.toLowerCase() === VERSIONS_FOLDER ? `${name} (${sanitizeFilename(options.fileToken)})` : name;
-}
+import { documentFolderName } from '../naming/media-path.js';
+import { sanitizeFilename } from '../naming/sanitize-filename.js';
+import { earlierVersionTest } from './keep-version.js';
 
 interface RefRow {
   doc_type: string;
@@ -100,13 +71,6 @@ export async function linkByDocument(
     if (earlier) await dropEarlierEntries(folder, earlier);
   }
   return out;
-}
-
-/** `<title> (<token>)`: titles change and repeat, tokens make the folder unique and findable. */
-export function documentFolderName(title: string | null, token: string): string {
-  const t = sanitizeFilename(token, { fallback: 'document', maxBytes: 64 });
-  const room = 200 - Buffer.byteLength(t) - 3;
-  return `${sanitizeFilename(title ?? '', { fallback: 'untitled', maxBytes: Math.max(16, room) })} (${t})`;
 }
 
 async function placeEntry(
