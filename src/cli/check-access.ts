@@ -2,6 +2,7 @@ import { LoginError } from '../auth/errors.js';
 import type { Config } from '../config/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
+import { checkDownloads } from './check-downloads.js';
 import { checkRoot, type RootCheck, type RootState, SCOPES, UNREADABLE } from './check-roots.js';
 
 export { SCOPES } from './check-roots.js';
@@ -25,8 +26,10 @@ export interface AccessReport {
   checks: AccessCheck[];
   /** The credentials or a scope are wrong: nothing can work (exit 2). */
   setupProblem: boolean;
-  /** Roots (or bases inside them) that cannot be read, named as on their lines. */
+  /** Roots (or bases inside them) that cannot be read, or whose files cannot be downloaded. */
   unreadable: string[];
+  /** A document root's download setting could not be asked (the optional member:auth scope). */
+  downloadsUnchecked?: boolean;
 }
 
 /**
@@ -59,7 +62,12 @@ export async function checkAccess(
     return { checks, setupProblem: true, unreadable: [] };
   }
   const roots: RootCheck[] = [];
-  for (const root of config.roots) roots.push(...(await checkRoot({ client, signal }, root)));
+  let downloadsUnchecked = false;
+  for (const root of config.roots) {
+    const found = await checkRoot({ client, signal }, root);
+    if ((await checkDownloads(client, root, found[0]!, signal)) === 'unchecked') downloadsUnchecked = true;
+    roots.push(...found);
+  }
   for (const r of roots) {
     const ok = r.state === 'readable' || r.state === 'not_probed' || r.state === 'unsupported';
     checks.push({
@@ -75,6 +83,7 @@ export async function checkAccess(
   return {
     checks,
     setupProblem: roots.some((r) => r.state === 'missing_scope'),
+    downloadsUnchecked,
     unreadable: roots.filter((r) => UNREADABLE.has(r.state)).map((r) => r.what),
   };
 }

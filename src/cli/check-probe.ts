@@ -6,6 +6,7 @@ export type RootState =
   | 'not_shared'
   | 'not_found'
   | 'needs_manage'
+  | 'download_disabled'
   | 'missing_scope'
   | 'unsupported'
   | 'not_probed'
@@ -37,6 +38,7 @@ export const UNREADABLE: ReadonlySet<RootState> = new Set([
   'not_shared',
   'not_found',
   'needs_manage',
+  'download_disabled',
   'error',
 ]);
 

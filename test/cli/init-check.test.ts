@@ -4,6 +4,7 @@ import {
   addDocx,
   addMedia,
   addSpreadsheet,
+  disableDownload,
   emptyTenant,
   type FakeFeishu,
   startFakeFeishu,
@@ -52,6 +53,8 @@ describe('init --check', () => {
   it('probes each root: names each one it cannot read, and exits 7 (a root, not a file)', async () => {
     const tenant = emptyTenant({ seed: 41 });
     const readable = addDocx(tenant, { title: 'Shared', folder: null });
+    const noDownloads = addDocx(tenant, { title: 'Read only', folder: null });
+    disableDownload(tenant, noDownloads.documentId);
     const hidden = addDocx(tenant, { title: 'Not shared', folder: null });
     tenant.docs.get(hidden.documentId)!.access = 'forbidden';
     const locked = addBitable(tenant, {
@@ -75,6 +78,7 @@ describe('init --check', () => {
     const dir = tempDir();
     const roots = [
       { type: 'docx', token: readable.documentId },
+      { type: 'docx', token: noDownloads.documentId },
       { type: 'docx', token: hidden.documentId },
       { type: 'docx', token: 'doxcnDoesNotExist000000000' },
       { type: 'bitable', token: locked.appToken },
@@ -84,6 +88,8 @@ describe('init --check', () => {
     const r = await runCli(['init', '--check', '--config', writeConfig(dir, fake, { roots })]);
     expect(r.code, r.stdout + r.stderr).toBe(7);
     expect(r.stdout).toContain(`ok   docx ${readable.documentId}: readable`);
+    expect(r.stdout).toContain(`FAIL docx ${noDownloads.documentId}: download disabled by the document`);
+    expect(r.stdout).toMatch(/fix: The document's owner disabled downloads/);
     expect(r.stdout).toContain(`FAIL docx ${hidden.documentId}: not shared with the app`);
     expect(r.stdout).toContain('FAIL docx doxcnDoesNotExist000000000: not found');
     expect(r.stdout).toContain(`FAIL bitable ${locked.appToken}: needs manage rights`);
@@ -95,9 +101,26 @@ describe('init --check', () => {
     expect(r.stdout).toMatch(
       new RegExp(`ok   bitable ${inSheet.appToken} \\(sheet \\w+ of ${ss.token}\\): readable`),
     );
-    expect(r.stdout).toMatch(/3 roots cannot be read: /);
+    expect(r.stdout).toMatch(/4 roots cannot be read or downloaded: /);
+    expect(r.stdout).not.toMatch(/Download settings were not checked/);
     // One cheap read per root (plus the base checks): nothing listed, nothing downloaded.
     expect(fake.requestsTo('docx.blocks')).toHaveLength(0);
     expect(fake.requestsTo('media.download')).toHaveLength(0);
+  });
+
+  it('says once that download settings were not checked when the optional scope is missing, and passes', async () => {
+    const tenant = emptyTenant({ seed: 43 });
+    const doc = addDocx(tenant, { title: 'Shared', folder: null });
+    fake = await startFakeFeishu({ tenant });
+    fake.inject({
+      route: 'drive.member_auth',
+      fault: { kind: 'error', status: 400, code: 99991672, msg: 'app lacks scope' },
+    });
+    const dir = tempDir();
+    const roots = [{ type: 'docx', token: doc.documentId }];
+    const r = await runCli(['init', '--check', '--config', writeConfig(dir, fake, { roots })]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain(`ok   docx ${doc.documentId}: readable`);
+    expect(r.stdout).toMatch(/Download settings were not checked: enable "docs:permission.member:auth"/);
   });
 });

@@ -85,6 +85,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       // Loaded here: the SDK takes a second to import and writing a file does not need it.
       const { makeClient } = await import('../client-factory.js');
       const { checkAccess, MEDIA_SCOPE } = await import('../check-access.js');
+      const { MEMBER_AUTH_SCOPE } = await import('../check-downloads.js');
       const client = makeClient(config, output, 2);
       const report = await checkAccess(client, config);
       const { checks } = report;
@@ -102,7 +103,12 @@ export const initCommand: CommandModule<object, InitArgs> = {
       }
       if (report.unreadable.length > 0) {
         lines.push(
-          `${report.unreadable.length} root${report.unreadable.length === 1 ? '' : 's'} cannot be read: ${report.unreadable.join('; ')}.`,
+          `${report.unreadable.length} root${report.unreadable.length === 1 ? '' : 's'} cannot be read or downloaded: ${report.unreadable.join('; ')}.`,
+        );
+      }
+      if (report.downloadsUnchecked) {
+        lines.push(
+          `Download settings were not checked: enable "${MEMBER_AUTH_SCOPE}" (optional) to see whether a document's owner disabled downloads.`,
         );
       }
       if (!report.setupProblem) {
