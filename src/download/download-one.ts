@@ -56,8 +56,9 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         if (done) return done;
       }
       const token = await ctx.client.token();
+      let startedAt: number;
       try {
-        await lane.gate.acquire(row.id, ctx.signal);
+        startedAt = await lane.gate.acquire(row.id, ctx.signal);
       } catch {
         return await park(ctx, row, paths.part);
       }
@@ -69,6 +70,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       }
       ctx.counters.requests++;
       const outcome = await fetchMedia({
+        onAnswer: () => lane.limiter.answered(startedAt, ctx.clock.now()),
         dispatcher: ctx.dispatcher,
         baseUrl: ctx.client.baseUrl,
         token,

@@ -41,11 +41,11 @@ export class StartGate {
     this.onChange();
   }
 
-  /** Waits for the lane's next start under its limiter; the file counts as waiting meanwhile. */
-  async acquire(id: number, signal: AbortSignal): Promise<void> {
+  /** Waits for the lane's next start under its limiter (resolves with its time); the file counts as waiting meanwhile. */
+  async acquire(id: number, signal: AbortSignal): Promise<number> {
     if (!this.#reserved.delete(id)) this.#waiting++;
     try {
-      await this.#limiter.acquire(signal);
+      return await this.#limiter.acquire(signal);
     } finally {
       this.#waiting--;
       this.onChange();

@@ -27,11 +27,13 @@ export class SlidingWindowLimiter {
   readonly #clock: Clock;
   /** The earliest time the next start may be granted under `spacingMs` (its scheduled slot). */
   #nextSlot = Number.NEGATIVE_INFINITY;
-  /** Start times of the most recent acquisitions, oldest first (at most `limit`). */
+  /** Start times of the most recent acquisitions (at most `limit`), moved later by `answered`. */
   #starts: number[] = [];
   #chain: Promise<void> = Promise.resolve();
   /** Nothing may start before this time (set by a server's reset hint). */
   #pausedUntil = 0;
+  /** The shortest time from a start to its answer seen so far: the network's own delay (see `answered`). */
+  #minLatency = Number.POSITIVE_INFINITY;
 
   constructor(options: SlidingWindowOptions) {
     if (!Number.isInteger(options.limit) || options.limit < 1) {
@@ -51,12 +53,34 @@ export class SlidingWindowLimiter {
     this.#clock = options.clock;
   }
 
-  /** Waits for a slot and takes it. Slots are granted in call order. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /** Waits for a slot and takes it; resolves with the start's time (for `answered`). Slots are granted in call order. */
+  acquire(signal?: AbortSignal): Promise<number> {
     const turn = this.#chain.then(() => this.#take(signal));
     // Keep the chain alive when one waiter is aborted.
-    this.#chain = turn.catch(() => undefined);
+    this.#chain = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
+  }
+
+  /**
+   * The request started at `startedAt` (the `now` its `acquire` resolved at) was answered at `answeredAt`.
+   * The server counts a request when it arrives, which is later than our start by the network's delay
+   * and by any jitter on top (a new connection's handshake, a busy event loop on either side). The
+   * delay common to every request moves every arrival alike and changes no window; the jitter does not:
+   * a first request 30 ms late and the fifth after it on time put six arrivals in the server's second
+   * while our starts were 1.02 s apart (measured: one 429 a lane at start-up with three lanes at once).
+   * So a start's place in the window moves later by how much slower its answer was than the fastest
+   * seen: an upper bound of its extra delay, never more than one window. Calls for starts already out
+   * of the window are ignored.
+   */
+  answered(startedAt: number, answeredAt: number): void {
+    const latency = Math.max(0, answeredAt - startedAt);
+    this.#minLatency = Math.min(this.#minLatency, latency);
+    const i = this.#starts.indexOf(startedAt);
+    if (i === -1) return;
+    this.#starts[i] = startedAt + Math.min(this.windowMs, latency - this.#minLatency);
   }
 
   /** Stops every start until `until` (epoch ms): used when the server says the window is spent. */
@@ -64,24 +88,26 @@ export class SlidingWindowLimiter {
     this.#pausedUntil = Math.max(this.#pausedUntil, until);
   }
 
-  async #take(signal?: AbortSignal): Promise<void> {
+  async #take(signal?: AbortSignal): Promise<number> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.#clock.now();
       let wait = Math.max(this.#pausedUntil - now, this.#nextSlot - now);
       if (this.#starts.length >= this.limit) {
-        wait = Math.max(wait, this.#starts[0]! + this.windowMs - now);
+        wait = Math.max(wait, Math.min(...this.#starts) + this.windowMs - now);
       }
       if (wait <= 0) {
         this.#starts.push(now);
-        if (this.#starts.length > this.limit) this.#starts.shift();
+        // The latest `limit` arrivals are what the next start must be a window after: drop the earliest.
+        if (this.#starts.length > this.limit)
+          this.#starts.splice(this.#starts.indexOf(Math.min(...this.#starts)), 1);
         if (this.spacingMs > 0) {
           // A grant at most half a slot late keeps the schedule (lateness is not carried forward);
           // after idling, the schedule restarts from now. The window above still caps any burst.
           const onSchedule = now - this.#nextSlot <= this.spacingMs / 2;
           this.#nextSlot = (onSchedule ? this.#nextSlot : now) + this.spacingMs;
         }
-        return;
+        return now;
       }
       await this.#clock.sleep(wait, signal);
     }

@@ -39,11 +39,12 @@ describe('download lanes', () => {
     expect(mediaAt).toHaveLength(4);
     expect(driveAt).toHaveLength(4);
     // Each lane starts at once and goes at its own 1/s: four starts in a little over 3 s of fake time,
-    // both lanes together (one after the other would take 7 s).
+    // both lanes together (one after the other would take 7 s). The slack: fake time moves on in
+    // 250 ms steps while real requests are answered, which the limiter also sees as answer delays.
     expect(Math.max(mediaAt[0]!, driveAt[0]!)).toBeLessThan(500);
-    expect(mediaAt.at(-1)!).toBeLessThan(3 * 1020 + 500);
-    expect(driveAt.at(-1)!).toBeLessThan(3 * 1020 + 500);
-    expect(summary.durationMs).toBeLessThan(4000);
+    expect(mediaAt.at(-1)!).toBeLessThan(4500);
+    expect(driveAt.at(-1)!).toBeLessThan(4500);
+    expect(summary.durationMs).toBeLessThan(5000);
     // The order within a lane is unchanged: smallest first.
     const driveOrder = env.fake.requestsTo('drive.download').map((r) => r.path.split('/')[5]);
     expect(driveOrder).toEqual([...drive].sort((a, b) => a.size - b.size).map((m) => m.token));
