@@ -1,5 +1,11 @@
 import type { Clock } from './clock.js';
 
+/** One start in the window: when it was granted, and how long its answer took once known. */
+interface Start {
+  at: number;
+  latency?: number;
+}
+
 export interface SlidingWindowOptions {
   /** Most requests allowed to start inside any window of `windowMs`. */
   limit: number;
@@ -28,7 +34,7 @@ export class SlidingWindowLimiter {
   /** The earliest time the next start may be granted under `spacingMs` (its scheduled slot). */
   #nextSlot = Number.NEGATIVE_INFINITY;
   /** Start times of the most recent acquisitions (at most `limit`), moved later by `answered`. */
-  #starts: number[] = [];
+  #starts: Start[] = [];
   #chain: Promise<void> = Promise.resolve();
   /** Nothing may start before this time (set by a server's reset hint). */
   #pausedUntil = 0;
@@ -78,9 +84,18 @@ export class SlidingWindowLimiter {
   answered(startedAt: number, answeredAt: number): void {
     const latency = Math.max(0, answeredAt - startedAt);
     this.#minLatency = Math.min(this.#minLatency, latency);
-    const i = this.#starts.indexOf(startedAt);
-    if (i === -1) return;
-    this.#starts[i] = startedAt + Math.min(this.windowMs, latency - this.#minLatency);
+    const start = this.#starts.find((s) => s.at === startedAt && s.latency === undefined);
+    if (start) start.latency = latency;
+  }
+
+  /**
+   * When the server may have counted `s`, at the latest: its start plus how much slower than the fastest
+   * its answer was (one still unanswered: as if answered now), at most one window later.
+   */
+  #arrival(s: Start, now: number): number {
+    if (!Number.isFinite(this.#minLatency)) return s.at;
+    const latency = s.latency ?? now - s.at;
+    return s.at + Math.min(this.windowMs, Math.max(0, latency - this.#minLatency));
   }
 
   /** Stops every start until `until` (epoch ms): used when the server says the window is spent. */
@@ -94,13 +109,16 @@ export class SlidingWindowLimiter {
       const now = this.#clock.now();
       let wait = Math.max(this.#pausedUntil - now, this.#nextSlot - now);
       if (this.#starts.length >= this.limit) {
-        wait = Math.max(wait, Math.min(...this.#starts) + this.windowMs - now);
+        const earliest = Math.min(...this.#starts.map((s) => this.#arrival(s, now)));
+        wait = Math.max(wait, earliest + this.windowMs - now);
       }
       if (wait <= 0) {
-        this.#starts.push(now);
+        this.#starts.push({ at: now });
         // The latest `limit` arrivals are what the next start must be a window after: drop the earliest.
-        if (this.#starts.length > this.limit)
-          this.#starts.splice(this.#starts.indexOf(Math.min(...this.#starts)), 1);
+        if (this.#starts.length > this.limit) {
+          const arrivals = this.#starts.map((s) => this.#arrival(s, now));
+          this.#starts.splice(arrivals.indexOf(Math.min(...arrivals)), 1);
+        }
         if (this.spacingMs > 0) {
           // A grant at most half a slot late keeps the schedule (lateness is not carried forward);
           // after idling, the schedule restarts from now. The window above still caps any burst.
