@@ -20,10 +20,18 @@ export interface CrawlChildResult {
 }
 
 export async function crawlChild(config: Config): Promise<CrawlChildResult> {
-  const rates = Object.fromEntries(BUCKETS.map((b) => [b, Number.POSITIVE_INFINITY])) as Record<Bucket, number>;
+  const rates = Object.fromEntries(BUCKETS.map((b) => [b, Number.POSITIVE_INFINITY])) as Record<
+    Bucket,
+    number
+  >;
   const withRates: Config = { ...config, limits: { ...config.limits, rates } };
   const db = openInventory(config.database);
-  const client = new FeishuClient({ appId: config.appId, appSecret: config.appSecret, baseUrl: config.baseUrl, rates });
+  const client = new FeishuClient({
+    appId: config.appId,
+    appSecret: config.appSecret,
+    baseUrl: config.baseUrl,
+    rates,
+  });
   const runId = startRun(db, 'crawl');
   const t0 = performance.now();
   const summary = await crawl({ client, db, config: withRates, runId });

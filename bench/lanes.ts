@@ -139,7 +139,6 @@ async function phase(
       perSecond,
       ratio: perSecond / rate,
       rateLimited: reqs.filter((r) => r.status === 429).length,
-      ...(process.env.LANES_DEBUG ? { at: reqs.map((r) => [r.at - reqs[0]!.at, r.status]) } : {}),
     });
   }
   db.close();
