@@ -4,6 +4,7 @@ import { nullLogger } from '../events.js';
 import { MediaQueue, type MediaRow } from '../inventory/media-queue.js';
 import { MediaStates } from '../inventory/media-states.js';
 import { downloadOne } from './download-one.js';
+import { endMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
 import type { FileResult } from './file-result.js';
 import { LaneScheduler } from './lane-scheduler.js';
@@ -255,24 +256,4 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     summary,
   });
   return summary;
-}
-
-function endMessage(s: DownloadSummary): string {
-  const base = `Downloaded ${s.downloaded} file(s), ${s.bytesReceived} bytes in ${s.requests} request(s); ${s.left.files} left.`;
-  switch (s.stopReason) {
-    case 'quota': {
-      const spent = s.quotas.filter((q) => s.quotaSpent.includes(q.bucket));
-      const q = spent[0] ?? s.quota;
-      const which = spent.map((u) => `${u.bucket} ${u.used}/${u.limit}`).join(', ') || `${q.used}/${q.limit}`;
-      return `${base} The daily download quota is spent (${which}); run again after ${new Date(q.resetsAt).toISOString()}.`;
-    }
-    case 'budget':
-      return `${base} Stopped at this run's budget.`;
-    case 'interrupted':
-      return `${base} Interrupted; partial files resume next run.`;
-    case 'fatal':
-      return `${base} Stopped: ${s.fatal?.message ?? 'fatal error'}`;
-    default:
-      return base;
-  }
 }
