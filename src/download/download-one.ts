@@ -70,7 +70,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       }
       ctx.counters.requests++;
       const outcome = await fetchMedia({
-        onAnswer: () => lane.limiter.answered(startedAt, ctx.clock.now()),
+        onHeaders: () => lane.limiter.answered(startedAt, ctx.clock.now()),
         dispatcher: ctx.dispatcher,
         baseUrl: ctx.client.baseUrl,
         token,

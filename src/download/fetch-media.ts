@@ -37,7 +37,7 @@ export interface MediaRequest {
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
   /** Called when the answer's status and headers arrive (or the request fails): see `limiter.answered`. */
-  onAnswer?: () => void;
+  onHeaders?: () => void;
   /** Which API serves the file (from `media.source`). @default ENDPOINTS.media */
   endpoint?: Endpoint;
   /** Sees each answer's status, header names and error envelope (`--record-shapes`). */
@@ -78,10 +78,10 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
       ...(req.signal ? { signal: req.signal } : {}),
     });
   } catch (e) {
-    req.onAnswer?.();
+    req.onHeaders?.();
     return { type: 'error', error: transportError(operation, e) };
   }
-  req.onAnswer?.();
+  req.onHeaders?.();
   const h = (name: string): string | undefined => {
     const v = res.headers[name];
     return Array.isArray(v) ? v[0] : v;
