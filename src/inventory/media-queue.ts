@@ -34,7 +34,7 @@ export interface QueueOptions {
   skipSources?: readonly MediaSource[];
   /**
    * Only the rows of this endpoint: one queue per download lane (src/download/lane-scheduler.ts), each
-   * a seek into media_lane_order (migration 0015), whose first key is the source.
+   * a seek into media_lane_order (migration 0017), whose first key is the source.
    */
   source?: MediaSource;
   /** Another queue of this run exists already (another lane's): keep the rows it took out of this one. */
@@ -48,7 +48,7 @@ export interface QueueOptions {
  * 3. smallest known size first, unknown sizes last: most files per request when the daily cap is short;
  * 4. then inventory order (id), so the order is stable from run to run.
  * That is ORDER BY PARTIAL, TRIED, UNSIZED, size, id: the key of the index media_lane_order after the
- * source (migration 0015, which replaced 0009's media_queue_order; the rowid is an index's last key). The first three keys are 0 or 1, so the order is eight classes
+ * source (migration 0017, which replaced 0009's media_queue_order; the rowid is an index's last key). The first three keys are 0 or 1, so the order is eight classes
  * one after the other, each in (size, id) order (id alone where the size is unknown): the queue reads
  * one class at a time, in index order, where SQLite would otherwise sort the whole backlog per batch.
  */
