@@ -1,11 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { Agent } from 'undici';
 import { nullLogger } from '../events.js';
-import { MediaQueue } from '../inventory/media-queue.js';
+import { MediaQueue, type MediaRow } from '../inventory/media-queue.js';
 import { MediaStates } from '../inventory/media-states.js';
 import { downloadOne } from './download-one.js';
+import { endMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
 import type { FileResult } from './file-result.js';
+import { LaneScheduler } from './lane-scheduler.js';
 import { cappedUsage, checkLimits, makeLanes } from './lanes.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
@@ -62,10 +64,14 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   const internal = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
   const state: { reason: StopReason } = { reason: 'complete' };
+  // Made once the run context exists; `stop` and `spend` wake its waiting workers.
+  let wakeWorkers = (): void => undefined;
   const stop = (reason: Exclude<StopReason, 'complete'>, fatal?: { code: string; message: string }): void => {
     if (STOP_PRIORITY[reason] > STOP_PRIORITY[state.reason]) state.reason = reason;
     if (fatal && !summary.fatal) summary.fatal = fatal;
     if (reason === 'fatal') internal.abort(new Error(fatal?.message ?? 'fatal error'));
+    // Workers waiting for a free lane look again, and see the run stopping.
+    wakeWorkers();
   };
   const onUserAbort = (): void => stop('interrupted');
   options.signal?.addEventListener('abort', onUserAbort, { once: true });
@@ -117,6 +123,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     spend: (lane: Lane) => {
       if (lane.spent) return;
       lane.spent = true;
+      wakeWorkers();
       summary.quotaSpent.push(lane.endpoint.bucket);
       const u = lane.quota.usage();
       log({
@@ -164,27 +171,34 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     }
   };
 
-  const queue = new MediaQueue(options.db, planOptions);
+  // One queue per lane, each in the documented order; the scheduler gives a worker the next file of a
+  // lane that can start now, so a file waits for its own endpoint's pace and counter only.
+  const scheduler = new LaneScheduler(
+    Object.values(lanes).map((lane, i) => ({
+      lane,
+      queue: new MediaQueue(options.db, { ...planOptions, source: lane.endpoint.source, sameRun: i > 0 }),
+    })),
+    () => ctx.stopping(),
+  );
+  wakeWorkers = () => scheduler.wake();
   const budget = options.budget ?? {};
   let started = 0;
-  const takeNext = (): ReturnType<MediaQueue['next']> => {
-    if (ctx.stopping()) return undefined;
-    if (budget.maxDownloads !== undefined && started >= budget.maxDownloads) return stopFor('budget');
-    if (budget.maxBytes !== undefined && ctx.counters.bytesReceived >= budget.maxBytes)
-      return stopFor('budget');
-    if (budget.deadline !== undefined && clock.now() >= budget.deadline) return stopFor('budget');
-    for (;;) {
-      const row = queue.next();
-      // A spent endpoint's rows stay pending for tomorrow; the other endpoints carry on.
-      const lane = row && (lanes[row.source] ?? lanes.media);
-      if (lane && (lane.spent || lane.closed)) continue;
-      if (row) started++;
-      return row;
-    }
+  const overBudget = (): boolean =>
+    (budget.maxDownloads !== undefined && started >= budget.maxDownloads) ||
+    (budget.maxBytes !== undefined && ctx.counters.bytesReceived >= budget.maxBytes) ||
+    (budget.deadline !== undefined && clock.now() >= budget.deadline);
+  const takeNext = async (): Promise<{ row: MediaRow; lane: Lane } | undefined> => {
+    const next = await scheduler.next(() => {
+      if (overBudget()) return false;
+      started++;
+      return true;
+    });
+    if (!next && !ctx.stopping() && overBudget()) return stopFor('budget');
+    return next;
   };
   const stopFor = (reason: 'budget'): undefined => {
     // A budget met exactly by the last file is still a complete run.
-    if (queue.hasMore()) stop(reason);
+    if (scheduler.hasMore()) stop(reason);
     return undefined;
   };
 
@@ -196,14 +210,19 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     quota: summary.quota,
   });
   const worker = async (): Promise<void> => {
-    for (let row = takeNext(); row; row = takeNext()) {
+    for (let next = await takeNext(); next; next = await takeNext()) {
+      const { row, lane } = next;
       progress.inFlight++;
+      let later = false;
       try {
-        record(row, await downloadOne(ctx, row));
+        const result = await downloadOne(ctx, row);
+        later = result.type === 'later';
+        record(row, result);
       } catch (e) {
         // A bug or an unexpected error in one file must not lose the others: record it as retryable.
         stop('fatal', { code: 'DOWNLOAD_UNEXPECTED', message: (e as Error).message ?? String(e) });
       } finally {
+        scheduler.done(row, lane, later);
         progress.inFlight--;
         report(true);
       }
@@ -237,24 +256,4 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     summary,
   });
   return summary;
-}
-
-function endMessage(s: DownloadSummary): string {
-  const base = `Downloaded ${s.downloaded} file(s), ${s.bytesReceived} bytes in ${s.requests} request(s); ${s.left.files} left.`;
-  switch (s.stopReason) {
-    case 'quota': {
-      const spent = s.quotas.filter((q) => s.quotaSpent.includes(q.bucket));
-      const q = spent[0] ?? s.quota;
-      const which = spent.map((u) => `${u.bucket} ${u.used}/${u.limit}`).join(', ') || `${q.used}/${q.limit}`;
-      return `${base} The daily download quota is spent (${which}); run again after ${new Date(q.resetsAt).toISOString()}.`;
-    }
-    case 'budget':
-      return `${base} Stopped at this run's budget.`;
-    case 'interrupted':
-      return `${base} Interrupted; partial files resume next run.`;
-    case 'fatal':
-      return `${base} Stopped: ${s.fatal?.message ?? 'fatal error'}`;
-    default:
-      return base;
-  }
 }

@@ -32,7 +32,8 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   const version = row.remote_version ?? undefined;
   let refreshed = false;
   let temporary = 0;
-  let rateLimited = 0;
+  // Carried over when the file was sent back to its lane's queue after a rate-limit answer (`later`).
+  let rateLimited = lane.deferred.get(row.id) ?? 0;
   let protocol = 0;
   let again = 0;
   // The `extra` to send (see ExtraChoice), then, after a 400/403, those of its other references:
@@ -55,8 +56,9 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         if (done) return done;
       }
       const token = await ctx.client.token();
+      let startedAt: number;
       try {
-        await lane.limiter.acquire(ctx.signal);
+        startedAt = await lane.gate.acquire(row.id, ctx.signal);
       } catch {
         return await park(ctx, row, paths.part);
       }
@@ -68,6 +70,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       }
       ctx.counters.requests++;
       const outcome = await fetchMedia({
+        onHeaders: () => lane.limiter.answered(startedAt, ctx.clock.now()),
         dispatcher: ctx.dispatcher,
         baseUrl: ctx.client.baseUrl,
         token,
@@ -138,9 +141,20 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         case 'rate_limited':
           if (++rateLimited > MAX_RATE_LIMITED) return giveUp(ctx, row, paths.part, 'error', error);
           delayMs = calculateRetryDelay(rateLimited, error.retryAfterMs ?? 1000, { random: ctx.random });
-          // Everyone on this endpoint waits: the limit is per app and API, not per file.
+          // Everyone on this endpoint waits: the limit is per app and API, not per file. This file
+          // waits in the lane's gate, not in a sleep of its own, so the scheduler sees the lane is
+          // served and gives the other workers files of the other lanes meanwhile.
           lane.limiter.pauseUntil(ctx.clock.now() + delayMs);
-          break;
+          logRetry(ctx, row, error, delayMs);
+          if (!lane.gate.free) {
+            // Another file of the lane waits for the same pause: this one would only hold a worker.
+            lane.deferred.set(row.id, rateLimited);
+            await park(ctx, row, paths.part);
+            return { type: 'later' };
+          }
+          // The lane is served by this file from now on, not only once it asks for its slot.
+          lane.gate.reserve(row.id);
+          continue;
         case 'temporary':
           if (++temporary > ctx.maxRetries) return giveUp(ctx, row, paths.part, 'error', error);
           delayMs = calculateRetryDelay(temporary, undefined, { random: ctx.random });
@@ -179,14 +193,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           ctx.stop('fatal', { code: error.code, message: `${error.message}. ${error.fix ?? ''}`.trim() });
           return await park(ctx, row, paths.part);
       }
-      ctx.log({
-        level: 'info',
-        event: 'download.retry',
-        message: `Retrying ${row.file_token} in ${delayMs} ms: ${error.message}`,
-        fileToken: row.file_token,
-        kind: error.kind,
-        delayMs,
-      });
+      logRetry(ctx, row, error, delayMs);
       try {
         await ctx.clock.sleep(delayMs, ctx.signal);
       } catch {
@@ -213,6 +220,17 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
     if (ctx.signal.aborted) return await park(ctx, row, paths.part);
     throw e;
   }
+}
+
+function logRetry(ctx: RunContext, row: MediaRow, error: FeishuError, delayMs: number): void {
+  ctx.log({
+    level: 'info',
+    event: 'download.retry',
+    message: `Retrying ${row.file_token} in ${delayMs} ms: ${error.message}`,
+    fileToken: row.file_token,
+    kind: error.kind,
+    delayMs,
+  });
 }
 
 function againError(lane: Lane, row: MediaRow, reason: string): FeishuError {

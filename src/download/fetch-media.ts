@@ -36,6 +36,8 @@ export interface MediaRequest {
   version?: string;
   signal?: AbortSignal;
   onBytes?: (n: number) => void;
+  /** Called when the answer's status and headers arrive (or the request fails): see `limiter.answered`. */
+  onHeaders?: () => void;
   /** Which API serves the file (from `media.source`). @default ENDPOINTS.media */
   endpoint?: Endpoint;
   /** Sees each answer's status, header names and error envelope (`--record-shapes`). */
@@ -76,8 +78,10 @@ export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
       ...(req.signal ? { signal: req.signal } : {}),
     });
   } catch (e) {
+    req.onHeaders?.();
     return { type: 'error', error: transportError(operation, e) };
   }
+  req.onHeaders?.();
   const h = (name: string): string | undefined => {
     const v = res.headers[name];
     return Array.isArray(v) ? v[0] : v;

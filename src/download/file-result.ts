@@ -10,7 +10,13 @@ export type FileResult =
   | { type: 'done'; bytes: number; path: string }
   | { type: 'failed' | 'error'; error: FeishuError; fix: string }
   /** Stopped by the run (quota, interrupt, fatal): the `.part` is kept and the row is `partial`/`pending`. */
-  | { type: 'parked' };
+  | { type: 'parked' }
+  /**
+   * Rate-limited while another file of its lane already waits for the lane's next start: back in its
+   * lane's queue for this run (the `.part` kept, the row `partial`/`pending`), so that its worker serves
+   * another lane meanwhile instead of waiting out the pause as the lane's second waiter.
+   */
+  | { type: 'later' };
 
 /** Stops work on the file for this run, keeping its `.part`: the row records the bytes it holds. */
 export async function park(ctx: RunContext, row: MediaRow, part: string): Promise<FileResult> {

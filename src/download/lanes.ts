@@ -3,6 +3,7 @@ import type { MediaSource } from '../inventory/media-refs.js';
 import { DailyQuota } from '../inventory/quota.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { ENDPOINTS } from './endpoints.js';
+import { StartGate } from './lane-scheduler.js';
 import type { Lane, RunContext } from './run-context.js';
 import type { DownloadOptions, DownloadSummary } from './types.js';
 
@@ -33,19 +34,24 @@ export function checkLimits(limits: DownloadOptions['limits']): void {
  */
 export function makeLanes(options: DownloadOptions, clock: RunContext['clock']): Record<MediaSource, Lane> {
   const { limits } = options;
-  const lane = (source: MediaSource, qps: number, perDay: number): Lane => ({
-    endpoint: ENDPOINTS[source],
-    limiter: limiterFor(qps, clock),
-    quota: new DailyQuota({
-      db: options.db,
-      bucket: ENDPOINTS[source].bucket,
-      perDay,
-      timeZone: limits.dayBoundaryTimeZone,
-      clock,
-    }),
-    spent: false,
-    closed: false,
-  });
+  const lane = (source: MediaSource, qps: number, perDay: number): Lane => {
+    const limiter = limiterFor(qps, clock);
+    return {
+      endpoint: ENDPOINTS[source],
+      limiter,
+      gate: new StartGate(limiter),
+      quota: new DailyQuota({
+        db: options.db,
+        bucket: ENDPOINTS[source].bucket,
+        perDay,
+        timeZone: limits.dayBoundaryTimeZone,
+        clock,
+      }),
+      spent: false,
+      closed: false,
+      deferred: new Map(),
+    };
+  };
   return {
     media: lane('media', limits.qps, limits.perDay),
     drive_file: lane('drive_file', limits.driveQps ?? limits.qps, limits.drivePerDay ?? limits.perDay),

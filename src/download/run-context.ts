@@ -9,18 +9,23 @@ import type { Clock } from '../limits/clock.js';
 import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { Endpoint } from './endpoints.js';
 import type { ExtraChoice } from './extra-choice.js';
+import type { StartGate } from './lane-scheduler.js';
 import type { StopReason } from './types.js';
 
 /** One download endpoint's own pacing and daily counter, shared by every worker. */
 export interface Lane {
   endpoint: Endpoint;
   limiter: SlidingWindowLimiter;
+  /** The lane's starts go through here (its limiter), so the scheduler knows when it waits. */
+  gate: StartGate;
   /** Counts every request; for an endpoint without a daily cap the limit is never reached. */
   quota: DailyQuota;
   /** Today's calls are spent: no new request to this endpoint in this run; the others go on. */
   spent: boolean;
   /** The app may not use this endpoint (a scope only it needs): no new request to it in this run. */
   closed: boolean;
+  /** Rate-limit answers so far of the files sent back to the lane's queue this run (`later`), by row id. */
+  deferred: Map<number, number>;
 }
 
 /** What every worker of one run shares. */

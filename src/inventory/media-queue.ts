@@ -32,6 +32,13 @@ export interface QueueOptions {
   batchSize?: number;
   /** Sources not downloaded in this run (archive options): their rows stay as they are. */
   skipSources?: readonly MediaSource[];
+  /**
+   * Only the rows of this endpoint: one queue per download lane (src/download/lane-scheduler.ts), each
+   * a seek into media_lane_order (migration 0017), whose first key is the source.
+   */
+  source?: MediaSource;
+  /** Another queue of this run exists already (another lane's): keep the rows it took out of this one. */
+  sameRun?: boolean;
 }
 
 /**
@@ -40,8 +47,8 @@ export interface QueueOptions {
  * 2. rows never tried before the ones that failed in earlier runs (a broken file does not starve new ones);
  * 3. smallest known size first, unknown sizes last: most files per request when the daily cap is short;
  * 4. then inventory order (id), so the order is stable from run to run.
- * That is ORDER BY PARTIAL, TRIED, UNSIZED, size, id: the key of the index media_queue_order (migration
- * 0009; the rowid is an index's last key). The first three keys are 0 or 1, so the order is eight classes
+ * That is ORDER BY PARTIAL, TRIED, UNSIZED, size, id: the key of the index media_lane_order after the
+ * source (migration 0017, which replaced 0009's media_queue_order; the rowid is an index's last key). The first three keys are 0 or 1, so the order is eight classes
  * one after the other, each in (size, id) order (id alone where the size is unknown): the queue reads
  * one class at a time, in index order, where SQLite would otherwise sort the whole backlog per batch.
  */
@@ -61,7 +68,7 @@ const COLUMNS = `id, file_token, name, size, mime_type, extra, status, attempts,
   path, sha256, remote_version, downloaded_version, downloaded_at`;
 
 /**
- * The WHERE clause of the partial index media_queue_order, word for word: SQLite uses a partial index
+ * The WHERE clause of the partial index media_lane_order, word for word: SQLite uses a partial index
  * only for a query that has its WHERE terms.
  */
 const QUEUED = `status IN ('pending', 'partial', 'error', 'failed')`;
@@ -94,15 +101,16 @@ interface After {
 
 /**
  * The queue's read: the next rows of one class of the order (`@partial`, `@tried`: 0 or 1) after
- * `@size, @id`, not yet taken by this run. A seek into media_queue_order and a walk along it that stops
- * after `@limit` rows, whatever the backlog (exported for its query plan test). The unknown-size classes
- * (`unsized`) are in id order: their key has no size to compare.
+ * `@size, @id`, not yet taken by this run. With `bySource` (a lane's queue: `source = @source`), a seek
+ * into media_lane_order and a walk along it that stops after `@limit` rows, whatever the backlog
+ * (exported for its query plan test). The unknown-size classes (`unsized`) are in id order: their key
+ * has no size to compare.
  */
-export function queueQuery(retryFailed: boolean, unsized: boolean): string {
+export function queueQuery(retryFailed: boolean, unsized: boolean, bySource = false): string {
   const after = unsized
     ? `${UNSIZED} = 1 AND size IS NULL AND id > @id`
     : `${UNSIZED} = 0 AND (size, id) > (@size, @id)`;
-  return `SELECT ${COLUMNS} FROM media WHERE ${statusesFor(retryFailed)}
+  return `SELECT ${COLUMNS} FROM media WHERE ${statusesFor(retryFailed)}${bySource ? ' AND source = @source' : ''}
        AND ${PARTIAL} = @partial AND ${TRIED} = @tried AND ${after}
        AND source NOT IN (SELECT value FROM json_each(@skip))
        AND id NOT IN (SELECT id FROM temp.download_claimed) AND NOT ${GONE_FROM_FEISHU}
@@ -117,6 +125,7 @@ interface QueueParams {
   id: number;
   skip: string;
   limit: number;
+  source?: MediaSource;
 }
 
 /**
@@ -141,6 +150,7 @@ export class MediaQueue {
   readonly #claim;
   readonly #batchSize: number;
   readonly #skip: string;
+  readonly #source: MediaSource | undefined;
   #buffer: MediaRow[] = [];
   /** The class being read (an index into CLASSES; CLASSES.length when every class is read). */
   #class = 0;
@@ -150,11 +160,14 @@ export class MediaQueue {
     this.#db = db;
     this.#batchSize = options.batchSize ?? 64;
     this.#skip = JSON.stringify(options.skipSources ?? []);
+    this.#source = options.source;
     db.exec('CREATE TEMP TABLE IF NOT EXISTS download_claimed (id INTEGER PRIMARY KEY)');
-    db.exec('DELETE FROM temp.download_claimed');
+    // A run's lanes share the table: the first queue of a run empties it, the others pass `sameRun`.
+    if (!options.sameRun) db.exec('DELETE FROM temp.download_claimed');
     const retryFailed = options.retryFailed ?? false;
-    this.#sized = db.prepare<[QueueParams], MediaRow>(queueQuery(retryFailed, false));
-    this.#unsized = db.prepare<[QueueParams], MediaRow>(queueQuery(retryFailed, true));
+    const bySource = options.source !== undefined;
+    this.#sized = db.prepare<[QueueParams], MediaRow>(queueQuery(retryFailed, false, bySource));
+    this.#unsized = db.prepare<[QueueParams], MediaRow>(queueQuery(retryFailed, true, bySource));
     this.#claim = db.prepare<[number]>('INSERT OR IGNORE INTO temp.download_claimed (id) VALUES (?)');
   }
 
@@ -179,6 +192,7 @@ export class MediaQueue {
         ...this.#after,
         skip: this.#skip,
         limit: this.#batchSize,
+        ...(this.#source !== undefined ? { source: this.#source } : {}),
       });
       const last = rows.at(-1);
       if (rows.length < this.#batchSize || !last) {

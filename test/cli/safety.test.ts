@@ -109,8 +109,10 @@ describe('off a terminal', () => {
     fake = await startTenant();
     makeHealthy(fake);
     const dir = tempDir();
-    fake.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 2000 }, times: 1000 });
+    // A download in flight before the signal: the line can come before the first request is sent.
+    const started = trickleDownloads(fake, 2000);
     const cli = spawnCli(['backup', '--progress-interval', '0.2', '--config', writeConfig(dir, fake)]);
+    await started;
     await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media found.*\| \d+\/\d+ files/);
     cli.child.kill('SIGINT');
     expect((await cli.done).code).toBe(130);

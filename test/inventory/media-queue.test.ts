@@ -253,16 +253,16 @@ describe('the download queue', () => {
     );
   });
 
-  it('reads each class of the order by seeking into media_queue_order: no sort of the backlog, no table scan', () => {
+  it("reads each class of a lane's order by seeking into media_lane_order: no sort of the backlog, no table scan", () => {
     const db = inventory();
     new MediaQueue(db);
     for (const retryFailed of [false, true]) {
       for (const unsized of [false, true]) {
-        const params = { partial: 1, tried: 0, size: 0, id: 0, skip: '[]', limit: 64 };
-        const plan = queryPlan(db, queueQuery(retryFailed, unsized), params);
+        const params = { partial: 1, tried: 0, size: 0, id: 0, skip: '[]', limit: 64, source: 'board' };
+        const plan = queryPlan(db, queueQuery(retryFailed, unsized, true), params);
         const after = unsized ? 'size=? AND rowid>?' : 'size>?';
         expect(plan).toContain(
-          `SEARCH media USING INDEX media_queue_order (<expr>=? AND <expr>=? AND <expr>=? AND ${after})`,
+          `SEARCH media USING INDEX media_lane_order (source=? AND <expr>=? AND <expr>=? AND <expr>=? AND ${after})`,
         );
         expect(plan.filter((d) => d.includes('TEMP B-TREE'))).toEqual([]);
         expect(plan.filter((d) => /^SCAN (media|r)\b/.test(d))).toEqual([]);

@@ -92,10 +92,11 @@ describe('inventory migrations', () => {
         (1, 'boxTried', 'error', 1, 1), (2, 'boxUnknown', 'pending', 0, NULL), (3, 'boxBig', 'pending', 0, 9),
         (4, 'boxSmall', 'pending', 0, 2), (5, 'boxPartial', 'partial', 0, 50), (6, 'boxDone', 'done', 1, 0);`);
     migrate(db, migrations);
+    // 0017 replaced 0009's index with one per lane (the source first), over the same rows.
     expect(
       db
         .prepare(
-          "SELECT COUNT(*) FROM media INDEXED BY media_queue_order WHERE status IN ('pending', 'partial', 'error', 'failed')",
+          "SELECT COUNT(*) FROM media INDEXED BY media_lane_order WHERE status IN ('pending', 'partial', 'error', 'failed')",
         )
         .pluck()
         .get(),

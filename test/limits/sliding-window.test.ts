@@ -45,7 +45,8 @@ describe('SlidingWindowLimiter', () => {
     controller.abort(new Error('stop'));
     await expect(aborted).rejects.toThrow('stop');
     await clock.advance(1000);
-    await expect(next).resolves.toBeUndefined();
+    // Granted at its slot (the start time it resolves with).
+    await expect(next).resolves.toBe(1000);
   });
 
   it('rejects a limit that is not a positive integer, naming the option', () => {
@@ -90,5 +91,26 @@ describe('SlidingWindowLimiter with spacing', () => {
     const granted = startAll(limiter, clock, 1);
     await clock.advance(150);
     expect(granted).toEqual([400]);
+  });
+
+  it('moves a start later in the window by how much slower its answer came than the fastest, so jitter cannot bunch arrivals', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new SlidingWindowLimiter({ limit: 2, windowMs: 1000, clock });
+    const first = await limiter.acquire();
+    // The first request took 40 ms to be answered (a new connection), the second 5 ms (the network's own).
+    await clock.advance(100);
+    const second = await limiter.acquire();
+    limiter.answered(second, second + 5);
+    limiter.answered(first, first + 40);
+    const granted = startAll(limiter, clock, 1);
+    await clock.advance(899);
+    expect(granted).toEqual([]);
+    await clock.advance(1);
+    expect(granted).toEqual([]);
+    // Not at 1000, when the first start leaves the window, but 35 ms later: when its arrival may leave it.
+    await clock.advance(34);
+    expect(granted).toEqual([]);
+    await clock.advance(1);
+    expect(granted).toEqual([1035]);
   });
 });
