@@ -3,6 +3,20 @@ import type { ExportRow } from '../inventory/export.js';
 
 export type ExportFormat = 'json' | 'csv';
 
+/**
+ * The reader closed the pipe (`export | head`): not an error. The command stops writing and exits 0
+ * quietly, as Unix tools do.
+ */
+export class ReaderGoneError extends Error {
+  override readonly name = 'ReaderGoneError';
+  readonly code = 'EPIPE';
+}
+
+function isClosed(out: NodeJS.WritableStream): boolean {
+  const s = out as { destroyed?: boolean; writableEnded?: boolean };
+  return s.destroyed === true || s.writableEnded === true;
+}
+
 export const CSV_COLUMNS = [
   'fileToken',
   'name',
@@ -69,7 +83,10 @@ export async function writeExport(
   out: NodeJS.WritableStream,
 ): Promise<number> {
   const write = async (chunk: string): Promise<void> => {
-    if (!out.write(chunk)) await once(out, 'drain');
+    if (isClosed(out)) throw new ReaderGoneError();
+    // 'close' too: a reader that went away (`| head`) never drains.
+    if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+    if (isClosed(out)) throw new ReaderGoneError();
   };
   let n = 0;
   if (format === 'csv') {

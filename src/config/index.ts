@@ -13,3 +13,5 @@ export {
   type Limits,
   type Root,
 } from './types.js';
+export { DEFAULT_CONFIG_FILE, findConfigFile } from './discover.js';
+export { EXAMPLE_APP_ID } from './placeholders.js';

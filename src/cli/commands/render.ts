@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatCount } from '../format.js';
 import { openExistingInventory } from '../inventory-access.js';
+import { examplesText } from '../help.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 import { row } from '../summary.js';
@@ -18,9 +19,12 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
   describe:
     'Regenerate the browsable view (<outputDir>/view: Markdown, CSV, index.md) from the snapshots; offline, no credentials',
   builder: (y: Argv) =>
-    globalOptions(y)
-      .example('$0 render --config backup.json', '')
-      .example('$0 render --output-dir /mnt/backup-copy', ''),
+    globalOptions(y).epilogue(
+      examplesText([
+        ['Rebuild view/ from the snapshots', 'render'],
+        ['The same on a copy of the backup, with no config', 'render --output-dir /mnt/backup-copy'],
+      ]),
+    ),
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
     runCommand(args, async (output) => {
       const place = locateOffline(args);
