@@ -64,8 +64,10 @@ export function describeProgress(s: ProgressState, bytesPerSecond: number): { he
   const rate = bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '-';
   if (s.unknownSize > 0) {
     // "93 MB/106 MB ETA 2s" would be a promise with 140 files of unknown size still to come.
-    const known = `${formatBytes(s.bytesDone)}, ${formatBytes(s.bytesTotal)} known + ${formatCount(s.unknownSize)} unsized`;
-    return { head, tail: `${files}  ${known}  ${rate}` };
+    return {
+      head,
+      tail: `${files}  ${formatBytes(s.bytesDone)} done, ${formatCount(s.unknownSize)} sizes unknown  ${rate}`,
+    };
   }
   const left = s.bytesTotal - s.bytesDone;
   const eta = bytesPerSecond > 0 && left > 0 ? formatDuration((left / bytesPerSecond) * 1000) : '-';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { renderView, type ViewSummary } from '../../archive/view/render-view.js';
-import { DATABASE_FILE, loadConfig } from '../../config/index.js';
+import { DATABASE_FILE, findConfigFile, loadConfig } from '../../config/index.js';
 import { applyMediaMoves } from '../../download/media-moves.js';
 import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../../inventory/lock.js';
 import { UsageError } from '../errors.js';
@@ -61,7 +61,7 @@ export function describeView(s: ViewSummary, outputDir: string): string {
     ),
     row(
       'Links',
-      `${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} marked not backed up yet`,
+      `${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} marked not backed up (failed, or still to download)`,
     ),
   ];
   if (s.unreadable.length > 0)
@@ -79,7 +79,7 @@ export function describeView(s: ViewSummary, outputDir: string): string {
  * --database, so a copy of the backup can be rendered on any machine.
  */
 function locateOffline(args: GlobalArgs): { database: string; outputDir: string } {
-  const file = args.config ?? process.env.FEISHU_BACKUP_CONFIG;
+  const file = findConfigFile(args.config, process.env, process.cwd());
   if (file) {
     const overrides: Record<string, unknown> = {};
     if (args.outputDir) overrides.outputDir = args.outputDir;
