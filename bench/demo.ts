@@ -80,11 +80,12 @@ if (asUser) {
   const signedIn = await demoLogin(bin, configFile, childEnv);
   if (signedIn !== 0) {
     await fake.close();
+    rmSync(configDir, { recursive: true, force: true });
     process.stderr.write(`\nThe demo login ended with exit code ${signedIn}; see the messages above.\n`);
     process.exit(signedIn);
   }
 }
-process.stdout.write(`Running: feishu-backup backup --config ${configFile}\n\n`);
+process.stdout.write(`Running feishu-backup backup with a temporary config:\n  ${configFile}\n\n`);
 const child = spawn(process.execPath, [bin, 'backup', '--config', configFile, ...passOn], {
   stdio: 'inherit',
   env: childEnv,
@@ -112,7 +113,7 @@ rmSync(configDir, { recursive: true, force: true });
 const places: [string, string][] = [
   [`${shown}/media/`, 'each file once, by token'],
   [`${shown}/by-document/`, 'a link per document that references it'],
-  [`${shown}/view/`, 'the documents as Markdown and CSV, linking to the files'],
+  [`${shown}/view/`, 'Markdown and CSV of the documents, linking the files'],
   [`${shown}/report.html`, 'the audit report: open it in a browser'],
   [`${shown}/inventory.sqlite`, 'the SQLite inventory'],
 ];
@@ -121,7 +122,7 @@ const cli = `node ${relative(process.cwd(), bin).startsWith('..') ? bin : relati
 process.stdout.write(`
 Where to look:
 ${places.map(([p, what]) => `  ${p.padEnd(width)}${what}`).join('\n')}
-Try next (the fake tenant is gone now: these read the backup, a backup would not run):
+Try next (they read the backup; the fake tenant is gone now):
   ${cli} status --output-dir ${shown}
   ${cli} export --format csv --output-dir ${shown} | head
   ${cli} verify --output-dir ${shown}

@@ -63,4 +63,9 @@ export class LiveCounts {
     }
     this.progress.update(patch);
   }
+
+  /** After the downloads: the last files' quota, so the display ends on the summary's number. */
+  finished(): void {
+    this.progress.update({ quotaLeft: this.quotaLeft() });
+  }
 }

@@ -1,16 +1,19 @@
 import type { Config } from '../config/index.js';
-import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
+import { makeClient } from './client-factory.js';
 import { feishuExitCode, SetupError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
+import type { Output } from './output.js';
 import { setupFix } from './setup-fixes.js';
 
 /**
- * Gets the tenant token before the crawl. A wrong App ID or secret, or a base URL nothing answers
- * at, then stops the run at once with one message and its fix, instead of failing every root as
- * "temporary" after minutes of retries. The token is cached, so the crawl sends no extra request.
+ * Gets a tenant token before the crawl. A wrong App ID or secret, or a base URL nothing answers at,
+ * then stops the run in seconds with one message and its fix, instead of failing every root as
+ * "temporary" after half a minute of retries each. Its own client with two retries: a network
+ * that is down now is reported now (the next run tries again); one token request more per run.
  */
-export async function preflight(client: FeishuClient, config: Config): Promise<void> {
+export async function preflight(config: Config, output: Output): Promise<void> {
+  const client = makeClient(config, output, 2);
   try {
     await client.token();
   } catch (e) {

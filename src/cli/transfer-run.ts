@@ -50,7 +50,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   let budgetHitInCrawl = false;
   if (mode !== 'download') {
     progress.update({ phase: 'crawl' });
-    await preflight(client, config);
+    await preflight(config, output);
     try {
       crawl = await runCrawl(s, client, (p) => live.crawled(p), signal, args.full === true);
     } catch (e) {
@@ -92,6 +92,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
       log: failures.log,
       onProgress: (p) => live.downloaded(p),
     });
+    live.finished();
     failures.sayGrouped();
   }
   output.stopProgress();

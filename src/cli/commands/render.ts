@@ -61,7 +61,7 @@ export function describeView(s: ViewSummary, outputDir: string): string {
     ),
     row(
       'Links',
-      `${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} marked not backed up (failed, or still to download)`,
+      `${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} not backed up (failed or still to do)`,
     ),
   ];
   if (s.unreadable.length > 0)
