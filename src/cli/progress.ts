@@ -66,7 +66,7 @@ export function describeProgress(s: ProgressState, bytesPerSecond: number): { he
     // "93 MB/106 MB ETA 2s" would be a promise with 140 files of unknown size still to come.
     return {
       head,
-      tail: `${files}  ${formatBytes(s.bytesDone)} done, ${formatCount(s.unknownSize)} sizes unknown  ${rate}`,
+      tail: `${files}  ${formatBytes(s.bytesDone)}, ${formatCount(s.unknownSize)} sizes unknown  ${rate}`,
     };
   }
   const left = s.bytesTotal - s.bytesDone;

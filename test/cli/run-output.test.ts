@@ -117,7 +117,10 @@ describe('a closed stdout', () => {
     const r = await new Promise<{ code: number | null; stderr: string; stdout: string }>((resolve) => {
       const sh = spawn(
         'bash',
-        ['-c', `"${process.execPath}" "${BIN}" export --format json --config "${config}" | head -n 2; echo "exit \${PIPESTATUS[0]}" >&2`],
+        [
+          '-c',
+          `"${process.execPath}" "${BIN}" export --format json --config "${config}" | head -n 2; echo "exit \${PIPESTATUS[0]}" >&2`,
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let stdout = '';

@@ -18,7 +18,12 @@ describe('setup mistakes get one message with the cause and the fix', () => {
   it('a wrong App ID (10003): init --check names it and skips the scope advice', async () => {
     fake = await startTenant();
     const dir = tempDir();
-    const r = await runCli(['init', '--check', '--config', writeConfig(dir, fake, { appId: 'cli_wrong0000' })]);
+    const r = await runCli([
+      'init',
+      '--check',
+      '--config',
+      writeConfig(dir, fake, { appId: 'cli_wrong0000' }),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/FAIL app credentials/);
     expect(r.stdout).toMatch(/fix: The App ID is not known to this Feishu\/Lark cloud: copy the App ID/);
@@ -29,7 +34,9 @@ describe('setup mistakes get one message with the cause and the fix', () => {
     fake = await startTenant();
     const dir = tempDir();
     const config = writeConfig(dir, fake, {}, false);
-    const r = await runCli(['backup', '--config', config], { env: { FEISHU_APP_SECRET: 'wrong-secret-123456' } });
+    const r = await runCli(['backup', '--config', config], {
+      env: { FEISHU_APP_SECRET: 'wrong-secret-123456' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: Feishu refused the app credentials of .* code 10014/);
     expect(r.stderr).toMatch(/fix: The App Secret does not match the App ID/);
@@ -62,6 +69,8 @@ describe('setup mistakes get one message with the cause and the fix', () => {
     const config = writeConfig(dir, fake, { baseUrl: 'https://open.no-such-host.invalid' });
     const r = await runCli(['backup', '--config', config]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/fix: The host of https:\/\/open\.no-such-host\.invalid cannot be found \(DNS\)/);
+    expect(r.stderr).toMatch(
+      /fix: The host of https:\/\/open\.no-such-host\.invalid cannot be found \(DNS\)/,
+    );
   });
 });

@@ -52,7 +52,10 @@ describe('from init to the first backup', () => {
     makeHealthy(fake);
     const dir = tempDir();
     await runCli(['init'], { cwd: dir });
-    const written = JSON.parse(readFileSync(join(dir, 'feishu-backup.json'), 'utf8')) as Record<string, unknown>;
+    const written = JSON.parse(readFileSync(join(dir, 'feishu-backup.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(written).not.toHaveProperty('database');
     fillIn(dir, fake, { outputDir: './elsewhere' });
     const r = await runCli(['backup'], { cwd: dir, env: { FEISHU_APP_SECRET: fake.appSecret } });
