@@ -3,7 +3,17 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/cli/format.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
-import { BIN, makeHealthy, runCli, runRows, spawnCli, startTenant, tempDir, writeConfig } from './helpers.js';
+import {
+  BIN,
+  makeHealthy,
+  mediaRows,
+  runCli,
+  runRows,
+  spawnCli,
+  startTenant,
+  tempDir,
+  writeConfig,
+} from './helpers.js';
 
 let fake: FakeFeishu | undefined;
 
@@ -33,11 +43,13 @@ describe('the live display and the summary', () => {
     fake = await startTenant();
     makeHealthy(fake);
     const dir = tempDir();
-    // One download trickles, so the run is surely in its download phase when a progress line is written.
+    // Every download hangs (1 byte/s), so the run surely reaches its download phase and stays there:
+    // the phase change alone makes the next progress line differ, so one is written.
     const inFlight = new Promise<void>((resolve) => {
       fake!.inject({
         route: 'media.download',
-        fault: { kind: 'slow', bytesPerSecond: 4000 },
+        fault: { kind: 'slow', bytesPerSecond: 1 },
+        times: 1000,
         match: () => {
           resolve();
           return true;
@@ -47,12 +59,15 @@ describe('the live display and the summary', () => {
     const cli = spawnCli(['backup', '--progress-interval', '0.1', '--config', writeConfig(dir, fake)]);
     await inFlight;
     await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media files/);
+    cli.child.kill('SIGINT');
     const r = await cli.done;
-    expect(r.code, r.stderr).toBe(0);
-    const live = /progress: download\s+\d+ docs\s+(\d+) media files/.exec(r.stderr)![1];
-    const summary = /Found\s+\d+ documents, (\d+) media files/.exec(r.stdout)![1];
+    expect(r.code, r.stderr).toBe(130);
+    const live = Number(/progress: download\s+\d+ docs\s+(\d+) media files/.exec(r.stderr)![1]);
+    const summary = Number(/Found\s+\d+ documents, (\d+) media files/.exec(r.stdout)![1]);
+    const rows = await mediaRows(join(dir, 'backup', 'inventory.sqlite'));
     // The generated tenant shares media between documents: references outnumber files.
-    expect(live).toBe(summary);
+    expect(live).toBe(rows.length);
+    expect(summary).toBe(rows.length);
   });
 });
 

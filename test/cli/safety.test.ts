@@ -109,9 +109,12 @@ describe('off a terminal', () => {
     fake = await startTenant();
     makeHealthy(fake);
     const dir = tempDir();
-    fake.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 2000 }, times: 1000 });
+    // Waits for a download to reach the fake before the signal: a progress line can be written
+    // before any download is sent, and a SIGINT then would leave the slow fault unfired.
+    const started = trickleDownloads(fake, 2000);
     const cli = spawnCli(['backup', '--progress-interval', '0.2', '--config', writeConfig(dir, fake)]);
-    await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media found.*\| \d+\/\d+ files/);
+    await started;
+    await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media files.*\| \d+\/\d+ files/);
     cli.child.kill('SIGINT');
     expect((await cli.done).code).toBe(130);
   });
