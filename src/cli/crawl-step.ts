@@ -1,6 +1,6 @@
 import { type CrawlSummary, crawl } from '../crawl/index.js';
-import type { FeishuClient } from '../feishu/client.js';
 import type { CrawlProgress } from '../crawl/summary.js';
+import type { FeishuClient } from '../feishu/client.js';
 import type { Session } from './session.js';
 
 /** The crawl as the CLI runs it: progress into the display, events into the output. */

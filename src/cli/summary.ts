@@ -179,9 +179,9 @@ export function renderSummary(r: RunReport, exitCode: number): string {
         `${formatCount(u.remaining)} of ${formatCount(u.limit)} ${QUOTA_NAMES[u.bucket] ?? u.bucket} downloads`,
     );
     // One counter a line: two on one line made ~100 columns.
-    counters.forEach((c, i) =>
-      out.push(row(i === 0 ? 'Quota' : '', `${c} left${i === 0 ? ` today (${q.day})` : ''}`)),
-    );
+    for (const [i, c] of counters.entries()) {
+      out.push(row(i === 0 ? 'Quota' : '', `${c} left${i === 0 ? ` today (${q.day})` : ''}`));
+    }
   }
   out.push(row('Result', `${resultText(r, exitCode)} (exit ${exitCode})`));
   // 80 columns: every row wraps under its text; the paths below stay whole, to copy.

@@ -9,8 +9,8 @@ import { writeHtmlReport } from '../../report/index.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type ExportFormat, ReaderGoneError, writeExport } from '../export-writer.js';
-import { locateInventory, openExistingInventory, type Place } from '../inventory-access.js';
 import { examplesText } from '../help.js';
+import { locateInventory, openExistingInventory, type Place } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 

@@ -5,8 +5,8 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { DEFAULT_CONFIG_FILE } from '../../config/index.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadCliConfig } from '../inventory-access.js';
 import { examplesText } from '../help.js';
+import { loadCliConfig } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 

@@ -8,8 +8,8 @@ import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../..
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatCount } from '../format.js';
-import { openExistingInventory } from '../inventory-access.js';
 import { examplesText } from '../help.js';
+import { openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 import { row } from '../summary.js';
