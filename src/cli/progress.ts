@@ -149,6 +149,9 @@ export class TtyProgress implements ProgressDisplay {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    // cli-progress writes logged lines only on its next redraw, and stop() does not redraw: the
+    // last lines (the downloader's closing line, the failed-files warning) would be lost.
+    this.#multi.update();
     this.#multi.stop();
   }
 }
