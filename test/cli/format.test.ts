@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderStatus } from '../../src/cli/commands/status.js';
 import { csvField, writeExport } from '../../src/cli/export-writer.js';
 import { displayWidth, formatBytes, parseDuration, parseSize, wrapText } from '../../src/cli/format.js';
-import { describeProgress, emptyProgress } from '../../src/cli/progress.js';
+import { describeProgress, emptyProgress, TtyProgress } from '../../src/cli/progress.js';
 import { exitCodeFor, renderSummary } from '../../src/cli/summary.js';
 import { emptyCounts } from '../../src/crawl/summary.js';
 import { emptyPlan } from '../../src/download/plan.js';
@@ -104,6 +104,19 @@ describe('terminal layout', () => {
     expect(displayWidth(head)).toBeLessThanOrEqual(80);
     // The bar (12), a space, "100%" and a space take 18 columns in front of the tail.
     expect(18 + displayWidth(tail)).toBeLessThanOrEqual(80);
+  });
+
+  it('on a terminal, still prints the lines logged just before the display stops', () => {
+    let written = '';
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    stream.on('data', (d: Buffer) => {
+      written += d.toString();
+    });
+    const display = new TtyProgress(stream);
+    display.update({ phase: 'download', filesTotal: 3 });
+    display.log('warn: 3 files could not be downloaded');
+    display.stop();
+    expect(written).toContain('warn: 3 files could not be downloaded');
   });
 
   it('shows no byte total or ETA while files of unknown size are still to come', () => {
