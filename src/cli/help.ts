@@ -38,6 +38,8 @@ export const ALL_FLAGS = [
   'max-duration',
   'concurrency',
   'retry-failed',
+  'full',
+  'record-shapes',
   'out',
   'print',
   'force',
