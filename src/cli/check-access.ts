@@ -54,7 +54,8 @@ export async function checkAccess(
     const problem = e instanceof Error ? e.message : String(e);
     // Which credential is wrong, or why the base URL is unreachable: more than "check appId/appSecret".
     const fix =
-      setupFix(e, config.baseUrl) ?? (e instanceof FeishuError || e instanceof LoginError ? e.fix : undefined);
+      setupFix(e, config.baseUrl) ??
+      (e instanceof FeishuError || e instanceof LoginError ? e.fix : undefined);
     checks.push({
       what: credentials,
       scope: '-',

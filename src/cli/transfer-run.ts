@@ -50,7 +50,8 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   let budgetHitInCrawl = false;
   if (mode !== 'download') {
     progress.update({ phase: 'crawl' });
-    await preflight(config, output);
+    // A user login was checked above; the app's own credentials and the base URL are checked here.
+    if (!client.userToken) await preflight(config, output);
     try {
       crawl = await runCrawl(s, client, (p) => live.crawled(p), signal, args.full === true);
     } catch (e) {
