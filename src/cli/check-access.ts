@@ -4,6 +4,7 @@ import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
 import { checkDownloads } from './check-downloads.js';
 import { checkRoot, type RootCheck, type RootState, SCOPES, UNREADABLE } from './check-roots.js';
+import { setupFix } from './setup-fixes.js';
 
 export { SCOPES } from './check-roots.js';
 
@@ -51,7 +52,10 @@ export async function checkAccess(
     checks.push({ what: credentials, scope: '-', ok: true });
   } catch (e) {
     const problem = e instanceof Error ? e.message : String(e);
-    const fix = e instanceof FeishuError || e instanceof LoginError ? e.fix : undefined;
+    // Which credential is wrong, or why the base URL is unreachable: more than "check appId/appSecret".
+    const fix =
+      setupFix(e, config.baseUrl) ??
+      (e instanceof FeishuError || e instanceof LoginError ? e.fix : undefined);
     checks.push({
       what: credentials,
       scope: '-',

@@ -1,13 +1,13 @@
 import { type CrawlSummary, crawl } from '../crawl/index.js';
+import type { CrawlProgress } from '../crawl/summary.js';
 import type { FeishuClient } from '../feishu/client.js';
-import type { ProgressDisplay } from './progress.js';
 import type { Session } from './session.js';
 
 /** The crawl as the CLI runs it: progress into the display, events into the output. */
 export function runCrawl(
   s: Session,
   client: FeishuClient,
-  progress: ProgressDisplay,
+  onProgress: (p: CrawlProgress) => void,
   signal: AbortSignal,
   full = false,
 ): Promise<CrawlSummary> {
@@ -19,6 +19,6 @@ export function runCrawl(
     signal,
     full,
     log: s.output.log,
-    onProgress: (p) => progress.update({ docsCrawled: p.documentsDone, mediaFound: p.refsFound }),
+    onProgress,
   });
 }

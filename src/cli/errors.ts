@@ -4,6 +4,7 @@ import { FeishuError } from '../feishu/errors.js';
 import { LockHeldError } from '../inventory/lock.js';
 import { SchemaTooNewError } from '../inventory/migrate.js';
 import { ExitCode } from './exit-codes.js';
+import { setupFix } from './setup-fixes.js';
 import { InterruptedError } from './signals.js';
 
 /** A usage problem the CLI found itself (a bad flag value, a missing file): exit 2 with a fix. */
@@ -15,6 +16,23 @@ export class UsageError extends Error {
     readonly fix?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * A call that failed because of the setup (wrong credentials, an unreachable base URL), found before
+ * any work started: its own message and fix, and the exit code of the FeishuError it wraps.
+ */
+export class SetupError extends Error {
+  override readonly name = 'SetupError';
+  constructor(
+    message: string,
+    readonly fix: string | undefined,
+    readonly exitCode: number,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 
@@ -32,14 +50,17 @@ export function describeFailure(e: unknown): Failure {
     return withFix({ exitCode: ExitCode.config, message: e.message, code: e.code }, e.fix);
   if (e instanceof LoginError)
     return withFix({ exitCode: ExitCode.config, message: e.message, code: e.code }, e.fix);
+  if (e instanceof SetupError)
+    return withFix({ exitCode: e.exitCode, message: e.message, code: e.code }, e.fix);
   if (e instanceof LockHeldError) return { exitCode: ExitCode.locked, message: e.message, code: e.code };
   if (e instanceof InterruptedError)
     return { exitCode: ExitCode.interrupted, message: e.message, code: e.code };
   if (e instanceof SchemaTooNewError) return { exitCode: ExitCode.error, message: e.message, code: e.code };
   if (e instanceof FeishuError) {
-    const exitCode =
-      e.kind === 'credentials' ? ExitCode.config : e.kind === 'quota' ? ExitCode.quota : ExitCode.error;
-    return withFix({ exitCode, message: e.message, code: `feishu.${e.kind}` }, e.fix);
+    return withFix(
+      { exitCode: feishuExitCode(e), message: e.message, code: `feishu.${e.kind}` },
+      setupFix(e, 'the base URL') ?? e.fix,
+    );
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const code = (err as { code?: unknown }).code;
@@ -55,4 +76,9 @@ export function describeFailure(e: unknown): Failure {
 function withFix(f: Failure, fix: string | undefined): Failure {
   if (fix) f.fix = fix;
   return f;
+}
+
+/** Credentials are setup (2); a spent quota waits for tomorrow (4); anything else is an error (1). */
+export function feishuExitCode(e: FeishuError): number {
+  return e.kind === 'credentials' ? ExitCode.config : e.kind === 'quota' ? ExitCode.quota : ExitCode.error;
 }

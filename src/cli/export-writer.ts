@@ -1,7 +1,37 @@
-import { once } from 'node:events';
 import type { ExportRow } from '../inventory/export.js';
 
 export type ExportFormat = 'json' | 'csv';
+
+/**
+ * The reader closed the pipe (`export | head`): not an error. The command stops writing and exits 0
+ * quietly, as Unix tools do.
+ */
+export class ReaderGoneError extends Error {
+  override readonly name = 'ReaderGoneError';
+  readonly code = 'EPIPE';
+}
+
+const PIPE_GONE = new Set(['EPIPE', 'ERR_STREAM_DESTROYED']);
+
+/**
+ * Waits for 'drain', or for the end of a stream whose reader went away (`| head`), which never
+ * drains; resolves with the stream's error, if that is how it ended.
+ */
+function drainedOrGone(out: NodeJS.WritableStream): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    const events = ['drain', 'close', 'error'];
+    const done = (error?: unknown): void => {
+      for (const event of events) out.off(event, done);
+      resolve(error instanceof Error ? error : undefined);
+    };
+    for (const event of events) out.on(event, done);
+  });
+}
+
+function isClosed(out: NodeJS.WritableStream): boolean {
+  const s = out as { destroyed?: boolean; writableEnded?: boolean };
+  return s.destroyed === true || s.writableEnded === true;
+}
 
 export const CSV_COLUMNS = [
   'fileToken',
@@ -69,7 +99,11 @@ export async function writeExport(
   out: NodeJS.WritableStream,
 ): Promise<number> {
   const write = async (chunk: string): Promise<void> => {
-    if (!out.write(chunk)) await once(out, 'drain');
+    if (isClosed(out)) throw new ReaderGoneError();
+    const error = out.write(chunk) ? undefined : await drainedOrGone(out);
+    // A closed pipe ends the export quietly; any other failure (a full disk under --out) is one.
+    if (error && !PIPE_GONE.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    if (isClosed(out)) throw new ReaderGoneError();
   };
   let n = 0;
   if (format === 'csv') {

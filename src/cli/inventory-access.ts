@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Config, ConfigError, DATABASE_FILE, loadConfig } from '../config/index.js';
+import { type Config, ConfigError, DATABASE_FILE, findConfigFile, loadConfig } from '../config/index.js';
 import { type Db, openInventory } from '../inventory/open.js';
 import { UsageError } from './errors.js';
 import type { GlobalArgs } from './options.js';
@@ -27,7 +27,8 @@ export function loadCliConfig(
   if (args.database) overrides.database = args.database;
   redactor.add(env.FEISHU_APP_SECRET);
   const options: Parameters<typeof loadConfig>[0] = { env, overrides, offline };
-  const file = args.config ?? env.FEISHU_BACKUP_CONFIG;
+  // Without --config, the file plain `init` wrote in this folder, so `init` then `backup` just works.
+  const file = findConfigFile(args.config, env, process.cwd());
   if (file) options.file = file;
   const config = loadConfig(options);
   redactor.add(config.appSecret);

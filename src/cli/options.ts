@@ -62,7 +62,7 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
         type: 'number',
         default: 5,
         describe:
-          'Seconds between progress lines when not on a terminal (cron) and between --json progress events',
+          'Seconds between progress lines when not on a terminal (cron), and between --json progress events (default 5)',
         coerce: (v: unknown) => {
           const n = Number(v);
           if (!Number.isFinite(n) || n <= 0)

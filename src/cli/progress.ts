@@ -11,6 +11,8 @@ export interface ProgressState {
   bytesDone: number;
   bytesTotal: number;
   failed: number;
+  /** Files to download whose size Feishu does not tell before the download: no byte total or ETA covers them. */
+  unknownSize: number;
   quotaLeft: number | undefined;
 }
 
@@ -24,6 +26,7 @@ export function emptyProgress(phase = 'starting'): ProgressState {
     bytesDone: 0,
     bytesTotal: 0,
     failed: 0,
+    unknownSize: 0,
     quotaLeft: undefined,
   };
 }
@@ -47,18 +50,29 @@ export class RateMeter {
   }
 }
 
-/** The two status lines, each kept under 80 columns. */
+/**
+ * The two status lines, each kept under 80 columns. Counts are the summary's (media files in the
+ * inventory, the quota counter the downloader spends); an ETA only when every size left is known.
+ */
 export function describeProgress(s: ProgressState, bytesPerSecond: number): { head: string; tail: string } {
   const quota = s.quotaLeft === undefined ? '' : `  quota left ${formatCount(s.quotaLeft)}`;
   const failed = s.failed ? `  ${formatCount(s.failed)} failed` : '';
-  const head = `${s.phase.padEnd(8)} ${formatCount(s.docsCrawled)} docs  ${formatCount(s.mediaFound)} media found${quota}${failed}`;
-  const left = s.bytesTotal - s.bytesDone;
-  const eta = bytesPerSecond > 0 && left > 0 ? formatDuration((left / bytesPerSecond) * 1000) : '-';
-  const rate = bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '-';
+  const head = `${s.phase.padEnd(8)} ${formatCount(s.docsCrawled)} docs  ${formatCount(s.mediaFound)} media files${quota}${failed}`;
   if (s.filesTotal === 0 && s.phase === 'crawl')
     return { head, tail: 'listing documents; downloads start after the crawl' };
+  const files = `${formatCount(s.filesDone)}/${formatCount(s.filesTotal)} files`;
+  const rate = bytesPerSecond > 0 ? `${formatBytes(bytesPerSecond)}/s` : '-';
+  if (s.unknownSize > 0) {
+    // "93 MB/106 MB ETA 2s" would be a promise with 140 files of unknown size still to come.
+    return {
+      head,
+      tail: `${files}  ${formatBytes(s.bytesDone)}, ${formatCount(s.unknownSize)} sizes unknown  ${rate}`,
+    };
+  }
+  const left = s.bytesTotal - s.bytesDone;
+  const eta = bytesPerSecond > 0 && left > 0 ? formatDuration((left / bytesPerSecond) * 1000) : '-';
   const tail =
-    `${formatCount(s.filesDone)}/${formatCount(s.filesTotal)} files  ` +
+    `${files}  ` +
     // Sizes are not always known before a download; never show "5 MB/3 MB".
     `${s.bytesTotal >= s.bytesDone ? `${formatBytes(s.bytesDone)}/${formatBytes(s.bytesTotal)}` : formatBytes(s.bytesDone)}` +
     `  ${rate}  ETA ${eta}`;
@@ -135,6 +149,9 @@ export class TtyProgress implements ProgressDisplay {
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
+    // cli-progress writes logged lines only on its next redraw, and stop() does not redraw: the
+    // last lines (the downloader's closing line, the failed-files warning) would be lost.
+    this.#multi.update();
     this.#multi.stop();
   }
 }

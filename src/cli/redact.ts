@@ -12,7 +12,8 @@ const PATTERNS: RegExp[] = [
   // Feishu tenant / user / app access tokens: t-..., u-..., a-... followed by a long opaque value.
   /\b([tua]-)[A-Za-z0-9._-]{20,}/g,
   // JSON or query fields that carry secrets, in any quoting.
-  /((?:app_secret|appSecret|tenant_access_token|user_access_token|access_token|refresh_token|userAccessToken)["']?\s*[:=]\s*["']?)[^"'&\s,}]+/gi,
+  // Not the words a config problem puts there ("appSecret: missing; set …"): they hold no secret.
+  /((?:app_secret|appSecret|tenant_access_token|user_access_token|access_token|refresh_token|userAccessToken)["']?\s*[:=]\s*["']?)(?!(?:missing|invalid|empty|still)\b)[^"'&\s,}]+/gi,
 ];
 
 export class Redactor {

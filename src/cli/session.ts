@@ -1,5 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { exposedSecretWarning } from '../config/file-exposure.js';
 import type { Config } from '../config/index.js';
 import { applyMediaMoves } from '../download/media-moves.js';
@@ -37,6 +37,8 @@ export interface Outcome {
   exitCode: number;
   /** Stored in runs.summary_json for `status` and audits. Never holds a secret. */
   summary: unknown;
+  /** runs.status when the exit code alone does not say it (a dry run exits 0 but backed nothing up). */
+  runStatus?: string;
 }
 
 /**
@@ -68,6 +70,8 @@ export async function withSession<C extends Config | undefined>(
   const { config, database, outputDir } = locate();
   const exposed = config?.configFile ? exposedSecretWarning(config.configFile) : undefined;
   if (exposed) output.warn('config.exposed', exposed);
+  const apart = databaseApart(database, outputDir);
+  if (apart) output.warn('config.database_apart', apart);
   if (statSync(outputDir, { throwIfNoEntry: false })?.isDirectory() === false) {
     throw new UsageError(
       `The output directory ${outputDir} is a file, not a directory.`,
@@ -142,7 +146,13 @@ export async function withSession<C extends Config | undefined>(
     }
     output.stopProgress();
     removeEmptyWorkFolders(outputDir);
-    finishRun(db, runId, runStatusFor(outcome.exitCode), outcome.exitCode, outcome.summary);
+    finishRun(
+      db,
+      runId,
+      outcome.runStatus ?? runStatusFor(outcome.exitCode),
+      outcome.exitCode,
+      outcome.summary,
+    );
     return outcome.exitCode;
   } finally {
     signals.dispose();
@@ -150,4 +160,17 @@ export async function withSession<C extends Config | undefined>(
     releaseOnExit();
     process.off('exit', releaseOnExit);
   }
+}
+
+/**
+ * An inventory outside the output folder splits the backup: moving or copying outputDir leaves it
+ * behind, and `status --output-dir` then finds none. Allowed (a fast disk, say), but said each run.
+ */
+export function databaseApart(database: string, outputDir: string): string | undefined {
+  const rel = relative(outputDir, database);
+  if (rel && !rel.startsWith('..') && !rel.startsWith('/')) return undefined;
+  return (
+    `The inventory ${database} is outside the output folder ${outputDir}: the two must be moved together. ` +
+    'Remove "database" from the config to keep the inventory inside outputDir (its default).'
+  );
 }

@@ -55,7 +55,13 @@ const STOP_TEXT: Record<number, string> = {
 export function renderSummary(r: RunReport, exitCode: number): string {
   const a = r.after;
   const out: string[] = [];
-  const title = `${r.command}${r.dryRun ? ' --dry-run' : ''} finished in ${formatDuration(r.durationMs)}`;
+  const ended =
+    exitCode === ExitCode.interrupted
+      ? 'interrupted after'
+      : exitCode === ExitCode.error
+        ? 'stopped after'
+        : 'finished in';
+  const title = `${r.command}${r.dryRun ? ' --dry-run' : ''} ${ended} ${formatDuration(r.durationMs)}`;
   out.push(`── ${title} ${'─'.repeat(Math.max(0, 74 - title.length))}`);
   const docErrors = a.documents.byStatus.error ?? 0;
   out.push(
@@ -172,12 +178,29 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       (u) =>
         `${formatCount(u.remaining)} of ${formatCount(u.limit)} ${QUOTA_NAMES[u.bucket] ?? u.bucket} downloads`,
     );
-    out.push(row('Quota', `${counters.join(', ')} left today (${q.day})`));
+    // One counter a line: two on one line made ~100 columns.
+    for (const [i, c] of counters.entries()) {
+      out.push(row(i === 0 ? 'Quota' : '', `${c} left${i === 0 ? ` today (${q.day})` : ''}`));
+    }
   }
-  out.push(row('Result', `${STOP_TEXT[exitCode] ?? 'done'} (exit ${exitCode})`));
-  out.push(row('Files', r.outputDir));
-  out.push(row('Inventory', r.database));
-  return out.join('\n');
+  out.push(row('Result', `${resultText(r, exitCode)} (exit ${exitCode})`));
+  // 80 columns: every row wraps under its text; the paths below stay whole, to copy.
+  const fitted = out.map((line) => wrapText(line, 79, ' '.repeat(12)));
+  fitted.push(row('Files', r.outputDir));
+  fitted.push(row('Inventory', r.database));
+  return fitted.join('\n');
+}
+
+/** How the run ended; a dry run says what would happen and that nothing was downloaded. */
+function resultText(r: RunReport, exitCode: number): string {
+  const stop = STOP_TEXT[exitCode] ?? 'done';
+  if (!r.dryRun || !r.plan || exitCode === ExitCode.interrupted || exitCode === ExitCode.error) return stop;
+  const p = r.plan;
+  const what =
+    `dry run: ${formatCount(p.files)} files, ${formatBytes(p.bytesKnown)} known` +
+    (p.unknownSize ? ` + ${formatCount(p.unknownSize)} of unknown size` : '') +
+    ', would be downloaded; nothing was downloaded';
+  return exitCode === ExitCode.ok ? what : `${what}; some documents could not be read (see above)`;
 }
 
 /** Drive files Feishu lists with a later version than the one backed up. */

@@ -2,18 +2,20 @@ import { renderView, type ViewSummary } from '../archive/view/render-view.js';
 import { expiryWarning } from '../auth/expiry.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
-import { type DownloadSummary, downloadAll, planDownloads, readQuotaUsage } from '../download/index.js';
+import { type DownloadSummary, downloadAll, planDownloads } from '../download/index.js';
 import { ShapeRecorder } from '../feishu/shapes/recorder.js';
 import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import { readStatus } from '../inventory/status.js';
-import { systemClock } from '../limits/clock.js';
 import { makeClient } from './client-factory.js';
 import { describeView } from './commands/render.js';
 import { runCrawl } from './crawl-step.js';
 import { ExitCode } from './exit-codes.js';
+import { FileFailures } from './file-failures.js';
 import { formatBytes, formatCount } from './format.js';
+import { LiveCounts } from './live-counts.js';
 import type { GlobalArgs, TransferArgs } from './options.js';
+import { preflight } from './preflight.js';
 import type { Outcome, Session } from './session.js';
 import { exitCodeFor, type RunReport, renderSummary } from './summary.js';
 import { todayIn } from './today.js';
@@ -42,20 +44,16 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     if (shapes && args.recordShapes) recordShapesStep(s, shapes, args.recordShapes);
   };
   const progress = output.startProgress();
-  const quotaAtStart = readQuotaUsage({
-    db,
-    perDay: config.limits.downloadsPerDay,
-    timeZone: config.limits.dayBoundaryTimeZone,
-    clock: systemClock,
-  });
-  progress.update({ quotaLeft: quotaAtStart.remaining });
+  const live = new LiveCounts(db, config, progress);
 
   let crawl: CrawlSummary | undefined;
   let budgetHitInCrawl = false;
   if (mode !== 'download') {
     progress.update({ phase: 'crawl' });
+    // A user login was checked above; the app's own credentials and the base URL are checked here.
+    if (!client.userToken) await preflight(config, output);
     try {
-      crawl = await runCrawl(s, client, progress, signal, args.full === true);
+      crawl = await runCrawl(s, client, (p) => live.crawled(p), signal, args.full === true);
     } catch (e) {
       if (!signal.aborted) {
         writeShapes();
@@ -66,10 +64,11 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   }
 
   let download: DownloadSummary | undefined;
+  const failures = new FileFailures(output, args.verbose);
   const skipSources = skippedSources(config);
   const plan = planDownloads(db, { retryFailed: args.retryFailed === true, skipSources });
   if (mode !== 'crawl' && !dryRun && !signal.aborted) {
-    progress.update({ phase: 'download', filesTotal: plan.files, bytesTotal: plan.bytesKnown });
+    live.planned(plan);
     const budget: { maxDownloads?: number; maxBytes?: number; deadline?: number } = {};
     if (args.maxDownloads !== undefined) budget.maxDownloads = args.maxDownloads;
     if (args.maxBytes !== undefined) budget.maxBytes = args.maxBytes;
@@ -91,17 +90,11 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
       retryFailed: args.retryFailed === true,
       // Ctrl-C stops the downloader; the deadline is its budget, which it checks per file.
       signal: s.signals.signal,
-      log: output.log,
-      onProgress: (p) =>
-        progress.update({
-          filesTotal: p.filesTotal,
-          filesDone: p.filesDone,
-          failed: p.filesFailed,
-          bytesTotal: p.bytesTotalKnown,
-          bytesDone: p.bytesReceived,
-          quotaLeft: Math.max(0, quotaAtStart.remaining - p.requests),
-        }),
+      log: failures.log,
+      onProgress: (p) => live.downloaded(p),
     });
+    live.finished();
+    failures.sayGrouped();
   }
   output.stopProgress();
   writeShapes();
@@ -147,7 +140,10 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     sizeDiffers: after.sizeDiffers,
   };
   output.resultEvent('run.summary', `${mode} finished with exit code ${exitCode}`, summary);
-  return { exitCode, summary };
+  // A dry run is recorded as one, so `status` never lists it as a backup that ran.
+  return dryRun && exitCode === ExitCode.ok
+    ? { exitCode, summary, runStatus: 'dry-run' }
+    : { exitCode, summary };
 }
 
 /** --record-shapes DIR: the redacted shapes of this run's answers, merged into DIR/feishu-shapes.json. */

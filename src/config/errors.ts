@@ -7,8 +7,9 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
   readonly problems: string[];
 
-  constructor(problems: string[], source?: string) {
-    const where = source ? ` in ${source}` : '';
+  /** `source`: the file read; `note`: said instead when there was none (e.g. no config file was found). */
+  constructor(problems: string[], source?: string, note?: string) {
+    const where = source ? ` in ${source}` : note ? ` (${note})` : '';
     const n = problems.length;
     super(
       `The configuration${where} has ${n} problem${n === 1 ? '' : 's'}:\n${problems.map((p) => `  - ${p}`).join('\n')}`,

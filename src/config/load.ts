@@ -3,10 +3,12 @@ import type { z } from 'zod';
 import { USER_ONLY_ROOT_TYPES } from '../roots/types.js';
 import { checkHostMatchesBaseUrl, FEISHU_BASE_URL, normaliseBaseUrl } from './base-url.js';
 import { describeIssue } from './describe-issue.js';
+import { NO_CONFIG_FILE_NOTE } from './discover.js';
 import { ConfigError } from './errors.js';
 import { parseFullEvery } from './full-every.js';
 import { parseRates } from './parse-rates.js';
 import { parseRoots } from './parse-roots.js';
+import { placeholderProblems } from './placeholders.js';
 import { readConfigFile, stripComments } from './read-config-file.js';
 import { archiveSchema, configSchema, limitsSchema, offlineSchema } from './schema.js';
 import type { Config } from './types.js';
@@ -68,6 +70,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       problems.push(...describeIssue(issue, merged).split('\n').filter(Boolean));
     }
   }
+  if (!options.offline) placeholderProblems(merged, problems);
   const roots = parseRoots(merged.roots, problems);
   if (merged.auth !== 'user') {
     roots.forEach((r) => {
@@ -92,7 +95,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const rates =
     rawRates && typeof rawRates === 'object' ? parseRates(rawRates as Record<string, unknown>, problems) : {};
   const fullEveryMs = parsed.success ? parseFullEvery(parsed.data.crawl?.fullEvery ?? '7d', problems) : null;
-  if (problems.length > 0 || !parsed.success || !limits) throw new ConfigError(problems, file);
+  if (problems.length > 0 || !parsed.success || !limits)
+    throw new ConfigError(problems, file, file ? undefined : NO_CONFIG_FILE_NOTE);
 
   // Paths from the file are relative to the file, so a config works whatever the working directory.
   const fileDir = file ? path.dirname(file) : cwd;

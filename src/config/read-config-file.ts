@@ -10,7 +10,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
     throw new ConfigError([
-      `${file} ${why}; pass --config with the path of your config file (start from config.example.json)`,
+      `${file} ${why}; pass --config with the path of your config file, or run "feishu-backup init" to write one`,
     ]);
   }
   let value: unknown;

@@ -9,7 +9,8 @@ export const MEDIA_FIXES: Record<string, string> = {
   download_disabled:
     'The document\'s owner disabled downloads for the app\'s role (document permission settings > "Who can create copies, print and download"): ask the owner to allow it for readers, or give the app a role the setting allows, then run with --retry-failed. Nothing was saved for this file; no preview is kept in its place.',
   not_found:
-    'The file was deleted from Feishu (or its token is stale): crawl again; copies already saved are kept.',
+    // Not "crawl again": this is said right after a crawl that still listed the file.
+    'The file was deleted from Feishu, though its document still lists it; nothing to do: copies already saved are kept.',
   bad_request:
     'The file sits in an advanced-permission base and both forms of its `extra` were refused: give the app a role with manage rights on the base, crawl it again, then run with --retry-failed.',
   temporary: 'Feishu or the network kept failing for this file; the next run tries it again.',
@@ -34,7 +35,7 @@ const SOURCE_FIXES: Partial<Record<MediaRow['source'], Record<string, string>>> 
     permission:
       'The app cannot read this whiteboard: add the app as a collaborator of the document that contains it (scope board:whiteboard:node:read), then run with --retry-failed.',
     not_found:
-      'The whiteboard was deleted (or its document changed): crawl again; images already saved are kept.',
+      'The whiteboard was deleted, though its document still lists it; nothing to do: images already saved are kept.',
     bad_request:
       'Feishu refused to export this whiteboard; run with --retry-failed, and report it if it persists.',
     credentials:

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderStatus } from '../../src/cli/commands/status.js';
 import { csvField, writeExport } from '../../src/cli/export-writer.js';
 import { displayWidth, formatBytes, parseDuration, parseSize, wrapText } from '../../src/cli/format.js';
-import { describeProgress, emptyProgress } from '../../src/cli/progress.js';
+import { describeProgress, emptyProgress, TtyProgress } from '../../src/cli/progress.js';
 import { exitCodeFor, renderSummary } from '../../src/cli/summary.js';
 import { emptyCounts } from '../../src/crawl/summary.js';
 import { emptyPlan } from '../../src/download/plan.js';
@@ -106,6 +106,36 @@ describe('terminal layout', () => {
     expect(18 + displayWidth(tail)).toBeLessThanOrEqual(80);
   });
 
+  it('on a terminal, still prints the lines logged just before the display stops', () => {
+    let written = '';
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    stream.on('data', (d: Buffer) => {
+      written += d.toString();
+    });
+    const display = new TtyProgress(stream);
+    display.update({ phase: 'download', filesTotal: 3 });
+    display.log('warn: 3 files could not be downloaded');
+    display.stop();
+    expect(written).toContain('warn: 3 files could not be downloaded');
+  });
+
+  it('shows no byte total or ETA while files of unknown size are still to come', () => {
+    const s = {
+      ...emptyProgress('download'),
+      filesDone: 12_345,
+      filesTotal: 99_999,
+      bytesDone: 93 * 1024 ** 2,
+      bytesTotal: 106 * 1024 ** 2,
+      unknownSize: 140_000,
+    };
+    const { tail } = describeProgress(s, 12.5 * 1024 ** 2);
+    expect(tail).toBe('12,345/99,999 files  93 MB, 140,000 sizes unknown  13 MB/s');
+    expect(18 + displayWidth(tail)).toBeLessThanOrEqual(80);
+    expect(describeProgress({ ...s, unknownSize: 0 }, 12.5 * 1024 ** 2).tail).toMatch(
+      /93 MB\/106 MB .*ETA 1s/,
+    );
+  });
+
   it('wraps by display width, counting CJK as two columns', () => {
     const wrapped = wrapText(
       '警告 合同扫描件.pdf could not be downloaded because the app lacks permission',
@@ -165,7 +195,7 @@ describe('documents gone from Feishu', () => {
       0,
     );
     expect(text).toMatch(
-      /Crawled +2 read, 0 unchanged, 3 gone from Feishu \(files kept\); 0 new media, 5 references gone/,
+      /Crawled +2 read, 0 unchanged, 3 gone from Feishu \(files kept\); 0 new media,\s+5 references gone/,
     );
   });
 });
@@ -205,7 +235,7 @@ describe('files whose documents are gone from Feishu', () => {
   it('a dry run says it leaves them out, as it does files left out by option', () => {
     const text = renderSummary({ ...report, dryRun: true, plan: { ...plan, skippedByOption: 2 } }, 0);
     expect(text).toMatch(
-      /\nSkipped {5}2 whiteboards\/drive files left out by option.*\n {12}3 files left out because their documents are gone from Feishu\n/,
+      /\nSkipped {5}2 whiteboards\/drive files left out by option.*\n.*\n {12}3 files left out because their documents are gone from Feishu\n/,
     );
     expect(renderSummary({ ...report, dryRun: true }, 0)).toMatch(
       /\nSkipped {5}3 files left out because their documents are gone from Feishu\n/,

@@ -18,6 +18,16 @@ describe('secret redaction', () => {
     expect(text).not.toMatch(/g1044abc|abcdef123456|xyz012345/);
   });
 
+  it('masks secrets, not the words a config problem puts after the key', () => {
+    const r = new Redactor();
+    expect(r.redact('appSecret: missing; set "appSecret" in the config file')).toBe(
+      'appSecret: missing; set "appSecret" in the config file',
+    );
+    expect(r.redact('appSecret: still the example value')).toBe('appSecret: still the example value');
+    expect(r.redact('appSecret: hunter2hunter2')).toBe('appSecret: [REDACTED]');
+    expect(r.redact('{"appSecret":"missingno-1234"}')).not.toContain('missingno');
+  });
+
   it('leaves ordinary text alone', () => {
     const r = new Redactor().add('ab');
     expect(r.redact('t-shirt, about a tab, u-turn')).toBe('t-shirt, about a tab, u-turn');

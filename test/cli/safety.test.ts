@@ -109,11 +109,12 @@ describe('off a terminal', () => {
     fake = await startTenant();
     makeHealthy(fake);
     const dir = tempDir();
-    // A download in flight before the signal: the line can come before the first request is sent.
+    // Waits for a download to reach the fake before the signal: a progress line can be written
+    // before any download is sent, and a SIGINT then would leave the slow fault unfired.
     const started = trickleDownloads(fake, 2000);
     const cli = spawnCli(['backup', '--progress-interval', '0.2', '--config', writeConfig(dir, fake)]);
     await started;
-    await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media found.*\| \d+\/\d+ files/);
+    await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media files.*\| \d+\/\d+ files/);
     cli.child.kill('SIGINT');
     expect((await cli.done).code).toBe(130);
   });

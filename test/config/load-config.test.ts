@@ -33,10 +33,24 @@ const minimal = {
 };
 
 describe('loadConfig', () => {
-  it('accepts config.example.json as shipped', () => {
-    const config = loadConfig({ file: path.join(repoRoot, 'config.example.json'), env: {} });
+  it('accepts config.example.json as shipped, once its example App ID and roots are replaced', () => {
+    const file = path.join(repoRoot, 'config.example.json');
+    const config = loadConfig({ file, env: {}, offline: true });
     expect(config.roots.map((r) => r.type)).toEqual(['folder', 'wiki', 'docx', 'bitable']);
     expect(config.limits.rates['docx.blocks']).toBe(5);
+    expect(config.database).toBe(path.join(repoRoot, 'backup', 'inventory.sqlite'));
+    const problems = problemsOf(() => loadConfig({ file, env: {} }));
+    expect(problems).toEqual([
+      expect.stringMatching(/^appId: "cli_a1b2c3d4e5f6" is the example written by init; replace the example/),
+      expect.stringMatching(/^appSecret: still the example value; replace the example/),
+      ...[0, 1, 2, 3].map((i) => expect.stringMatching(new RegExp(`^roots\\[${i}\\]: an example root`))),
+    ]);
+    const real = loadConfig({
+      file,
+      env: { FEISHU_APP_ID: 'cli_real', FEISHU_APP_SECRET: 'a-real-secret' },
+      overrides: { roots: [{ type: 'docx', token: 'doxcnReal' }] },
+    });
+    expect(real.appId).toBe('cli_real');
   });
 
   it('fills defaults and resolves relative paths against the config file folder', () => {

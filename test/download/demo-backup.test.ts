@@ -70,7 +70,7 @@ describe('backup of the demo tenant', () => {
       expect(index).toContain(`](../${rows.get(f.token)!.path!})`);
     }
     expect(r.stdout).toMatch(
-      /Quota\s+[\d,]+ of 10,000 media downloads, [\d,]+ of 10,000 drive-file downloads left today/,
+      /Quota\s+[\d,]+ of 10,000 media downloads left today .*\n\s{12}[\d,]+ of 10,000 drive-file downloads left/,
     );
   });
 

@@ -30,9 +30,27 @@ beforeAll(async () => {
     }),
   });
   makeHealthy(fake);
+  // Counters, not faults (`match` never selects a request): the kills below are timed by the
+  // requests the fake sees, not by the clock, so a loaded machine changes nothing but the duration.
+  for (const route of [...CRAWL_BUCKETS, 'auth', 'media.tmp_url', ...FILE_ROUTES] as const) {
+    fake.inject({
+      route,
+      fault: { kind: 'error', status: 500 },
+      optional: true,
+      match: () => {
+        onRequest?.(FILE_ROUTES.includes(route as (typeof FILE_ROUTES)[number]));
+        return false;
+      },
+    });
+  }
   // Bodies trickle, so a kill lands mid-file and leaves `.part` files behind.
   fake.inject({ route: 'media.download', fault: { kind: 'slow', bytesPerSecond: 150_000 }, probability: 1 });
 });
+
+/** The routes that fetch one file each. */
+const FILE_ROUTES = ['media.download', 'media.tmp_download', 'drive.download', 'board.image'] as const;
+/** Told of every request the fake receives: `file` for a download of one file. */
+let onRequest: ((file: boolean) => void) | undefined;
 afterAll(async () => {
   await fake.close();
 });
@@ -61,9 +79,15 @@ function byFolder(tree: Map<string, string>): Record<string, string[]> {
 describe('kill -9 anywhere', () => {
   it(`survives ${KILLS} SIGKILLs during crawl and download and ends equal to an uninterrupted run`, async () => {
     console.log(`kill -9 suite: seed ${SEED} (replay with KILL9_SEED=${SEED}), ${KILLS} kills`);
-    // The reference: one uninterrupted run on the same tenant.
+    // The reference: one uninterrupted run on the same tenant; its requests size the kill plan.
     const cleanDir = tempDir();
     const t0 = Date.now();
+    let crawlRequests = 0;
+    let fileRequests = 0;
+    onRequest = (file) => {
+      if (file) fileRequests++;
+      else if (fileRequests === 0) crawlRequests++;
+    };
     const cleanCli = spawnCli(['backup', '--json', '--verbose', '--config', config(cleanDir)]);
     await cleanCli.waitFor(/"event":"run\.start"/);
     const openMs = Date.now() - t0;
@@ -71,6 +95,7 @@ describe('kill -9 anywhere', () => {
     const crawlMs = Date.now() - t0;
     const clean = await cleanCli.done;
     const cleanMs = Date.now() - t0;
+    onRequest = undefined;
     // 0, or 3 while whiteboards (board blocks) are recorded but not yet downloadable: either way the
     // same outcome is required of the interrupted runs.
     expect([0, 3], clean.stderr).toContain(clean.code);
@@ -80,28 +105,33 @@ describe('kill -9 anywhere', () => {
     const out = join(dir, 'backup');
     const db = join(out, 'inventory.sqlite');
     const random = seeded(SEED);
+    // The plan, drawn up front. Half the kills aim at the crawl (at its n-th request, or at the first
+    // file request if the crawl is over sooner), half at the n-th file request. A run finishes no
+    // more files than the file requests it sent, and the download kills' n add up to fewer than the
+    // clean run's file requests, so every run still has work left when its kill comes: all KILLS land.
+    const plan = Array.from({ length: KILLS }, () => ({ inCrawl: random() < 0.5, r: random() }));
+    const downloadKills = plan.filter((k) => !k.inCrawl).length;
+    const fileWindow = Math.max(1, Math.floor((fileRequests - 1) / Math.max(1, downloadKills)));
+    expect(fileWindow * downloadKills).toBeLessThan(fileRequests);
     const phases: Record<string, number> = {};
     let kills = 0;
     let finishedEarly = 0;
     while (kills < KILLS) {
-      // Half the kills aim at the crawl (a random moment after the inventory opened, or as soon as
-      // downloads start if the crawl is quicker), half at the first 400 ms of downloading. Timed from
-      // the run's own events, not from the clean run, so each kill costs a bounded amount of progress
-      // however loaded the machine is, and many kills fit in one backup.
+      const { inCrawl, r: draw } = plan[kills]!;
+      // Crawls after the first resume from checkpoints and send fewer requests: aim at their first half.
+      const n = 1 + Math.floor(draw * (inCrawl ? Math.max(1, Math.floor(crawlRequests / 2)) : fileWindow));
       const cli = spawnCli(['backup', '--json', '--verbose', '--config', cfg]);
-      const inCrawl = random() < 0.5;
-      const after = Math.floor((inCrawl ? crawlMs - openMs : 400) * random());
-      let timer: NodeJS.Timeout | undefined;
-      const kill = (): void => {
-        timer = setTimeout(() => cli.child.kill('SIGKILL'), after);
+      let seen = 0;
+      let killed = false;
+      onRequest = (file) => {
+        if (killed) return;
+        const due = inCrawl ? file || ++seen === n : file && ++seen === n;
+        if (!due) return;
+        killed = true;
+        cli.child.kill('SIGKILL');
       };
-      const opened = cli.waitFor(/"event":"run\.start"/);
-      const downloading = cli.waitFor(/"event":"download\.start"/);
-      void (inCrawl ? Promise.race([opened, downloading]) : downloading).then(kill, () => undefined);
-      void opened.catch(() => undefined);
-      void downloading.catch(() => undefined);
       const r = await cli.done;
-      if (timer) clearTimeout(timer);
+      onRequest = undefined;
       if (r.signal !== 'SIGKILL') {
         // The run ended before its kill: everything was done already. Count it and keep going.
         expect(r.code, r.stderr).toBe(clean.code);

@@ -8,7 +8,8 @@ import type { Db } from '../../inventory/open.js';
 import { writeHtmlReport } from '../../report/index.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { type ExportFormat, writeExport } from '../export-writer.js';
+import { type ExportFormat, ReaderGoneError, writeExport } from '../export-writer.js';
+import { examplesText } from '../help.js';
 import { locateInventory, openExistingInventory, type Place } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
@@ -37,10 +38,12 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         normalize: true,
         describe: 'Write to FILE instead of stdout',
       })
-      .example('$0 export --format csv --out media.csv --config backup.json', '')
-      .example(
-        '$0 export --format html --out report.html --config backup.json',
-        'open report.html in a browser',
+      .epilogue(
+        examplesText([
+          ['Every file as CSV, for a spreadsheet', 'export --format csv --out media.csv'],
+          ['The audit report; open it in a browser', 'export --format html --out report.html'],
+          ['A look at the first rows', 'export --format csv | head'],
+        ]),
       ) as unknown as Argv<ExportArgs>,
   handler: (args: ArgumentsCamelCase<ExportArgs>) =>
     runCommand(args, async (output) => {
@@ -66,8 +69,12 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
         }
         if (!args.out) {
           // --json is about log events; with no --out the export itself is stdout, so no events there.
-          const rows = await writeExport(exportRows(db), args.format, process.stdout);
-          if (!args.json && !args.quiet) process.stderr.write(`Exported ${rows} media rows.\n`);
+          try {
+            const rows = await writeExport(exportRows(db), args.format, process.stdout);
+            if (!args.json && !args.quiet) process.stderr.write(`Exported ${rows} media rows.\n`);
+          } catch (e) {
+            if (!(e instanceof ReaderGoneError)) throw e;
+          }
           return ExitCode.ok;
         }
         // Write beside the target and rename, so an auditor never reads half a file.

@@ -1,8 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { DEFAULT_CONFIG_FILE } from '../../config/index.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import { examplesText } from '../help.js';
 import { loadCliConfig } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
@@ -29,9 +32,23 @@ export function startingConfig(env: NodeJS.ProcessEnv): string {
   if (env.FEISHU_APP_ID) config.appId = env.FEISHU_APP_ID;
   // A secret written into a file ends up in backups and version control: point to the env var.
   delete config.appSecret;
+  // Its default follows outputDir; written out, it would stay behind when outputDir is edited.
+  delete config.database;
   config.$appSecret =
     'Set FEISHU_APP_SECRET in the environment (or add "appSecret" here and keep this file private).';
   return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** Writes the config owner-only; a missing folder is a usage mistake with a fix, not a raw ENOENT. */
+function writeStartingConfig(file: string, text: string): void {
+  const folder = dirname(resolve(file));
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(
+      `Cannot write ${file}: the folder ${folder} does not exist.`,
+      `Create it first (mkdir -p ${folder}), or pass --out with a path in an existing folder.`,
+    );
+  }
+  writeFileSync(file, text, { mode: 0o600 });
 }
 
 export const initCommand: CommandModule<object, InitArgs> = {
@@ -42,7 +59,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .option('out', {
         alias: 'o',
         type: 'string',
-        default: 'feishu-backup.json',
+        default: DEFAULT_CONFIG_FILE,
         describe: 'Where to write the config',
       })
       .option('print', {
@@ -56,10 +73,12 @@ export const initCommand: CommandModule<object, InitArgs> = {
         default: false,
         describe: 'Only check the credentials and scopes of --config (or --out) against the API',
       })
-      .example('$0 init --out backup.json', 'write backup.json, then edit its roots')
-      .example(
-        '$0 init --check --config backup.json',
-        'check credentials and permissions',
+      .epilogue(
+        examplesText([
+          ['Write ./feishu-backup.json, which later commands read by default', 'init'],
+          ['Check its credentials and permissions against Feishu', 'init --check'],
+          ['Elsewhere; then pass --config to every command', 'init --out /etc/feishu-backup.json'],
+        ]),
       ) as unknown as Argv<InitArgs>,
   handler: (args: ArgumentsCamelCase<InitArgs>) =>
     runCommand(args, async (output) => {
@@ -75,9 +94,10 @@ export const initCommand: CommandModule<object, InitArgs> = {
             'Pass --force to overwrite it, or --check to test it.',
           );
         }
-        writeFileSync(file, startingConfig(process.env), { mode: 0o600 });
+        writeStartingConfig(file, startingConfig(process.env));
+        const configFlag = file === DEFAULT_CONFIG_FILE ? '' : ` --config ${file}`;
         output.result(
-          `Wrote ${file}. Edit "roots" and "outputDir", set FEISHU_APP_ID and FEISHU_APP_SECRET, then run:\n  feishu-backup init --check --config ${file}`,
+          `Wrote ${file}. Replace the example "roots" with your own, check "outputDir", set FEISHU_APP_ID and FEISHU_APP_SECRET, then run:\n  feishu-backup init --check${configFlag}`,
         );
         if (!process.env.FEISHU_APP_ID || !process.env.FEISHU_APP_SECRET) return ExitCode.ok;
       }

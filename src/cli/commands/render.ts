@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { renderView, type ViewSummary } from '../../archive/view/render-view.js';
-import { DATABASE_FILE, loadConfig } from '../../config/index.js';
+import { DATABASE_FILE, findConfigFile, loadConfig } from '../../config/index.js';
 import { applyMediaMoves } from '../../download/media-moves.js';
 import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../../inventory/lock.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatCount } from '../format.js';
+import { examplesText } from '../help.js';
 import { openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
@@ -18,9 +19,12 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
   describe:
     'Regenerate the browsable view (<outputDir>/view: Markdown, CSV, index.md) from the snapshots; offline, no credentials',
   builder: (y: Argv) =>
-    globalOptions(y)
-      .example('$0 render --config backup.json', '')
-      .example('$0 render --output-dir /mnt/backup-copy', ''),
+    globalOptions(y).epilogue(
+      examplesText([
+        ['Rebuild view/ from the snapshots', 'render'],
+        ['The same on a copy of the backup, with no config', 'render --output-dir /mnt/backup-copy'],
+      ]),
+    ),
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
     runCommand(args, async (output) => {
       const place = locateOffline(args);
@@ -57,7 +61,7 @@ export function describeView(s: ViewSummary, outputDir: string): string {
     ),
     row(
       'Links',
-      `${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} marked not backed up yet`,
+      `${formatCount(s.links.resolved)} to local copies, ${formatCount(s.links.missing)} not backed up (failed or still to do)`,
     ),
   ];
   if (s.unreadable.length > 0)
@@ -75,7 +79,7 @@ export function describeView(s: ViewSummary, outputDir: string): string {
  * --database, so a copy of the backup can be rendered on any machine.
  */
 function locateOffline(args: GlobalArgs): { database: string; outputDir: string } {
-  const file = args.config ?? process.env.FEISHU_BACKUP_CONFIG;
+  const file = findConfigFile(args.config, process.env, process.cwd());
   if (file) {
     const overrides: Record<string, unknown> = {};
     if (args.outputDir) overrides.outputDir = args.outputDir;

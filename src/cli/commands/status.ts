@@ -4,6 +4,7 @@ import { readStatus, type StatusReport } from '../../inventory/status.js';
 import { ExitCode } from '../exit-codes.js';
 import { failingDocumentLines } from '../failure-documents.js';
 import { formatBytes, formatCount, wrapText } from '../format.js';
+import { examplesText } from '../help.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { readLoginStatus, renderLoginStatus } from '../login-status.js';
 import { sizeDifferenceLines, unbackableLines } from '../not-backed-up.js';
@@ -17,9 +18,13 @@ export const statusCommand: CommandModule<object, GlobalArgs> = {
   describe:
     'Show what the inventory holds: documents, media by state, quota used today, last runs, top failures',
   builder: (y: Argv) =>
-    globalOptions(y)
-      .example('$0 status --config backup.json', '')
-      .example('$0 status --json | jq .media', ''),
+    globalOptions(y).epilogue(
+      examplesText([
+        ['With ./feishu-backup.json in this folder', 'status'],
+        ['With the config elsewhere', 'status --config /etc/feishu-backup.json'],
+        ['For a script', 'status --json | jq .media'],
+      ]),
+    ),
   handler: (args: ArgumentsCamelCase<GlobalArgs>) =>
     runCommand(args, async (output) => {
       const place = locateInventory(args);

@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { examplesText } from '../help.js';
 import { crawlOptions, downloadOptions, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 import { configPlace, withSession } from '../session.js';
@@ -10,6 +11,20 @@ const DESCRIBE: Record<Mode, string> = {
   download: 'Only download what the inventory lists as not yet backed up',
 };
 
+const EXAMPLES: Record<Mode, [string, string][]> = {
+  backup: [
+    ['With ./feishu-backup.json in this folder', 'backup'],
+    [
+      'Nightly from cron, at most 5 hours, warnings and the summary only',
+      'backup -c /etc/feishu-backup.json --max-duration 5h -q',
+    ],
+    ['See what would be downloaded, downloading nothing', 'backup --dry-run'],
+    ['Retry files that failed for good, once the app can read them', 'backup --retry-failed'],
+  ],
+  crawl: [['Record what the roots hold, download nothing', 'crawl']],
+  download: [['Fetch what the inventory lists, 500 files at most', 'download --max-downloads 500']],
+};
+
 function makeCommand(mode: Mode): CommandModule<object, Args> {
   return {
     command: mode,
@@ -18,7 +33,7 @@ function makeCommand(mode: Mode): CommandModule<object, Args> {
       const g = globalOptions(y);
       const crawling = mode === 'download' ? g : crawlOptions(g);
       const withTransfer = mode === 'crawl' ? crawling : downloadOptions(crawling);
-      return withTransfer.example(`$0 ${mode} --config backup.json`, '') as unknown as Argv<Args>;
+      return withTransfer.epilogue(examplesText(EXAMPLES[mode])) as unknown as Argv<Args>;
     },
     handler: (args: ArgumentsCamelCase<Args>) =>
       runCommand(args, (output) =>

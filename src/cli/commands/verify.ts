@@ -2,6 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { verifyFiles } from '../../inventory/verify.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatBytes, formatCount } from '../format.js';
+import { examplesText } from '../help.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
@@ -22,9 +23,12 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         describe:
           'Queue missing and corrupt files for download again (the next backup/download fetches them)',
       })
-      .example(
-        '$0 verify --config backup.json --repair && $0 download --config backup.json',
-        '',
+      .epilogue(
+        examplesText([
+          ['Re-hash every file on disk against the inventory', 'verify'],
+          ['Queue missing and corrupt files again, then fetch them', 'verify --repair'],
+          ['', 'download'],
+        ]),
       ) as unknown as Argv<VerifyArgs>,
   handler: (args: ArgumentsCamelCase<VerifyArgs>) =>
     runCommand(args, (output) =>
