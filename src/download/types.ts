@@ -18,7 +18,7 @@ export interface DownloadLimits {
   driveQps?: number;
   /** Drive-file downloads per day, counted apart from media (bucket `drive.download`). @default perDay */
   drivePerDay?: number;
-  /** Whiteboard exports started per second (documented at 50/s; no daily cap). @default 5 */
+  /** Whiteboard exports started per second (documented at 10/s; no daily cap). @default 10 */
   boardQps?: number;
 }
 

@@ -18,7 +18,7 @@ export { demoTenant } from './demo-tenant.js';
 export { type ExpectedMedia, expectedMedia } from './expected.js';
 export type { ArmedFault, Fault, FaultSpec } from './faults.js';
 export { type GenerateOptions, generateTenant } from './generate.js';
-export type { RateLimit } from './limits.js';
+export { DOCUMENTED_LIMITS, type RateLimit } from './limits.js';
 export { mediaBytes, mediaContentKey, mediaSha256, mediaStream } from './media-bytes.js';
 export type * from './model.js';
 export { addRealSampleDocs } from './real-samples.js';

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/limits/clock.js';
+import { addSpreadsheet, emptyTenant, type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
+import { onVirtualTime } from '../limits/virtual-time.js';
+import { harness, rootFolder } from './harness.js';
+
+/** The answers a route gave that were Feishu's frequency-limit error. */
+function rateLimited(fake: FakeFeishu, route: string): number {
+  return fake.requests.filter((r) => r.route === route && (r.status === 429 || r.status === 400)).length;
+}
+
+/** Start times of a route's requests, ms since the first one. */
+function startTimes(fake: FakeFeishu, route: string): number[] {
+  const at = fake.requestsTo(route as never).map((r) => r.at);
+  return at.map((t) => t - at[0]!);
+}
+
+describe('crawl at the documented limits', () => {
+  it('crawls 150 spreadsheets with no 99991400: sheets/query and float_images are paced at 100 a minute', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 5, 1, 2));
+    const tenant = emptyTenant({ seed: 150 });
+    for (let i = 0; i < 150; i++) {
+      addSpreadsheet(tenant, { title: `S${i}`, sheets: [{ rowCount: 3, columnCount: 2 }] });
+    }
+    const fake = await startFakeFeishu({ tenant, clock, documentedLimits: true });
+    // The product's own pacing (no `rates` override): what a real run uses.
+    const h = harness(fake, [rootFolder(fake)], { clock, rates: {} });
+    const summary = await onVirtualTime(clock, h.run());
+
+    expect(summary.failures).toEqual([]);
+    expect(summary.documents.sheet?.changed).toBe(150);
+    for (const route of ['sheets.query', 'sheets.float_images', 'sheets.values', 'drive.list']) {
+      expect({ route, limited: rateLimited(fake, route) }).toEqual({ route, limited: 0 });
+    }
+    // 150 calls at 100 a minute: a second minute is needed, and no more.
+    const query = startTimes(fake, 'sheets.query');
+    expect(query).toHaveLength(150);
+    expect(query.at(-1)).toBeGreaterThanOrEqual(60_000);
+    expect(query.at(-1)).toBeLessThan(70_000);
+    for (const t of query)
+      expect(query.filter((u) => u >= t && u < t + 60_000).length).toBeLessThanOrEqual(100);
+  });
+});
