@@ -25,7 +25,9 @@ export interface RunReport {
 /** The exit code a run ends with; see exit-codes.ts and the README. */
 export function exitCodeFor(r: Omit<RunReport, 'durationMs'>): number {
   if (r.interrupted || r.download?.stopReason === 'interrupted') return ExitCode.interrupted;
-  if (r.download?.stopReason === 'fatal') return ExitCode.error;
+  if (r.download?.stopReason === 'fatal')
+    // Bad credentials met by a download-only run: a setup problem, as for the crawl.
+    return r.download.fatal?.code === 'FEISHU_CREDENTIALS' ? ExitCode.config : ExitCode.error;
   if (r.crawl?.failures.some((f) => f.root)) return ExitCode.rootUnreadable;
   if (r.download?.stopReason === 'quota') return ExitCode.quota;
   if (r.download?.stopReason === 'budget') return ExitCode.budget;

@@ -214,7 +214,8 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       return { type: 'parked' };
     }
     if ((e as { kind?: string }).kind === 'credentials') {
-      ctx.stop('fatal', { code: (e as FeishuError).code, message: (e as FeishuError).message });
+      const err = e as FeishuError;
+      ctx.stop('fatal', { code: err.code, message: `${err.message}. ${err.fix ?? ''}`.trim() });
       return { type: 'parked' };
     }
     if (ctx.signal.aborted) return await park(ctx, row, paths.part);
