@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import { nullLogger } from '../events.js';
 import { MediaQueue, type MediaRow } from '../inventory/media-queue.js';
 import { MediaStates } from '../inventory/media-states.js';
+import type { SpentBy } from '../limits/day-spent.js';
 import { downloadOne } from './download-one.js';
 import { endMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
@@ -120,18 +121,35 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     limiter: lanes.media.limiter,
     quota,
     lanes,
-    spend: (lane: Lane) => {
+    spend: (lane: Lane, by: SpentBy) => {
       if (lane.spent) return;
       lane.spent = true;
       wakeWorkers();
       summary.quotaSpent.push(lane.endpoint.bucket);
+      summary.quotaSpentBy = { ...summary.quotaSpentBy, [lane.endpoint.bucket]: by };
       const u = lane.quota.usage();
+      const why =
+        by === 'counter'
+          ? `our count says the daily cap is reached (${u.used}/${u.limit})`
+          : `Feishu kept answering 1061045 for ${Math.round(lane.daySpent.limitedForMs() / 60_000)} min of backoff (our count: ${u.used}/${u.limit})`;
       log({
         level: 'warn',
         event: 'download.quota.spent',
-        message: `Today's ${lane.endpoint.bucket} calls are spent (${u.used}/${u.limit}); its files wait for the next run, the others go on.`,
+        message: `Today's ${lane.endpoint.bucket} calls are spent: ${why}; its files wait for the next run, the others go on.`,
         quota: u,
+        by,
       });
+    },
+    monthlyQuota: (error) => {
+      if (!summary.monthlyQuota) {
+        summary.monthlyQuota = { code: error.code, message: error.message, fix: error.fix ?? '' };
+        log({
+          level: 'warn',
+          event: 'download.quota.monthly',
+          message: `${error.message}. ${error.fix ?? ''}`.trim(),
+        });
+      }
+      stop('quota');
     },
     states: new MediaStates(options.db),
     extras: new ExtraChoice(options.db),

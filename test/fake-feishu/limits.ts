@@ -22,6 +22,14 @@ export interface RateLimit {
 
 export const RATE_LIMITED_CODE = 99991400;
 export const DAILY_CAP_CODE = 1061045;
+export const MONTHLY_QUOTA_CODE = 99991403;
+
+/**
+ * Routes the free plan's monthly quota does not count: the token call ("认证及授权" is exempt,
+ * https://open.feishu.cn/document/platform-notices/platform-updates-/custom-app-api-call-limit)
+ * and the pre-signed download URL, which is not an Open API call.
+ */
+const NOT_METERED: ReadonlySet<RouteName> = new Set(['auth', 'media.tmp_download']);
 
 /**
  * The limits each route's official page documents: what `enforceDocumentedLimits()` applies. Kept
@@ -92,6 +100,7 @@ export class Limits {
   readonly #starts = new Map<RouteName, number[]>();
   readonly #blockedUntil = new Map<RouteName, number>();
   readonly #caps = new Map<RouteName, { cap: number; day: number; used: number }>();
+  #monthly: { left: number } | undefined;
 
   constructor(clock: Clock) {
     this.#clock = clock;
@@ -154,6 +163,24 @@ export class Limits {
       return rateLimited(route, w.limit, Math.max(1, Math.ceil((frees - now) / 1000)));
     }
     starts.push(now);
+    return undefined;
+  }
+
+  /** After `calls` more metered calls, every metered route answers 99991403. `undefined` lifts it. */
+  setMonthlyQuota(calls: number | undefined): void {
+    this.#monthly = calls === undefined ? undefined : { left: calls };
+  }
+
+  /**
+   * The 99991403 answer once the tenant's monthly calls are spent; counts the call otherwise. The
+   * HTTP status of that answer is not documented [unconfirmed]: 400 here, as for most errors.
+   */
+  checkMonthly(route: RouteName): JsonReply | undefined {
+    if (!this.#monthly || NOT_METERED.has(route)) return undefined;
+    if (this.#monthly.left <= 0) {
+      return fail(400, MONTHLY_QUOTA_CODE, "This month's API call quota has been exceeded");
+    }
+    this.#monthly.left -= 1;
     return undefined;
   }
 

@@ -104,6 +104,14 @@ export class FakeFeishu {
     this.#limits.setDailyCap(route, cap);
   }
 
+  /**
+   * The free plan's monthly quota: after `calls` more calls (every route but the token and the
+   * pre-signed URLs), every route answers 99991403. `undefined` lifts it.
+   */
+  setMonthlyQuota(calls: number | undefined): void {
+    this.#limits.setMonthlyQuota(calls);
+  }
+
   /** Calls left today under a daily cap. */
   remainingToday(route: RouteName): number | undefined {
     return this.#limits.remainingToday(route);
