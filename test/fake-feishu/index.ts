@@ -23,5 +23,6 @@ export { mediaBytes, mediaContentKey, mediaSha256, mediaStream } from './media-b
 export type * from './model.js';
 export { addRealSampleDocs } from './real-samples.js';
 export type { RequestRecord, UnexpectedRequest } from './request-record.js';
+export { BITABLE_MAX_RESPONSE_BYTES, BITABLE_TOO_LARGE_CODE } from './routes/bitable.js';
 export { SHEETS_MAX_RESPONSE_BYTES, SHEETS_TOO_LARGE_CODE } from './routes/sheets.js';
 export { FakeFeishu, type FakeFeishuOptions, startFakeFeishu } from './server.js';
