@@ -190,7 +190,13 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       by === 'counter'
         ? 'our count reached the daily cap'
         : 'Feishu kept answering 1061045 through the backoff (limits.dailyCapBackoffMinutes)';
-    out.push(row('', `${QUOTA_NAMES[bucket] ?? bucket} downloads stopped for today: ${why}`));
+    out.push(
+      wrapText(
+        row('', `${QUOTA_NAMES[bucket] ?? bucket} downloads stopped for today: ${why}`),
+        79,
+        ' '.repeat(12),
+      ),
+    );
   }
   const monthly = r.crawl?.monthlyQuota ?? d?.monthlyQuota;
   if (monthly) {
