@@ -318,6 +318,6 @@ describe('a spent download day in the run summary', () => {
     );
     for (const line of byServer.split('\n').slice(1)) expect(line.length).toBeLessThanOrEqual(79);
     const byCount = renderSummary({ ...report, download: download({ 'drive.download': 'counter' }) }, 4);
-    expect(byCount).toMatch(/drive-file downloads stopped for today: our count reached the\s+daily cap/);
+    expect(byCount).toMatch(/drive-file downloads stopped for today: our count reached the daily\s+cap/);
   });
 });
