@@ -3,7 +3,6 @@ import { Agent } from 'undici';
 import { nullLogger } from '../events.js';
 import { MediaQueue, type MediaRow } from '../inventory/media-queue.js';
 import { MediaStates } from '../inventory/media-states.js';
-import type { SpentBy } from '../limits/day-spent.js';
 import { downloadOne } from './download-one.js';
 import { endMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
@@ -13,6 +12,7 @@ import { cappedUsage, checkLimits, makeLanes } from './lanes.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
 import { planDownloads } from './plan.js';
+import { quotaStops } from './quota-stops.js';
 import type { Lane, RunContext } from './run-context.js';
 import type {
   DownloadOptions,
@@ -121,36 +121,8 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     limiter: lanes.media.limiter,
     quota,
     lanes,
-    spend: (lane: Lane, by: SpentBy) => {
-      if (lane.spent) return;
-      lane.spent = true;
-      wakeWorkers();
-      summary.quotaSpent.push(lane.endpoint.bucket);
-      summary.quotaSpentBy = { ...summary.quotaSpentBy, [lane.endpoint.bucket]: by };
-      const u = lane.quota.usage();
-      const why =
-        by === 'counter'
-          ? `our count says the daily cap is reached (${u.used}/${u.limit})`
-          : `Feishu kept answering 1061045 for ${Math.round(lane.daySpent.limitedForMs() / 60_000)} min of backoff (our count: ${u.used}/${u.limit})`;
-      log({
-        level: 'warn',
-        event: 'download.quota.spent',
-        message: `Today's ${lane.endpoint.bucket} calls are spent: ${why}; its files wait for the next run, the others go on.`,
-        quota: u,
-        by,
-      });
-    },
-    monthlyQuota: (error) => {
-      if (!summary.monthlyQuota) {
-        summary.monthlyQuota = { code: error.code, message: error.message, fix: error.fix ?? '' };
-        log({
-          level: 'warn',
-          event: 'download.quota.monthly',
-          message: `${error.message}. ${error.fix ?? ''}`.trim(),
-        });
-      }
-      stop('quota');
-    },
+    // A spent lane wakes the workers waiting on it, so they take another lane's files.
+    ...quotaStops(summary, log, stop, () => wakeWorkers()),
     states: new MediaStates(options.db),
     extras: new ExtraChoice(options.db),
     clock,
