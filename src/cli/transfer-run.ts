@@ -3,13 +3,13 @@ import { expiryWarning } from '../auth/expiry.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads } from '../download/index.js';
-import { CRAWL_BUCKETS } from '../feishu/buckets.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { ShapeRecorder } from '../feishu/shapes/recorder.js';
 import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import { recordApiCalls } from '../inventory/runs.js';
 import { readStatus } from '../inventory/status.js';
+import { apiCallCounts } from './api-calls.js';
 import { makeClient } from './client-factory.js';
 import { describeView } from './commands/render.js';
 import { runCrawl } from './crawl-step.js';
@@ -35,11 +35,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     return await transferWith(client, shapes, calls, mode, args, s);
   } finally {
     // Whatever ended the run: a free-plan admin budgets with these (status shows them per run).
-    const crawlCalls = CRAWL_BUCKETS.reduce((n, b) => n + (client.calls.get(b) ?? 0), 0);
-    recordApiCalls(s.db, s.runId, {
-      ...(mode !== 'download' ? { crawl: crawlCalls } : {}),
-      ...(calls.download !== undefined ? { download: calls.download } : {}),
-    });
+    recordApiCalls(s.db, s.runId, apiCallCounts(client, mode !== 'download', calls.download));
   }
 }
 
