@@ -2,7 +2,7 @@
  * Crawl at the documented limits: 150 spreadsheets (one sheet each, with a floating image) through the
  * loopback fake enforcing every route's documented frequency limit (per-minute ones as sliding 60 s
  * windows), in real time. Reports wall time, the busiest minute per bucket and the 99991400 answers,
- * with the product's pacing (the documented table) and, for comparison, with the old flat 5/s.
+ * with the product's pacing (the documented table).
  * Run: `npm run build && node dist/bench/crawl-limits.js` (writes "## Crawl at the documented limits").
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,11 +36,6 @@ export interface LimitsBenchRun {
 }
 
 const SPREADSHEETS = 150;
-
-/** The flat pacing before the documented table: 5/s everywhere, bitable 10-20/s. */
-const OLD_RATES: Partial<Record<Bucket, number>> = Object.fromEntries(
-  CRAWL_BUCKETS.map((b) => [b, b === 'bitable.records' ? 20 : b.startsWith('bitable.') ? 10 : 5]),
-);
 
 async function once(pacing: string, rates: Partial<Record<Bucket, number>>): Promise<LimitsBenchRun> {
   const tenant = emptyTenant({ seed: 150 });
@@ -92,10 +87,9 @@ function tally(fake: FakeFeishu): Pick<LimitsBenchRun, 'calls' | 'busiestMinute'
 }
 
 export async function runCrawlLimitsBench(opts: { write?: boolean } = {}): Promise<LimitsBenchRun[]> {
-  const runs = [
-    await once('documented table (this version)', {}),
-    await once('flat 5/s (before)', OLD_RATES),
-  ];
+  // A per-second `rates` override keeps the documented per-minute windows, so the old flat 5/s
+  // cannot be replayed here; its figures, measured on the code before the table, are in the text.
+  const runs = [await once('documented table', {})];
   if (opts.write) writeSection(runs);
   return runs;
 }
@@ -119,8 +113,9 @@ function writeSection(runs: LimitsBenchRun[]): void {
 
 ${SPREADSHEETS} spreadsheets (one sheet of 20 x 5 cells and a floating image each) crawled in real time through
 the loopback fake enforcing every route's documented frequency limit (\`documentedLimits\`; per-minute
-limits as sliding 60 s windows), crawl concurrency 8, the product's default pacing. For comparison, the
-same crawl paced as before this table existed (a flat 5 requests/s per bucket).
+limits as sliding 60 s windows), crawl concurrency 8, the product's default pacing. Before the
+documented table (every crawl bucket at a flat 5/s), the same crawl drew 4 answers of 99991400 from
+\`sheets/query\` and took 69.8 s (measured with this benchmark on that code).
 
 | figure | ${runs.map((r) => r.pacing).join(' | ')} |
 | --- | ${runs.map(() => '---').join(' | ')} |
