@@ -19,7 +19,7 @@ export function finishRun(db: Db, id: number, status: string, exitCode: number, 
   );
 }
 
-/** API calls a run made (see migration 0016): undefined leaves that column as it is. */
+/** API calls a run made (see migration 0018): undefined leaves that column as it is. */
 export function recordApiCalls(db: Db, id: number, calls: { crawl?: number; download?: number }): void {
   db.prepare(
     `UPDATE runs SET api_calls_crawl = COALESCE(@crawl, api_calls_crawl),

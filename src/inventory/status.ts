@@ -22,7 +22,7 @@ export interface RunRow {
   endedAt: string | null;
   status: string;
   exitCode: number | null;
-  /** API calls the run made (migration 0016); null when it made none of that kind, or ran before. */
+  /** API calls the run made (migration 0018); null when it made none of that kind, or ran before. */
   apiCalls?: { crawl: number | null; download: number | null };
 }
 
