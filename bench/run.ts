@@ -5,12 +5,14 @@
 import { runArchiveBench } from './archive.js';
 import { writeBenchmarksSection } from './benchmarks-file.js';
 import { runCrawlBench } from './crawl.js';
+import { runCrawlLimitsBench } from './crawl-limits.js';
 import { runDownloadBench } from './download.js';
 import { reportSection, runReportBench } from './report.js';
 import { runScaleBench } from './scale.js';
 
 const benches: [string, () => Promise<unknown>][] = [
   ['crawl', () => runCrawlBench({ write: true })],
+  ['crawl-limits', () => runCrawlLimitsBench({ write: true })],
   ['download', () => runDownloadBench({ write: true })],
   // The longest: 100,000 documents take most of an hour on a busy 2-core machine.
   ['scale', () => runScaleBench({ write: true })],

@@ -11,7 +11,7 @@ export const ExitCode = {
   config: 2,
   /** The run finished but some files failed (or `verify` found missing or corrupt files). */
   partial: 3,
-  /** The daily download quota is spent with work left; the next run continues. */
+  /** A quota is spent with work left: the daily download quota (the next run continues) or the tenant's monthly API calls (99991403). */
   quota: 4,
   /** A run budget (--max-downloads, --max-bytes, --max-duration) was reached with work left. */
   budget: 5,

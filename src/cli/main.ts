@@ -27,7 +27,7 @@ const EPILOGUE = [
     'the config is FEISHU_BACKUP_CONFIG, else ./feishu-backup.json (where `init` writes it). ' +
     'Environment: FEISHU_APP_ID, FEISHU_APP_SECRET, FEISHU_BASE_URL, and FEISHU_BACKUP_<FLAG> for any ' +
     'flag (e.g. FEISHU_BACKUP_MAX_DURATION=2h).',
-  'Exit codes: 0 ok, 1 error, 2 config or credentials, 3 some files failed, 4 daily quota reached, ' +
+  'Exit codes: 0 ok, 1 error, 2 config or credentials, 3 some files failed, 4 a quota is spent (daily downloads, or the monthly API calls), ' +
     '5 run budget reached, 6 another run holds the lock, 7 a root cannot be read, 130 interrupted.',
 ].join('\n\n');
 

@@ -25,9 +25,11 @@ export interface RunReport {
 /** The exit code a run ends with; see exit-codes.ts and the README. */
 export function exitCodeFor(r: Omit<RunReport, 'durationMs'>): number {
   if (r.interrupted || r.download?.stopReason === 'interrupted') return ExitCode.interrupted;
-  if (r.download?.stopReason === 'fatal') return ExitCode.error;
+  if (r.download?.stopReason === 'fatal')
+    // Bad credentials met by a download-only run: a setup problem, as for the crawl.
+    return r.download.fatal?.code === 'FEISHU_CREDENTIALS' ? ExitCode.config : ExitCode.error;
   if (r.crawl?.failures.some((f) => f.root)) return ExitCode.rootUnreadable;
-  if (r.download?.stopReason === 'quota') return ExitCode.quota;
+  if (r.download?.stopReason === 'quota' || r.crawl?.monthlyQuota) return ExitCode.quota;
   if (r.download?.stopReason === 'budget') return ExitCode.budget;
   const docErrors = r.after.documents.byStatus.error ?? 0;
   if (docErrors > 0) return ExitCode.partial;
@@ -183,7 +185,26 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       out.push(row(i === 0 ? 'Quota' : '', `${c} left${i === 0 ? ` today (${q.day})` : ''}`));
     }
   }
-  out.push(row('Result', `${resultText(r, exitCode)} (exit ${exitCode})`));
+  for (const [bucket, by] of Object.entries(d?.quotaSpentBy ?? {})) {
+    const why =
+      by === 'counter'
+        ? 'our count reached the daily cap'
+        : 'Feishu kept answering 1061045 through the backoff (limits.dailyCapBackoffMinutes)';
+    out.push(
+      wrapText(
+        row('', `${QUOTA_NAMES[bucket] ?? bucket} downloads stopped for today: ${why}`),
+        79,
+        ' '.repeat(12),
+      ),
+    );
+  }
+  const monthly = r.crawl?.monthlyQuota ?? d?.monthlyQuota;
+  if (monthly) {
+    out.push(row('Quota', "the tenant's monthly API call quota is spent (code 99991403)"));
+    out.push(wrapText(`            fix: ${monthly.fix}`, 79, '                 '));
+  }
+  const result = monthly ? "the tenant's monthly API calls are spent (see Quota)" : resultText(r, exitCode);
+  out.push(row('Result', `${result} (exit ${exitCode})`));
   // 80 columns: every row wraps under its text; the paths below stay whole, to copy.
   const fitted = out.map((line) => wrapText(line, 79, ' '.repeat(12)));
   fitted.push(row('Files', r.outputDir));

@@ -3,10 +3,13 @@ import { expiryWarning } from '../auth/expiry.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads } from '../download/index.js';
+import type { FeishuClient } from '../feishu/client.js';
 import { ShapeRecorder } from '../feishu/shapes/recorder.js';
 import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
+import { recordApiCalls } from '../inventory/runs.js';
 import { readStatus } from '../inventory/status.js';
+import { apiCallCounts } from './api-calls.js';
 import { makeClient } from './client-factory.js';
 import { describeView } from './commands/render.js';
 import { runCrawl } from './crawl-step.js';
@@ -25,6 +28,25 @@ export type Args = GlobalArgs & TransferArgs;
 
 /** backup = crawl + download; crawl and download are its halves. Loaded lazily by commands/transfer.ts. */
 export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outcome> {
+  const shapes = args.recordShapes ? new ShapeRecorder() : undefined;
+  const client = makeClient(s.config, s.output, undefined, shapes);
+  const calls: { download?: number } = {};
+  try {
+    return await transferWith(client, shapes, calls, mode, args, s);
+  } finally {
+    // Whatever ended the run: a free-plan admin budgets with these (status shows them per run).
+    recordApiCalls(s.db, s.runId, apiCallCounts(client, mode !== 'download', calls.download));
+  }
+}
+
+async function transferWith(
+  client: FeishuClient,
+  shapes: ShapeRecorder | undefined,
+  calls: { download?: number },
+  mode: Mode,
+  args: Args,
+  s: Session,
+): Promise<Outcome> {
   const { config, db, output } = s;
   const started = Date.now();
   const dryRun = mode !== 'crawl' && args.dryRun === true;
@@ -33,8 +55,6 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   const deadlineSignal =
     deadline === undefined ? undefined : AbortSignal.timeout(Math.max(0, deadline - started));
   const signal = deadlineSignal ? AbortSignal.any([s.signals.signal, deadlineSignal]) : s.signals.signal;
-  const shapes = args.recordShapes ? new ShapeRecorder() : undefined;
-  const client = makeClient(config, output, undefined, shapes);
   if (client.userToken) {
     // Before anything is read or written: an expired or revoked login exits 2 and touches nothing.
     await client.token();
@@ -67,7 +87,8 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
   const failures = new FileFailures(output, args.verbose);
   const skipSources = skippedSources(config);
   const plan = planDownloads(db, { retryFailed: args.retryFailed === true, skipSources });
-  if (mode !== 'crawl' && !dryRun && !signal.aborted) {
+  // The tenant's monthly API calls are spent (99991403): a download would meet the same answer.
+  if (mode !== 'crawl' && !dryRun && !signal.aborted && !crawl?.monthlyQuota) {
     live.planned(plan);
     const budget: { maxDownloads?: number; maxBytes?: number; deadline?: number } = {};
     if (args.maxDownloads !== undefined) budget.maxDownloads = args.maxDownloads;
@@ -83,6 +104,9 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
         perDay: config.limits.downloadsPerDay,
         concurrency: config.limits.concurrency,
         dayBoundaryTimeZone: config.limits.dayBoundaryTimeZone,
+        ...(config.limits.dailyCapBackoffMinutes === undefined
+          ? {}
+          : { dailyCapBackoffMs: config.limits.dailyCapBackoffMinutes * 60_000 }),
         ...endpointRates(config),
       },
       skipSources,
@@ -96,6 +120,7 @@ export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outc
     live.finished();
     failures.sayGrouped();
   }
+  if (download) calls.download = download.requests;
   output.stopProgress();
   writeShapes();
   const login = client.userToken?.login;

@@ -12,6 +12,7 @@ export const FIXES: Record<string, string> = {
   'limits.downloadsPerDay': 'use a whole number (Feishu allows 10000 downloads a day)',
   'limits.concurrency': 'use a whole number from 1 to 64',
   'limits.crawlConcurrency': 'use a whole number from 1 to 64',
+  'limits.dailyCapBackoffMinutes': 'use a number of minutes from 0 to 1440 (default 10)',
   'limits.dayBoundaryTimeZone': 'use an IANA time zone such as "Asia/Shanghai"',
   'archive.snapshots': 'use true or false (false keeps no document snapshots)',
   'archive.view': 'use true or false (false skips the Markdown/CSV view at the end of backup)',

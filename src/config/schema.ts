@@ -9,6 +9,7 @@ export const limitsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(4),
   crawlConcurrency: z.number().int().min(1).max(64).default(8),
   dayBoundaryTimeZone: z.string().refine(isTimeZone).default('Asia/Shanghai'),
+  dailyCapBackoffMinutes: z.number().nonnegative().max(1440).default(10),
   rates: z.record(z.string(), rate).default({}),
 });
 

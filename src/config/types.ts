@@ -15,6 +15,12 @@ export interface Limits {
   crawlConcurrency: number;
   /** IANA zone whose midnight resets the daily quota. @default Asia/Shanghai */
   dayBoundaryTimeZone: string;
+  /**
+   * Minutes Feishu's 1061045 ("over the download limit, retry later") must keep coming through backoff
+   * before a download endpoint's day is taken as spent (sooner when our own count is near the cap).
+   * Absent in configs built by hand: 10. @default 10
+   */
+  dailyCapBackoffMinutes?: number;
   /** Requests per second per bucket, overriding the defaults; `Infinity` turns pacing off. */
   rates: Partial<Record<Bucket, number>>;
 }

@@ -1,3 +1,4 @@
+import { FeishuError } from '../feishu/errors.js';
 import { type CrawlOptions, type CrawlRun, createCrawlRun } from './crawl-run.js';
 import { markGoneAfterCrawl } from './mark-gone.js';
 import { processJob } from './process-job.js';
@@ -23,7 +24,18 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     const d = n - (run.callsBefore.get(bucket) ?? 0);
     if (d > 0) summary.calls[bucket] = d;
   }
-  if (run.fatal) throw run.fatal;
+  const fatal = run.fatal;
+  if (fatal instanceof FeishuError && fatal.kind === 'quota') {
+    // 99991403: a clean stop, not a crash. Not having looked everywhere, it marks nothing gone.
+    summary.monthlyQuota = { code: fatal.code, message: fatal.message, fix: fatal.fix ?? '' };
+    log?.({
+      level: 'warn',
+      event: 'crawl.quota.monthly',
+      message: `${fatal.message}. ${fatal.fix ?? ''}`.trim(),
+    });
+    return summary;
+  }
+  if (fatal) throw fatal;
   summary.interrupted = signal?.aborted ?? false;
   // An interrupted crawl has not looked everywhere: something moved may sit where it did not look.
   if (!summary.interrupted) {

@@ -68,8 +68,9 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
             cause: e,
             kind: 'protocol',
           });
-    if (err.kind === 'credentials') {
-      // Nothing else will work either: stop and let the user fix the app.
+    if (err.kind === 'credentials' || err.kind === 'quota') {
+      // Nothing else will work either (bad app, or the tenant's monthly API calls are spent): stop
+      // and let the user act; what was read so far stays in the inventory.
       run.halt(err);
       return;
     }

@@ -45,6 +45,11 @@ export interface CrawlSummary {
   fullRead?: { reason: 'flag' | 'due'; checked: number; misses: number };
   /** True when the signal stopped the crawl; checkpoints hold where to resume. */
   interrupted: boolean;
+  /**
+   * The tenant's monthly API call quota (99991403) stopped the crawl: nothing more was read, nothing
+   * was marked gone, checkpoints hold where to resume. Absent when it did not happen.
+   */
+  monthlyQuota?: { code: string; message: string; fix: string };
 }
 
 export interface CrawlProgress {

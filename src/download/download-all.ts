@@ -12,6 +12,7 @@ import { cappedUsage, checkLimits, makeLanes } from './lanes.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
 import { planDownloads } from './plan.js';
+import { quotaStops } from './quota-stops.js';
 import type { Lane, RunContext } from './run-context.js';
 import type {
   DownloadOptions,
@@ -120,19 +121,8 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     limiter: lanes.media.limiter,
     quota,
     lanes,
-    spend: (lane: Lane) => {
-      if (lane.spent) return;
-      lane.spent = true;
-      wakeWorkers();
-      summary.quotaSpent.push(lane.endpoint.bucket);
-      const u = lane.quota.usage();
-      log({
-        level: 'warn',
-        event: 'download.quota.spent',
-        message: `Today's ${lane.endpoint.bucket} calls are spent (${u.used}/${u.limit}); its files wait for the next run, the others go on.`,
-        quota: u,
-      });
-    },
+    // A spent lane wakes the workers waiting on it, so they take another lane's files.
+    ...quotaStops(summary, log, stop, () => wakeWorkers()),
     states: new MediaStates(options.db),
     extras: new ExtraChoice(options.db),
     clock,

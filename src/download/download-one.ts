@@ -17,6 +17,8 @@ const MAX_RATE_LIMITED = 20;
 const MAX_AGAIN = 20;
 /** A size mismatch or unreadable answer rarely fixes itself: one more try, then next run. */
 const MAX_PROTOCOL = 1;
+/** "Over the download limit, retry later" (5 QPS or 10,000 a day), see src/limits/day-spent.ts. */
+const DOWNLOAD_LIMIT_CODE = 1061045;
 
 /**
  * Downloads one media file to its place, with every retry the contract allows: Range resume after a
@@ -65,7 +67,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       // Reserved right before sending, so every request counts and none is counted twice.
       if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
       if (!lane.quota.tryReserve()) {
-        ctx.spend(lane);
+        ctx.spend(lane, 'counter');
         return await park(ctx, row, paths.part);
       }
       ctx.counters.requests++;
@@ -88,6 +90,8 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         endpoint,
         onAnswer: ctx.client.shapes && ((a) => ctx.client.shapes?.record(endpoint.bucket, a)),
       });
+      // Any answer with bytes: the endpoint is serving again, a later 1061045 starts a new streak.
+      if (outcome.type !== 'error') lane.daySpent.ok();
       if (outcome.type === 'complete') {
         if (extrasTried.size > 1) ctx.extras.needed(extra);
         if (knownSize !== undefined && outcome.bytes !== knownSize) {
@@ -139,6 +143,17 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
           ctx.client.invalidateToken(token);
           continue;
         case 'rate_limited':
+          if (error.feishuCode === DOWNLOAD_LIMIT_CODE) {
+            // 5 QPS or 10,000 a day exceeded, "retry later": spent only on our count or a sustained streak.
+            const by = lane.daySpent.limited(lane.quota.usage());
+            if (by) {
+              ctx.spend(lane, by);
+              return await park(ctx, row, paths.part);
+            }
+            delayMs = lane.daySpent.backoffMs(error.retryAfterMs, ctx.random);
+            lane.limiter.pauseUntil(ctx.clock.now() + delayMs);
+            break;
+          }
           if (++rateLimited > MAX_RATE_LIMITED) return giveUp(ctx, row, paths.part, 'error', error);
           delayMs = calculateRetryDelay(rateLimited, error.retryAfterMs ?? 1000, { random: ctx.random });
           // Everyone on this endpoint waits: the limit is per app and API, not per file. This file
@@ -178,9 +193,9 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         case 'not_found':
           return giveUp(ctx, row, paths.part, 'failed', error);
         case 'quota':
-          // Feishu says the day's downloads of this endpoint are spent (1061045), whatever our
-          // own count says; the other endpoints have their own counters and go on.
-          ctx.spend(lane);
+          // The tenant's monthly API quota (99991403): every endpoint counts against it, so the
+          // whole run stops, never retried; what is on disk and in the inventory is kept.
+          ctx.monthlyQuota(error);
           return await park(ctx, row, paths.part);
         default:
           if (endpoint.source !== 'media') {
@@ -214,7 +229,8 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       return { type: 'parked' };
     }
     if ((e as { kind?: string }).kind === 'credentials') {
-      ctx.stop('fatal', { code: (e as FeishuError).code, message: (e as FeishuError).message });
+      const err = e as FeishuError;
+      ctx.stop('fatal', { code: err.code, message: `${err.message}. ${err.fix ?? ''}`.trim() });
       return { type: 'parked' };
     }
     if (ctx.signal.aborted) return await park(ctx, row, paths.part);

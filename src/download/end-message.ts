@@ -5,6 +5,7 @@ export function endMessage(s: DownloadSummary): string {
   const base = `Downloaded ${s.downloaded} file(s), ${s.bytesReceived} bytes in ${s.requests} request(s); ${s.left.files} left.`;
   switch (s.stopReason) {
     case 'quota': {
+      if (s.monthlyQuota) return `${base} Stopped: ${s.monthlyQuota.message}. ${s.monthlyQuota.fix}`;
       const spent = s.quotas.filter((q) => s.quotaSpent.includes(q.bucket));
       const q = spent[0] ?? s.quota;
       const which = spent.map((u) => `${u.bucket} ${u.used}/${u.limit}`).join(', ') || `${q.used}/${q.limit}`;

@@ -55,7 +55,7 @@ const DRIVE_FILE: Endpoint = {
 };
 
 /**
- * Whiteboards rendered as an image. Documented at 50/s with no daily cap; the page documents neither
+ * Whiteboards rendered as an image. Documented at 10/s with no daily cap; the page documents neither
  * `Range` nor a file name, so every attempt fetches the whole (small) image, still verified and
  * published atomically, and the name comes from the document (see `board-name.ts`).
  * https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image

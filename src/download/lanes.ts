@@ -1,6 +1,7 @@
 import { DEFAULT_RATES } from '../feishu/buckets.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import { DailyQuota } from '../inventory/quota.js';
+import { DaySpentDetector } from '../limits/day-spent.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { ENDPOINTS } from './endpoints.js';
 import { StartGate } from './lane-scheduler.js';
@@ -48,6 +49,10 @@ export function makeLanes(options: DownloadOptions, clock: RunContext['clock']):
         clock,
       }),
       spent: false,
+      daySpent: new DaySpentDetector({
+        clock,
+        ...(limits.dailyCapBackoffMs === undefined ? {} : { patienceMs: limits.dailyCapBackoffMs }),
+      }),
       closed: false,
       deferred: new Map(),
     };

@@ -1,11 +1,13 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
+import type { FeishuError } from '../feishu/errors.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { MediaStates } from '../inventory/media-states.js';
 import type { Db } from '../inventory/open.js';
 import type { DailyQuota } from '../inventory/quota.js';
 import type { Clock } from '../limits/clock.js';
+import type { DaySpentDetector, SpentBy } from '../limits/day-spent.js';
 import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { Endpoint } from './endpoints.js';
 import type { ExtraChoice } from './extra-choice.js';
@@ -22,6 +24,8 @@ export interface Lane {
   quota: DailyQuota;
   /** Today's calls are spent: no new request to this endpoint in this run; the others go on. */
   spent: boolean;
+  /** Decides when Feishu's 1061045 on this endpoint means the day is spent. */
+  daySpent: DaySpentDetector;
   /** The app may not use this endpoint (a scope only it needs): no new request to it in this run. */
   closed: boolean;
   /** Rate-limit answers so far of the files sent back to the lane's queue this run (`later`), by row id. */
@@ -39,8 +43,10 @@ export interface RunContext {
   quota: DailyQuota;
   /** One lane per `media.source`. */
   lanes: Readonly<Record<MediaSource, Lane>>;
-  /** Marks a lane spent for the rest of the run; the run ends with 'quota' unless something worse. */
-  spend: (lane: Lane) => void;
+  /** Marks a lane spent for the rest of the run, saying why; the run ends with 'quota' unless something worse. */
+  spend: (lane: Lane, by: SpentBy) => void;
+  /** The tenant's monthly API quota is spent (99991403): stops the run ('quota') for every endpoint. */
+  monthlyQuota: (error: FeishuError) => void;
   states: MediaStates;
   /** Which `extra` to send first, from what this run learnt about advanced-permission tables. */
   extras: ExtraChoice;

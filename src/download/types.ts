@@ -18,7 +18,12 @@ export interface DownloadLimits {
   driveQps?: number;
   /** Drive-file downloads per day, counted apart from media (bucket `drive.download`). @default perDay */
   drivePerDay?: number;
-  /** Whiteboard exports started per second (documented at 50/s; no daily cap). @default 5 */
+  /**
+   * How long Feishu's 1061045 ("over the download limit, retry later": 5 QPS or 10,000 a day) must
+   * keep coming through backoff before an endpoint's day is taken as spent. @default 600000 (10 min)
+   */
+  dailyCapBackoffMs?: number;
+  /** Whiteboard exports started per second (documented at 10/s; no daily cap). @default 10 */
   boardQps?: number;
 }
 
@@ -130,6 +135,13 @@ export interface DownloadSummary {
   quotas: QuotaUsage[];
   /** Counters spent in this run (by our count or the server's 1061045): their files wait for tomorrow. */
   quotaSpent: string[];
+  /**
+   * Why each counter in `quotaSpent` was taken as spent: 'counter' (our count reached or came near the
+   * cap) or 'server' (1061045 kept coming through `dailyCapBackoffMs` of backoff). Absent in older summaries.
+   */
+  quotaSpentBy?: Record<string, 'counter' | 'server'>;
+  /** The tenant's monthly API quota (99991403) stopped the run: every endpoint, not one. */
+  monthlyQuota?: { code: string; message: string; fix: string };
   /** The local error that stopped the run, when stopReason is 'fatal'. */
   fatal?: { code: string; message: string };
   durationMs: number;

@@ -5,7 +5,7 @@ import { type RefreshStep, UserToken } from '../auth/user-token.js';
 import { type Clock, systemClock } from '../limits/clock.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import { FEISHU_BASE_URL } from './base-urls.js';
-import { BUCKETS, type Bucket, DEFAULT_RATES, PER_MINUTE_LIMITS } from './buckets.js';
+import { BUCKETS, type Bucket, DOCUMENTED_LIMITS, WINDOW_GUARD } from './buckets.js';
 import { type Envelope, envelopeError } from './envelope.js';
 import { type FeishuError, fromSdkError } from './errors.js';
 import type { RetryEvent } from './retry-event.js';
@@ -22,8 +22,9 @@ export interface FeishuClientOptions {
   /** @default systemClock */
   clock?: Clock;
   /**
-   * Requests per second per bucket; `Infinity` turns a bucket's pacing off (benchmarks).
-   * @default DEFAULT_RATES
+   * Requests per second per bucket, overriding its documented limit; `Infinity` turns a bucket's
+   * pacing off (benchmarks).
+   * @default each bucket at DOCUMENTED_LIMITS (per-minute limits paced as 60 s windows)
    */
   rates?: Partial<Record<Bucket, number>>;
   /** Retries of a rate-limited or temporary failure, per call. @default 6 */
@@ -117,16 +118,20 @@ export class FeishuClient {
       });
     }
     for (const bucket of BUCKETS) {
-      const rate = options.rates?.[bucket] ?? DEFAULT_RATES[bucket];
-      if (Number.isFinite(rate)) {
+      const rate = options.rates?.[bucket];
+      const documented = DOCUMENTED_LIMITS[bucket];
+      const documentedLimiter = (): SlidingWindowLimiter =>
+        new SlidingWindowLimiter({
+          limit: documented.limit,
+          windowMs: documented.windowMs * WINDOW_GUARD,
+          clock: this.clock,
+        });
+      if (rate === undefined) {
+        this.#limiters.set(bucket, documentedLimiter());
+      } else if (Number.isFinite(rate)) {
         this.#limiters.set(bucket, new SlidingWindowLimiter({ limit: rate, clock: this.clock }));
-        const perMinute = PER_MINUTE_LIMITS[bucket];
-        if (perMinute) {
-          this.#perMinute.set(
-            bucket,
-            new SlidingWindowLimiter({ limit: perMinute, windowMs: 60_000, clock: this.clock }),
-          );
-        }
+        // A per-second override does not lift a documented per-minute limit; `Infinity` turns both off.
+        if (documented.windowMs > 1000) this.#perMinute.set(bucket, documentedLimiter());
       }
     }
   }

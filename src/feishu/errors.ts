@@ -1,3 +1,5 @@
+import { codeRow } from './error-codes.js';
+
 /**
  * Errors from the outside world, sorted once at the boundary into the few kinds the rest of the
  * code acts on (renovate's and rclone's habit). Codes: https://open.feishu.cn/document/server-docs/api-call-guide/generic-error-code
@@ -23,7 +25,7 @@ export type ErrorKind =
   | 'not_found'
   /** 400: a request the server refuses as it stands (e.g. a missing or wrong `extra`). */
   | 'bad_request'
-  /** A daily or monthly quota is spent: stop, resume another day. */
+  /** The tenant's monthly API call quota is spent (99991403, free plan): never retried; stop cleanly. */
   | 'quota'
   /** The server answered something that is not the documented shape. */
   | 'protocol';
@@ -34,16 +36,9 @@ export interface Classification {
   retryAfterMs?: number;
   /** One sentence telling the user what to do about it. */
   fix?: string;
+  /** The code's page asks not to retry it (see error-codes.ts), whatever its kind. */
+  noRetry?: true;
 }
-
-const AUTH_CODES = new Set([99991661, 99991663, 99991665, 99991668, 99991677]);
-const CREDENTIAL_CODES = new Set([10003, 10014, 99991401, 99991664, 99991672, 99991679, 1061073]);
-const RATE_CODES = new Set([99991400, 1254290]);
-const QUOTA_CODES = new Set([99991403, 1061045]);
-const TEMPORARY_CODES = new Set([1061001, 1254607, 1255040, 1254036, 1254001]);
-const PERMISSION_CODES = new Set([1061004, 131006, 1254302, 1254303, 91403, 1770032, 1310214]);
-// 2890003: a whiteboard id that does not exist (HTTP 400), https://open.feishu.cn/document/docs/board-v1/whiteboard/download_as_image
-const NOT_FOUND_CODES = new Set([1061003, 1061007, 131005, 1254004, 1770002, 91402, 2890003]);
 
 const FIXES: Partial<Record<ErrorKind, string>> = {
   permission:
@@ -51,7 +46,8 @@ const FIXES: Partial<Record<ErrorKind, string>> = {
   not_found: 'The document or file was deleted or moved; remove it from the roots if it is gone for good.',
   credentials:
     'Check appId/appSecret, and enable the scopes listed in the README (docs, drive, wiki, sheets, bitable read) in the developer console, then publish a new app version.',
-  quota: 'The daily API quota is spent; the next run continues where this one stopped.',
+  quota:
+    "The tenant's monthly API call quota is spent (Feishu's free plan: 10,000 calls a month shared by all custom apps; it refreshes on the 1st). Everything fetched so far is kept: run again next month, or upgrade the Feishu plan (Admin > Billing) to lift the cap; `feishu-backup status` shows the calls each run made.",
 };
 
 const RELOGIN = 'Run `feishu-backup login` (same --config) to sign in again; nothing backed up is lost.';
@@ -71,7 +67,6 @@ const USER_TOKEN_FIXES: Record<number, string> = {
   20064: `The login was revoked. ${RELOGIN}`,
   20073: `The refresh token was already used (a run was killed mid-refresh). ${RELOGIN}`,
 };
-const USER_LOGIN_ENDED = new Set([20026, 20037, 20064, 20073]);
 
 /** Parses `x-ogw-ratelimit-reset` (seconds) into ms; undefined when absent or malformed. */
 export function parseResetHeader(value: unknown): number | undefined {
@@ -104,21 +99,16 @@ export function classify(
   const kind = kindOf(httpStatus, feishuCode);
   const out: Classification = { kind };
   if (retryAfterMs !== undefined && kind === 'rate_limited') out.retryAfterMs = retryAfterMs;
+  if (codeRow(feishuCode)?.noRetry) out.noRetry = true;
   const fix = (feishuCode !== undefined ? USER_TOKEN_FIXES[feishuCode] : undefined) ?? FIXES[kind];
   if (fix) out.fix = fix;
   return out;
 }
 
 function kindOf(status: number | undefined, code: number | undefined): ErrorKind {
-  if (code !== undefined && code !== 0) {
-    if (RATE_CODES.has(code)) return 'rate_limited';
-    if (AUTH_CODES.has(code)) return 'auth';
-    if (CREDENTIAL_CODES.has(code) || USER_LOGIN_ENDED.has(code)) return 'credentials';
-    if (QUOTA_CODES.has(code)) return 'quota';
-    if (TEMPORARY_CODES.has(code)) return 'temporary';
-    if (PERMISSION_CODES.has(code)) return 'permission';
-    if (NOT_FOUND_CODES.has(code)) return 'not_found';
-  }
+  // A known code decides, whatever the HTTP status that carried it (error-codes.ts).
+  const row = code === 0 ? undefined : codeRow(code);
+  if (row) return row.kind;
   if (status === 429) return 'rate_limited';
   if (status === 401) return 'auth';
   if (status === 403) return 'permission';
@@ -139,6 +129,8 @@ export class FeishuError extends Error {
   readonly feishuCode: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly fix: string | undefined;
+  /** The code's page asks not to retry it. */
+  readonly noRetry: boolean;
   /** What was being done, e.g. "GET /open-apis/docx/v1/documents/xxx/blocks". */
   readonly operation: string;
 
@@ -173,9 +165,11 @@ export class FeishuError extends Error {
     this.feishuCode = init.feishuCode;
     this.retryAfterMs = c.retryAfterMs;
     this.fix = c.fix;
+    this.noRetry = c.noRetry === true;
   }
 
   get retryable(): boolean {
+    if (this.noRetry) return false;
     return this.kind === 'rate_limited' || this.kind === 'temporary' || this.kind === 'auth';
   }
 }

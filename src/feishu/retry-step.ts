@@ -22,7 +22,8 @@ export interface RetryStep {
  * hint or the backoff, and returns for the next attempt.
  */
 export async function waitBeforeRetry(error: FeishuError, attempt: number, step: RetryStep): Promise<void> {
-  if ((error.kind !== 'rate_limited' && error.kind !== 'temporary') || attempt > step.maxRetries) throw error;
+  const retryable = error.kind === 'rate_limited' || error.kind === 'temporary';
+  if (!retryable || error.noRetry || attempt > step.maxRetries) throw error;
   const delayMs = calculateRetryDelay(attempt, error.retryAfterMs, { random: step.random });
   if (error.kind === 'rate_limited') step.pauseBucket?.(step.bucket, delayMs);
   step.onRetry?.({

@@ -18,3 +18,11 @@ export function finishRun(db: Db, id: number, status: string, exitCode: number, 
     id,
   );
 }
+
+/** API calls a run made (see migration 0018): undefined leaves that column as it is. */
+export function recordApiCalls(db: Db, id: number, calls: { crawl?: number; download?: number }): void {
+  db.prepare(
+    `UPDATE runs SET api_calls_crawl = COALESCE(@crawl, api_calls_crawl),
+                     api_calls_download = COALESCE(@download, api_calls_download) WHERE id = @id`,
+  ).run({ id, crawl: calls.crawl ?? null, download: calls.download ?? null });
+}

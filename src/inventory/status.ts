@@ -22,6 +22,8 @@ export interface RunRow {
   endedAt: string | null;
   status: string;
   exitCode: number | null;
+  /** API calls the run made (migration 0018); null when it made none of that kind, or ran before. */
+  apiCalls?: { crawl: number | null; download: number | null };
 }
 
 export interface FailureReason {
@@ -164,7 +166,8 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
   const runs = (
     db
       .prepare(
-        'SELECT id, command, started_at, ended_at, status, exit_code FROM runs ORDER BY id DESC LIMIT ?',
+        `SELECT id, command, started_at, ended_at, status, exit_code, api_calls_crawl, api_calls_download
+           FROM runs ORDER BY id DESC LIMIT ?`,
       )
       .all(options.recentRuns ?? 5) as {
       id: number;
@@ -173,6 +176,8 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
       ended_at: string | null;
       status: string;
       exit_code: number | null;
+      api_calls_crawl: number | null;
+      api_calls_download: number | null;
     }[]
   ).map((r) => ({
     id: r.id,
@@ -181,6 +186,7 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     endedAt: r.ended_at,
     status: r.status,
     exitCode: r.exit_code,
+    apiCalls: { crawl: r.api_calls_crawl, download: r.api_calls_download },
   }));
 
   const top = options.topFailures ?? 5;

@@ -264,3 +264,60 @@ describe('files whose documents are gone from Feishu', () => {
     expect(text).toMatch(/\nLeft {8}nothing\n/);
   });
 });
+
+describe('a spent download day in the run summary', () => {
+  const after: StatusReport = {
+    documents: { total: 1, byType: { docx: 1 }, byStatus: { done: 1 } },
+    media: {
+      total: { count: 3, bytes: 300 },
+      byStatus: { done: { count: 1, bytes: 100 } },
+      goneFromFeishu: { count: 0, bytes: 0 },
+    },
+    bytesOnDisk: 100,
+    snapshots: { count: 0, bytes: 0 },
+    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
+    quotas: [],
+    runs: [],
+    failures: [],
+  };
+  const download = (quotaSpentBy: Record<string, 'counter' | 'server'>) => ({
+    stopReason: 'quota' as const,
+    downloaded: 1,
+    bytesReceived: 100,
+    bytesPublished: 100,
+    requests: 3,
+    failures: [],
+    left: { ...emptyPlan(), files: 2 },
+    quota: {
+      bucket: 'media.download',
+      day: '2026-01-01',
+      used: 3,
+      limit: 10_000,
+      remaining: 9_997,
+      resetsAt: 0,
+    },
+    quotas: [],
+    quotaSpent: Object.keys(quotaSpentBy),
+    quotaSpentBy,
+    durationMs: 0,
+  });
+  const report = {
+    command: 'backup',
+    dryRun: false,
+    durationMs: 1000,
+    interrupted: false,
+    after,
+    outputDir: 'out',
+    database: 'inv.sqlite',
+  };
+
+  it("says whether our count or Feishu's lasting 1061045 ended the day", () => {
+    const byServer = renderSummary({ ...report, download: download({ 'media.download': 'server' }) }, 4);
+    expect(byServer).toMatch(
+      /media downloads stopped for today: Feishu kept answering 1061045\s+through the backoff/,
+    );
+    for (const line of byServer.split('\n').slice(1)) expect(line.length).toBeLessThanOrEqual(79);
+    const byCount = renderSummary({ ...report, download: download({ 'drive.download': 'counter' }) }, 4);
+    expect(byCount).toMatch(/drive-file downloads stopped for today: our count reached the daily\s+cap/);
+  });
+});

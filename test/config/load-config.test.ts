@@ -66,6 +66,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('waits 10 minutes of 1061045 by default before a download day is spent, and checks the value', () => {
+    expect(loadConfig({ file: writeConfig(minimal), env: {} }).limits.dailyCapBackoffMinutes).toBe(10);
+    const file = writeConfig({ ...minimal, limits: { dailyCapBackoffMinutes: -1 } });
+    expect(problemsOf(() => loadConfig({ file, env: {} })).join('\n')).toMatch(/dailyCapBackoffMinutes/);
+  });
+
   it('lets the environment fill and override credentials and the base URL', () => {
     const file = writeConfig({ ...minimal, appId: undefined, appSecret: 'from-file-secret' });
     const config = loadConfig({

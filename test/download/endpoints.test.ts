@@ -260,7 +260,15 @@ describe('drive files and whiteboards', () => {
   it("counts media apart from drive files: Feishu's 1061045 on media does not stop drive downloads", async () => {
     const t = await crawledTenant({ driveFiles: 3, images: 3 });
     fake!.setDailyCap('media.download', 1);
-    const summary = await download();
+    // No patience for a lasting 1061045 (10 minutes by default, see daily-cap.test.ts).
+    const limits = {
+      qps: 50,
+      perDay: 10_000,
+      concurrency: 3,
+      dayBoundaryTimeZone: 'Asia/Shanghai',
+      boardQps: 50,
+    };
+    const summary = await download({ limits: { ...limits, dailyCapBackoffMs: 0 } });
     expect(summary.stopReason).toBe('quota');
     expect(summary.quotaSpent).toEqual(['media.download']);
     for (const token of [...t.files, t.board]) expect(mediaRow(h!.db, token).status).toBe('done');

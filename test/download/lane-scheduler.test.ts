@@ -9,6 +9,7 @@ import { migrate } from '../../src/inventory/migrate.js';
 import type { Db } from '../../src/inventory/open.js';
 import { DailyQuota } from '../../src/inventory/quota.js';
 import { ManualClock } from '../../src/limits/clock.js';
+import { DaySpentDetector } from '../../src/limits/day-spent.js';
 import { SlidingWindowLimiter } from '../../src/limits/sliding-window.js';
 
 /** Lanes over an in-memory inventory, paced on a manual clock: `qps` starts a second each, no spacing. */
@@ -27,6 +28,7 @@ function setup(files: Record<MediaSource, number>, qps: number) {
       gate: new StartGate(limiter),
       quota: new DailyQuota({ db, bucket: ENDPOINTS[source].bucket, perDay: 1e9, timeZone: 'UTC', clock }),
       spent: false,
+      daySpent: new DaySpentDetector({ clock }),
       closed: false,
       deferred: new Map(),
     };

@@ -106,7 +106,10 @@ export async function dispatch(
     }
   }
   reply ??= hiddenFromApp(fr, ctx);
-  reply ??= state.limits.checkRate(routeName) ?? state.limits.checkDailyCap(routeName);
+  reply ??=
+    state.limits.checkMonthly(routeName) ??
+    state.limits.checkRate(routeName) ??
+    state.limits.checkDailyCap(routeName);
   const fault = reply ? undefined : state.faults.take(fr);
   if (fault?.kind === 'malformed-json') {
     record.status = 200;

@@ -16,6 +16,8 @@ export interface FakeFeishuOptions {
   tenant: Tenant;
   /** Drives token expiry, rate windows, the daily cap and slow bodies. @default systemClock */
   clock?: Clock;
+  /** Enforce every route's documented frequency limit (`DOCUMENTED_LIMITS` in limits.ts). @default false */
+  documentedLimits?: boolean;
 }
 
 /** A loopback Feishu Open API over a mutable tenant. Start it with {@link startFakeFeishu}. */
@@ -43,6 +45,7 @@ export class FakeFeishu {
     this.#limits = new Limits(this.clock);
     this.users = new UserSessions(this.clock);
     this.oauth = { tenant: this.tenant, sessions: this.users, now: () => this.clock.now() };
+    if (options.documentedLimits) this.#limits.enforceDocumentedLimits();
     this.#server = createServer({ keepAlive: true }, (req, res) => {
       dispatch(req, res, {
         tenant: this.tenant,
@@ -83,14 +86,30 @@ export class FakeFeishu {
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
 
-  /** Over `perSecond` requests in a second, `route` answers Feishu's rate-limit error. `undefined` lifts it. */
+  /**
+   * Over `perSecond` requests in a sliding second (or `perMinute` in a sliding 60 s), `route` answers
+   * Feishu's rate-limit error. `undefined` lifts it.
+   */
   setRateLimit(route: RouteName, limit: RateLimit | undefined): void {
     this.#limits.setRateLimit(route, limit);
+  }
+
+  /** Every route at the limit its official page documents (`DOCUMENTED_LIMITS` in limits.ts). */
+  enforceDocumentedLimits(): void {
+    this.#limits.enforceDocumentedLimits();
   }
 
   /** After `cap` calls in a day (China time), `route` answers 1061045. `undefined` lifts it. */
   setDailyCap(route: RouteName, cap: number | undefined): void {
     this.#limits.setDailyCap(route, cap);
+  }
+
+  /**
+   * The free plan's monthly quota: after `calls` more calls (every route but the token and the
+   * pre-signed URLs), every route answers 99991403. `undefined` lifts it.
+   */
+  setMonthlyQuota(calls: number | undefined): void {
+    this.#limits.setMonthlyQuota(calls);
   }
 
   /** Calls left today under a daily cap. */

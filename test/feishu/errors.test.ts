@@ -14,7 +14,8 @@ describe('classify', () => {
     [200, 99991663, 'auth'],
     [401, undefined, 'auth'],
     [200, 99991672, 'credentials'],
-    [200, 1061045, 'quota'],
+    [200, 1061045, 'rate_limited'], // 5 QPS or the day's cap: retry later (the downloader decides when the day is spent)
+    [200, 99991403, 'quota'],
     [500, 1061001, 'temporary'],
     [502, undefined, 'temporary'],
     [403, 1061004, 'permission'],

@@ -119,7 +119,9 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     for (const run of r.runs) {
       const when = run.startedAt.replace('T', ' ').slice(0, 16);
       const exit = run.exitCode === null ? '' : `  exit ${run.exitCode}`;
-      lines.push(`  #${String(run.id).padEnd(4)} ${run.command.padEnd(9)} ${when} UTC  ${run.status}${exit}`);
+      lines.push(
+        `  #${String(run.id).padEnd(4)} ${run.command.padEnd(9)} ${when} UTC  ${run.status}${exit}${apiCallsText(run.apiCalls)}`,
+      );
     }
   } else {
     lines.push('Last runs  none yet');
@@ -157,4 +159,13 @@ function skipKeyLines(r: StatusReport): string[] {
     );
   }
   return lines;
+}
+
+/** A run's API calls, crawl and download apart (what the free plan's monthly quota counts). */
+function apiCallsText(calls: { crawl: number | null; download: number | null } | undefined): string {
+  if (!calls || (calls.crawl === null && calls.download === null)) return '';
+  const parts = [];
+  if (calls.crawl !== null) parts.push(`crawl ${formatCount(calls.crawl)}`);
+  if (calls.download !== null) parts.push(`download ${formatCount(calls.download)}`);
+  return `  API calls: ${parts.join(', ')}`;
 }

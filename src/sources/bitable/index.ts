@@ -1,4 +1,5 @@
 import type { Envelope } from '../../feishu/envelope.js';
+import { FeishuError } from '../../feishu/errors.js';
 import { splitEmbedded } from '../docx/extract.js';
 import { PageGuard } from '../paging.js';
 import type { Source, SourceContext, Target } from '../types.js';
@@ -25,6 +26,8 @@ interface Field {
 
 const ATTACHMENT = 17;
 const RECORDS_PAGE = 500;
+/** 1254030 TooLargeResponse ("响应体过大"): ask again for half the page (the page gives no size limit). */
+const TOO_LARGE_CODE = 1254030;
 
 /**
  * A base (bitable app): reads whether it has advanced permissions (once a crawl), then always lists
@@ -95,24 +98,35 @@ export const bitableTableSource: Source = {
     const guard = new PageGuard(operation);
     let pageToken = from?.pageToken;
     guard.resume(pageToken);
+    // Once a page was too large, the rest of the table is read in pages of the size that fitted.
+    let pageSize = RECORDS_PAGE;
     do {
-      const params: { page_size: number; page_token?: string } = { page_size: RECORDS_PAGE };
-      if (pageToken) params.page_token = pageToken;
-      const data = await ctx.client.call<Paged<BitableRecord>>(
-        'bitable.records',
-        operation,
-        (o) =>
-          ctx.client.sdk.bitable.v1.appTableRecord.search(
-            {
-              path: { app_token: app, table_id: tableId },
-              params,
-              // All fields for a snapshot: bigger pages, not more calls.
-              data: ctx.snapshots ? {} : { field_names: [...fields.keys()] },
-            },
-            o,
-          ) as Promise<Envelope<Paged<BitableRecord>>>,
-        ctx.signal,
-      );
+      let data: Paged<BitableRecord>;
+      for (;;) {
+        const params: { page_size: number; page_token?: string } = { page_size: pageSize };
+        if (pageToken) params.page_token = pageToken;
+        try {
+          data = await ctx.client.call<Paged<BitableRecord>>(
+            'bitable.records',
+            operation,
+            (o) =>
+              ctx.client.sdk.bitable.v1.appTableRecord.search(
+                {
+                  path: { app_token: app, table_id: tableId },
+                  params,
+                  // All fields for a snapshot: bigger pages, not more calls.
+                  data: ctx.snapshots ? {} : { field_names: [...fields.keys()] },
+                },
+                o,
+              ) as Promise<Envelope<Paged<BitableRecord>>>,
+            ctx.signal,
+          );
+          break;
+        } catch (e) {
+          if (!(e instanceof FeishuError) || e.feishuCode !== TOO_LARGE_CODE || pageSize === 1) throw e;
+          pageSize = Math.floor(pageSize / 2);
+        }
+      }
       // Without manage rights an advanced base answers success with no records (advanced.ts): that
       // is a permission problem, thrown before the page is written so no reference is marked gone.
       if (advanced && !from && !pageToken && (data.items ?? []).length === 0 && !data.has_more)

@@ -3,6 +3,14 @@ import { type Bitable, type BitableTable, isAdvanced, type Media, type Tenant } 
 import { allowParams, offsetOf, pageSizeOf, paginate } from '../paging.js';
 import type { RouteDef } from './route.js';
 
+/**
+ * [unconfirmed] How big a records/search answer may be before Feishu answers 200 + 1254030
+ * TooLargeResponse ("响应体过大", https://open.feishu.cn/document/docs/bitable-v1/app-table-record/search);
+ * the page gives no number. The reader is to ask for a smaller page.
+ */
+export const BITABLE_MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+export const BITABLE_TOO_LARGE_CODE = 1254030;
+
 function findApp(tenant: Tenant, appToken: string): Bitable | JsonReply {
   const app = tenant.bitables.get(appToken);
   if (!app || app.access === 'deleted') return fail(404, 1254004, 'not found: app');
@@ -172,6 +180,9 @@ export const bitableRoutes: RouteDef[] = [
           ...(body.automatic_fields === true ? { last_modified_time: rec.lastModifiedTime } : {}),
         };
       });
+      if (JSON.stringify(items).length > BITABLE_MAX_RESPONSE_BYTES) {
+        return fail(200, BITABLE_TOO_LARGE_CODE, 'TooLargeResponse');
+      }
       return listReply(items, page, table.records.length);
     },
   },

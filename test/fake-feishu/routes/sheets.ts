@@ -9,15 +9,17 @@ export const SHEETS_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 /** [unconfirmed] The code Feishu gives for a values response over 10 MB. */
 export const SHEETS_TOO_LARGE_CODE = 90221;
 
+// The v3 codes, all with HTTP 400: 1310213 Permission Fail, 1310214 SpreadSheet Not Found,
+// 1310249 Spreadsheet Deleted (https://open.feishu.cn/document/server-docs/docs/sheets-v3/spreadsheet-sheet/query).
 function sheetAccess(access: Access): JsonReply | undefined {
-  if (access === 'forbidden') return fail(403, 1310214, 'forbidden: no permission to read this spreadsheet');
-  if (access === 'deleted') return fail(404, 1310249, 'not found: spreadsheet deleted');
+  if (access === 'forbidden') return fail(400, 1310213, 'Permission Fail');
+  if (access === 'deleted') return fail(400, 1310249, 'Spreadsheet Deleted');
   return undefined;
 }
 
 function findSpreadsheet(tenant: Tenant, token: string): Spreadsheet | JsonReply {
   const ss = tenant.sheets.get(token);
-  if (!ss) return fail(404, 1310249, 'not found: spreadsheet');
+  if (!ss) return fail(400, 1310214, 'SpreadSheet Not Found');
   return sheetAccess(ss.access) ?? ss;
 }
 
