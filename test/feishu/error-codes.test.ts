@@ -98,7 +98,7 @@ describe('the error-code table', () => {
         );
         expect(f.exitCode).toBe(2);
         // The app's credentials, or (a signed-in user's codes) logging in again.
-        expect(f.fix).toMatch(/appId\/appSecret|feishu-backup login/);
+        expect(f.fix).toMatch(/appId|App ID|App Secret|feishu-backup login/);
       }
     },
   );
