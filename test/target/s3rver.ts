@@ -34,7 +34,6 @@ export async function startS3(buckets: string[] = ['backup']): Promise<TestS3> {
       AWS_ACCESS_KEY_ID: S3_KEY,
       AWS_SECRET_ACCESS_KEY: S3_SECRET,
       AWS_REGION: 'us-east-1',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     close: () => server.close(),
   };
