@@ -2,7 +2,8 @@ import type { Db } from './open.js';
 
 /** A media file that is complete on disk and not yet (verifiably) in the bucket. */
 export interface UploadCandidate {
-  mediaId: number;
+  /** Null for a document snapshot. */
+  mediaId: number | null;
   path: string;
   sha256: string;
   size: number;
@@ -11,8 +12,9 @@ export interface UploadCandidate {
 }
 
 /**
- * Done media whose bucket copy is missing, failed, or holds another SHA-256 (a new version of a
- * drive file was downloaded since). Keyed by `media.path`: the bucket mirrors the local layout.
+ * Done media, and document snapshots, whose bucket copy is missing, failed, or holds another SHA-256
+ * (a new version of a drive file was downloaded since). Keyed by the local path: the bucket mirrors
+ * the local layout. Snapshots have no media row (`mediaId` null).
  */
 export function uploadCandidates(db: Db, bucket: string, prefix: string): UploadCandidate[] {
   return db
@@ -20,13 +22,18 @@ export function uploadCandidates(db: Db, bucket: string, prefix: string): Upload
       `SELECT m.id AS mediaId, m.path AS path, m.sha256 AS sha256, m.bytes_on_disk AS size,
               t.upload_id AS uploadId
          FROM media m
-         LEFT JOIN target_objects t ON t.bucket = ? AND t.object_key = ? || m.path
+         LEFT JOIN target_objects t ON t.bucket = @bucket AND t.object_key = @prefix || m.path
         WHERE m.status = 'done' AND m.path IS NOT NULL AND m.sha256 IS NOT NULL
           AND m.bytes_on_disk IS NOT NULL
           AND (t.id IS NULL OR t.status <> 'done' OR t.sha256 IS NOT m.sha256)
-        ORDER BY m.id`,
+       UNION ALL
+       SELECT NULL, s.path, s.sha256, s.bytes, t.upload_id
+         FROM snapshots s
+         LEFT JOIN target_objects t ON t.bucket = @bucket AND t.object_key = @prefix || s.path
+        WHERE t.id IS NULL OR t.status <> 'done' OR t.sha256 IS NOT s.sha256
+        ORDER BY 1 NULLS LAST, 2`,
     )
-    .all(bucket, prefix) as UploadCandidate[];
+    .all({ bucket, prefix }) as UploadCandidate[];
 }
 
 function upsert(db: Db, bucket: string, key: string, fields: Record<string, unknown>): void {
@@ -77,6 +84,9 @@ export interface TargetCounts {
   /** Of those, in the bucket with the same SHA-256. */
   uploaded: number;
   failed: number;
+  snapshots: number;
+  /** Of those, in the bucket with the same SHA-256. */
+  snapshotsUploaded: number;
   /** The inventory copy's last upload, ISO time. */
   inventoryUploadedAt: string | null;
 }
@@ -91,14 +101,22 @@ export function targetCounts(db: Db, bucket: string, prefix: string): TargetCoun
          LEFT JOIN target_objects t ON t.bucket = ? AND t.object_key = ? || m.path
         WHERE m.status = 'done' AND m.path IS NOT NULL`,
     )
-    .get(bucket, prefix) as Omit<TargetCounts, 'inventoryUploadedAt'>;
+    .get(bucket, prefix) as Pick<TargetCounts, 'mediaDone' | 'uploaded' | 'failed'>;
+  const snaps = db
+    .prepare(
+      `SELECT COUNT(*) AS snapshots,
+              COALESCE(SUM(t.status = 'done' AND t.sha256 = s.sha256), 0) AS snapshotsUploaded
+         FROM snapshots s
+         LEFT JOIN target_objects t ON t.bucket = ? AND t.object_key = ? || s.path`,
+    )
+    .get(bucket, prefix) as Pick<TargetCounts, 'snapshots' | 'snapshotsUploaded'>;
   const inv = db
     .prepare(
       `SELECT uploaded_at AS at FROM target_objects
         WHERE bucket = ? AND object_key = ? AND status = 'done'`,
     )
     .get(bucket, `${prefix}${INVENTORY_KEY}`) as { at: string } | undefined;
-  return { ...row, inventoryUploadedAt: inv?.at ?? null };
+  return { ...row, ...snaps, inventoryUploadedAt: inv?.at ?? null };
 }
 
 /** The key, under the prefix, of the inventory copy uploaded at the end of each run. */

@@ -45,8 +45,8 @@ export interface UploadAllOptions {
 }
 
 /**
- * The upload phase, run after the downloads: every media file complete on disk and not yet in the
- * bucket with its SHA-256 is uploaded under `prefix + media.path` (the bucket mirrors the local
+ * The upload phase, run after the downloads: every media file complete on disk, and every document
+ * snapshot, not yet in the bucket with its SHA-256 is uploaded under `prefix + its local path` (the bucket mirrors the local
  * layout) and verified by HEAD; then a consistent copy of the inventory (`db.backup()`) goes to
  * `prefix + inventory.sqlite`. A setup problem (credentials revoked mid-run) stops the phase with a
  * TargetError; any other failure is recorded on the file's row and retried next run.

@@ -56,12 +56,24 @@ describe('backup into an S3-compatible bucket', () => {
     await client.send(new HeadObjectCommand({ Bucket: 'backup', Key: 'nightly/inventory.sqlite' }));
     const db = new Database(database, { readonly: true });
     const done = db.prepare(`SELECT COUNT(*) AS n FROM target_objects WHERE status = 'done'`).get();
+    const snapshots = db.prepare('SELECT path, sha256 FROM snapshots').all() as {
+      path: string;
+      sha256: string;
+    }[];
     db.close();
-    expect(done).toEqual({ n: rows.length + 1 });
+    expect(snapshots.length).toBeGreaterThan(0);
+    for (const snap of snapshots) {
+      const head = await client.send(
+        new HeadObjectCommand({ Bucket: 'backup', Key: `nightly/${snap.path}` }),
+      );
+      expect(head.Metadata?.sha256).toBe(snap.sha256);
+    }
+    expect(done).toEqual({ n: rows.length + snapshots.length + 1 });
 
     const status = await runCli(['status', '--config', config], { env: s3.env });
     expect(status.stdout).toMatch(/Target\s+s3:\/\/backup\/nightly\//);
     expect(status.stdout).toContain(`${rows.length} of ${rows.length} files on disk uploaded and checked`);
+    expect(status.stdout).toContain(`${snapshots.length} of ${snapshots.length} snapshots uploaded`);
   });
 
   it('stops before the crawl with exit 2 when the bucket does not exist, naming the fix', async () => {

@@ -157,7 +157,8 @@ export function targetLines(t: Target, c: TargetCounts): string[] {
   const failed = c.failed ? `, ${formatCount(c.failed)} failed` : '';
   return [
     `Target     ${describeTarget(t)}`,
-    `           ${formatCount(c.uploaded)} of ${formatCount(c.mediaDone)} files on disk uploaded and checked${failed}; ${inv}`,
+    `           ${formatCount(c.uploaded)} of ${formatCount(c.mediaDone)} files on disk uploaded and checked${failed}`,
+    `           ${formatCount(c.snapshotsUploaded)} of ${formatCount(c.snapshots)} snapshots uploaded; ${inv}`,
   ];
 }
 
