@@ -84,6 +84,7 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
           ...(o.signal ? { signal: o.signal } : {}),
         });
         markUploaded(db, target.bucket, key, c.sha256, c.size);
+        o.log?.({ level: 'debug', event: 'upload.file', message: `Uploaded ${key}.`, key, bytes: c.size });
         summary.uploaded++;
         summary.bytes += c.size;
       } catch (e) {

@@ -18,6 +18,8 @@ export const S3_KEY = 'S3RVER';
 export const S3_SECRET = 'S3RVER';
 
 export async function startS3(buckets: string[] = ['backup']): Promise<TestS3> {
+  // The tests' own S3 clients: the SDK's Node 22 notice is noise here (the CLI hides it itself).
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const directory = mkdtempSync(join(tmpdir(), 'feishu-backup-s3-'));
   const server = new S3rver({
     address: '127.0.0.1',
