@@ -66,7 +66,15 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
     for (let c = queue.shift(); c && !o.signal?.aborted; c = queue.shift()) {
       const key = target.prefix + c.path;
       try {
-        if (c.uploadId) await abortStaleUpload(client, target.bucket, key, c.uploadId);
+        const notAborted = c.uploadId && (await abortStaleUpload(client, target.bucket, key, c.uploadId));
+        if (notAborted) {
+          o.log?.({
+            level: 'warn',
+            event: 'upload.abort_failed',
+            message: `The multipart upload an interrupted run left for ${key} could not be aborted (${notAborted}); its parts stay in the bucket until a lifecycle rule (AbortIncompleteMultipartUpload) removes them.`,
+            key,
+          });
+        }
         if (await objectMatches(client, target.bucket, key, c.sha256, c.size)) {
           markUploaded(db, target.bucket, key, c.sha256, c.size);
           summary.alreadyThere++;

@@ -132,14 +132,24 @@ export async function uploadFile(o: UploadFileOptions): Promise<void> {
   }
 }
 
-/** An interrupted multipart upload an earlier run recorded: its parts are freed before a fresh upload. */
+/**
+ * An interrupted multipart upload an earlier run recorded: asks the server to abort it, freeing its
+ * parts, before a fresh upload. Returns why that failed, if it did (the caller warns; a bucket
+ * lifecycle rule with AbortIncompleteMultipartUpload frees such parts anyway).
+ */
 export async function abortStaleUpload(
   client: S3Client,
   bucket: string,
   key: string,
   uploadId: string,
-): Promise<void> {
-  await client
-    .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }))
-    .catch(() => undefined);
+): Promise<string | undefined> {
+  try {
+    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+    return undefined;
+  } catch (e) {
+    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+    // 404 NoSuchUpload: it was completed or aborted already.
+    if (err.$metadata?.httpStatusCode === 404) return undefined;
+    return `${err.name ?? 'error'}${err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : ''}`;
+  }
 }
