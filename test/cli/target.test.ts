@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeFeishu } from '../fake-feishu/index.js';
@@ -74,6 +74,48 @@ describe('backup into an S3-compatible bucket', () => {
     expect(status.stdout).toMatch(/Target\s+s3:\/\/backup\/nightly\//);
     expect(status.stdout).toContain(`${rows.length} of ${rows.length} files on disk uploaded and checked`);
     expect(status.stdout).toContain(`${snapshots.length} of ${snapshots.length} snapshots uploaded`);
+  });
+
+  it('verify HEADs every uploaded object; a missing or different one exits 3 and is uploaded again by the next run', async () => {
+    const fake = await startTenant();
+    makeHealthy(fake);
+    s3 = await startS3(['backup']);
+    const dir = tempDir();
+    const config = s3Config(dir, fake, s3);
+    expect((await runCli(['backup', '--config', config], { env: s3.env })).code).toBe(0);
+    const rows = (await mediaRows(join(dir, 'staging', 'inventory.sqlite'))).filter(
+      (m) => m.status === 'done',
+    );
+    const [gone, changed] = rows;
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
+    });
+    await client.send(new DeleteObjectCommand({ Bucket: 'backup', Key: `nightly/${gone!.path}` }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'backup',
+        Key: `nightly/${changed!.path}`,
+        Body: 'not the file',
+        Metadata: { sha256: '0'.repeat(64) },
+      }),
+    );
+
+    const verify = await runCli(['verify', '--config', config], { env: s3.env });
+    expect(verify.code, verify.stderr + verify.stdout).toBe(3);
+    expect(verify.stdout).toMatch(
+      /Checked \d+ objects in s3:\/\/backup\/nightly\/ .* 2 missing or different/,
+    );
+    expect(verify.stdout).toContain(`missing nightly/${gone!.path}`);
+    expect(verify.stdout).toContain(`differs nightly/${changed!.path}`);
+
+    const again = await runCli(['download', '--config', config], { env: s3.env });
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toMatch(/Uploaded\s+2 files/);
+    const clean = await runCli(['verify', '--config', config], { env: s3.env });
+    expect(clean.code, clean.stdout).toBe(0);
   });
 
   it('stops before the crawl with exit 2 when the bucket does not exist, naming the fix', async () => {
