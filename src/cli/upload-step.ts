@@ -26,15 +26,23 @@ export async function uploadStep(
 ): Promise<UploadSummary | undefined> {
   const target = s.config.target;
   if (!target) return undefined;
-  const summary = await uploadAll({
-    client,
-    db: s.db,
-    target,
-    outputDir: s.config.outputDir,
-    runId: s.runId,
-    signal,
-    log: s.output.log,
-  });
+  const progress = s.output.startProgress();
+  progress.update({ phase: 'upload' });
+  let summary: UploadSummary;
+  try {
+    summary = await uploadAll({
+      client,
+      db: s.db,
+      target,
+      outputDir: s.config.outputDir,
+      runId: s.runId,
+      signal,
+      log: s.output.log,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    s.output.stopProgress();
+  }
   const lines = [
     `Uploaded    ${formatCount(summary.uploaded)} file${summary.uploaded === 1 ? '' : 's'} (${formatBytes(summary.bytes)}) to ${describeTarget(target)}, each checked by HEAD` +
       (summary.alreadyThere ? `; ${formatCount(summary.alreadyThere)} already there` : ''),

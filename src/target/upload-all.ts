@@ -42,6 +42,14 @@ export interface UploadAllOptions {
   log?: Logger;
   /** Files uploaded at once (each multipart upload has its own 4 parts in flight). @default 2 */
   concurrency?: number;
+  /** After each file: files and bytes done of the total. */
+  onProgress?: (p: {
+    filesDone: number;
+    filesTotal: number;
+    bytesDone: number;
+    bytesTotal: number;
+    failed: number;
+  }) => void;
 }
 
 /**
@@ -62,6 +70,20 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
     inventoryUploaded: false,
   };
   const queue = uploadCandidates(db, target.bucket, target.prefix);
+  const total = { files: queue.length, bytes: queue.reduce((n, c) => n + c.size, 0) };
+  let filesDone = 0;
+  let bytesDone = 0;
+  const progress = (c: { size: number }): void => {
+    filesDone++;
+    bytesDone += c.size;
+    o.onProgress?.({
+      filesDone,
+      filesTotal: total.files,
+      bytesDone,
+      bytesTotal: total.bytes,
+      failed: summary.failed,
+    });
+  };
   const worker = async (): Promise<void> => {
     for (let c = queue.shift(); c && !o.signal?.aborted; c = queue.shift()) {
       const key = target.prefix + c.path;
@@ -78,6 +100,7 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
         if (await objectMatches(client, target.bucket, key, c.sha256, c.size)) {
           markUploaded(db, target.bucket, key, c.sha256, c.size);
           summary.alreadyThere++;
+          progress(c);
           continue;
         }
         markUploading(db, target.bucket, key, c.mediaId, o.runId);
@@ -95,6 +118,7 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
         o.log?.({ level: 'debug', event: 'upload.file', message: `Uploaded ${key}.`, key, bytes: c.size });
         summary.uploaded++;
         summary.bytes += c.size;
+        progress(c);
       } catch (e) {
         if (o.signal?.aborted) return;
         const setup = classifyTargetError(e, target);
@@ -108,6 +132,7 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
         markUploadFailed(db, target.bucket, key, code, message);
         summary.failed++;
         summary.failures.push({ key, code, message });
+        progress(c);
         o.log?.({
           level: 'warn',
           event: 'upload.failed',
