@@ -3,6 +3,7 @@ import { ConfigError } from '../config/index.js';
 import { FeishuError } from '../feishu/errors.js';
 import { LockHeldError } from '../inventory/lock.js';
 import { SchemaTooNewError } from '../inventory/migrate.js';
+import { TargetError } from '../target/errors.js';
 import { ExitCode } from './exit-codes.js';
 import { setupFix } from './setup-fixes.js';
 import { InterruptedError } from './signals.js';
@@ -56,6 +57,8 @@ export function describeFailure(e: unknown): Failure {
   if (e instanceof InterruptedError)
     return { exitCode: ExitCode.interrupted, message: e.message, code: e.code };
   if (e instanceof SchemaTooNewError) return { exitCode: ExitCode.error, message: e.message, code: e.code };
+  if (e instanceof TargetError)
+    return withFix({ exitCode: ExitCode.config, message: e.message, code: e.code }, e.fix);
   if (e instanceof FeishuError) {
     return withFix(
       { exitCode: feishuExitCode(e), message: e.message, code: `feishu.${e.kind}` },

@@ -26,6 +26,8 @@ export function loadCliConfig(
   if (args.outputDir) overrides.outputDir = args.outputDir;
   if (args.database) overrides.database = args.database;
   redactor.add(env.FEISHU_APP_SECRET);
+  // The object storage target's credentials come only from the AWS environment (README "Object storage").
+  redactor.add(env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
   const options: Parameters<typeof loadConfig>[0] = { env, overrides, offline };
   // Without --config, the file plain `init` wrote in this folder, so `init` then `backup` just works.
   const file = findConfigFile(args.config, env, process.cwd());

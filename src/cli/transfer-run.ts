@@ -22,6 +22,7 @@ import { preflight } from './preflight.js';
 import type { Outcome, Session } from './session.js';
 import { exitCodeFor, type RunReport, renderSummary } from './summary.js';
 import { todayIn } from './today.js';
+import { exitCodeWithUpload, prepareTarget, uploadStep } from './upload-step.js';
 
 export type Mode = 'backup' | 'crawl' | 'download';
 export type Args = GlobalArgs & TransferArgs;
@@ -63,6 +64,8 @@ async function transferWith(
   const writeShapes = (): void => {
     if (shapes && args.recordShapes) recordShapesStep(s, shapes, args.recordShapes);
   };
+  // Before the crawl: a missing bucket or refused credentials are found in a second, not hours later.
+  const s3 = mode !== 'crawl' && !dryRun ? await prepareTarget(config) : undefined;
   const progress = output.startProgress();
   const live = new LiveCounts(db, config, progress);
 
@@ -127,6 +130,7 @@ async function transferWith(
   const loginWarning = login ? expiryWarning(login, Date.now()) : undefined;
   if (loginWarning) output.warn('auth.expiring', loginWarning);
   const view = mode === 'backup' && !dryRun && !signal.aborted ? renderViewStep(s) : undefined;
+  const upload = s3 && !signal.aborted ? await uploadStep(s, s3, signal) : undefined;
 
   if (dryRun) listPlanned(s, args.verbose, skipSources);
   const after = readStatus(db, {
@@ -145,7 +149,7 @@ async function transferWith(
     database: config.database,
   };
   if (download) report.download = download;
-  let exitCode = exitCodeFor(report);
+  let exitCode = exitCodeWithUpload(exitCodeFor(report), upload);
   if (budgetHitInCrawl && !report.interrupted) exitCode = ExitCode.budget;
   output.result(renderSummary(report, exitCode));
   if (view) output.result(describeView(view, config.outputDir));
@@ -158,6 +162,7 @@ async function transferWith(
     plan,
     download,
     view,
+    upload,
     documents: after.documents,
     media: after.media,
     failures: after.failures,

@@ -11,6 +11,7 @@ import { parseRoots } from './parse-roots.js';
 import { placeholderProblems } from './placeholders.js';
 import { readConfigFile, stripComments } from './read-config-file.js';
 import { archiveSchema, configSchema, limitsSchema, offlineSchema } from './schema.js';
+import { resolveTarget } from './target.js';
 import type { Config } from './types.js';
 
 export const DATABASE_FILE = 'inventory.sqlite';
@@ -28,6 +29,7 @@ export interface ConfigInput {
   crawl?: Partial<Record<string, unknown>>;
   auth?: string;
   login?: Partial<Record<string, unknown>>;
+  target?: Partial<Record<string, unknown>>;
 }
 
 export interface LoadConfigOptions {
@@ -95,13 +97,16 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const rates =
     rawRates && typeof rawRates === 'object' ? parseRates(rawRates as Record<string, unknown>, problems) : {};
   const fullEveryMs = parsed.success ? parseFullEvery(parsed.data.crawl?.fullEvery ?? '7d', problems) : null;
-  if (problems.length > 0 || !parsed.success || !limits)
+  const resolved = parsed.success
+    ? resolveTarget(parsed.data.outputDir, parsed.data.target, env, problems)
+    : undefined;
+  if (problems.length > 0 || !parsed.success || !limits || !resolved)
     throw new ConfigError(problems, file, file ? undefined : NO_CONFIG_FILE_NOTE);
 
   // Paths from the file are relative to the file, so a config works whatever the working directory.
   const fileDir = file ? path.dirname(file) : cwd;
   const base = (key: 'outputDir' | 'database'): string => (overrides[key] !== undefined ? cwd : fileDir);
-  const outputDir = path.resolve(base('outputDir'), parsed.data.outputDir);
+  const outputDir = path.resolve(base('outputDir'), resolved.localDir);
   const database = parsed.data.database
     ? path.resolve(base('database'), parsed.data.database)
     : path.join(outputDir, DATABASE_FILE);
@@ -118,6 +123,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     auth: parsed.data.auth,
   };
   if (parsed.data.login) config.login = parsed.data.login;
+  if (resolved.target) config.target = resolved.target;
   if (file) config.configFile = file;
   return config;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FEISHU_BASE_URL } from './base-url.js';
+import { targetSchema } from './target.js';
 
 const rate = z.union([z.number().nonnegative(), z.literal('Infinity'), z.literal('off')]);
 
@@ -45,6 +46,7 @@ export const configSchema = z.strictObject({
   crawl: crawlSchema.optional(),
   auth: z.enum(['tenant', 'user']).default('tenant'),
   login: loginSchema.optional(),
+  target: targetSchema.optional(),
 });
 
 /** For `offline` loads (`render`): no credentials or roots needed. */

@@ -1,4 +1,7 @@
 import type { Bucket } from '../feishu/buckets.js';
+import type { Target } from './target.js';
+
+export type { Target };
 
 import type { Root } from '../roots/types.js';
 
@@ -59,6 +62,8 @@ export interface Config {
   archive?: Archive;
   /** Absent in configs built by hand: read it with `crawlOf(config)`. */
   crawl?: CrawlSettings;
+  /** The S3-compatible bucket the backup is uploaded to (issue 16); absent: local only. */
+  target?: Target;
   /** Absolute path of the config file read, if any. */
   configFile?: string;
   /**

@@ -1,5 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { describeTarget } from '../../config/target.js';
+import type { Config } from '../../config/types.js';
+import type { Db } from '../../inventory/open.js';
 import { verifyFiles } from '../../inventory/verify.js';
+import { checkBucket, makeS3Client } from '../../target/s3-client.js';
+import { type ObjectCheck, verifyObjects } from '../../target/verify-objects.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatBytes, formatCount } from '../format.js';
 import { examplesText } from '../help.js';
@@ -50,13 +55,14 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
               progress.update({ filesDone: p.checked, filesTotal: p.total, bytesDone: p.bytesHashed }),
           });
           output.stopProgress();
+          const objects = await verifyBucket(s.config?.target, s.db, s.signals.signal);
           const { findings, ...counts } = summary;
           const exitCode = summary.interrupted
             ? ExitCode.interrupted
-            : summary.missing + summary.corrupt > 0
+            : summary.missing + summary.corrupt > 0 || (objects?.findings.length ?? 0) > 0
               ? ExitCode.partial
               : ExitCode.ok;
-          output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, exitCode });
+          output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, objects, exitCode });
           const lines = [
             `Verified ${formatCount(summary.checked)} files (${formatBytes(summary.bytesHashed)} hashed): ` +
               `${formatCount(summary.ok)} ok, ${formatCount(summary.missing)} missing, ${formatCount(summary.corrupt)} corrupt.`,
@@ -76,12 +82,35 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
             lines.push('Run `feishu-backup verify --repair` to queue them for download again.');
           }
           if (summary.interrupted) lines.push('Interrupted: not every file was checked.');
+          if (objects && s.config?.target)
+            lines.push(...objectLines(objects, describeTarget(s.config.target)));
           output.result(lines.join('\n'));
-          return { exitCode, summary: { ...counts, findings: findings.slice(0, 100) } };
+          return { exitCode, summary: { ...counts, findings: findings.slice(0, 100), objects } };
         },
       ),
     ),
 };
+
+/** With a target: HEAD every object the inventory records as uploaded (README "Object storage"). */
+async function verifyBucket(
+  target: Config['target'],
+  db: Db,
+  signal: AbortSignal,
+): Promise<ObjectCheck | undefined> {
+  if (!target) return undefined;
+  const client = makeS3Client(target);
+  await checkBucket(client, target);
+  return verifyObjects({ client, db, target, signal });
+}
+
+function objectLines(c: ObjectCheck, where: string): string[] {
+  const lines = [
+    `Checked ${formatCount(c.checked)} objects in ${where} by HEAD: ${formatCount(c.ok)} ok, ${formatCount(c.findings.length)} missing or different.`,
+  ];
+  for (const f of c.findings.slice(0, 20)) lines.push(`  ${f.problem.padEnd(7)} ${f.key} (${f.detail})`);
+  if (c.findings.length) lines.push('The next `feishu-backup backup` or `download` uploads them again.');
+  return lines;
+}
 
 /** Where to verify: an inventory that exists (verify must not create an empty one and report "all ok"). */
 function existingPlace(args: GlobalArgs): ReturnType<typeof locateInventory> {

@@ -1,0 +1,67 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { describeTarget } from '../config/target.js';
+import type { Config } from '../config/types.js';
+import { checkBucket, makeS3Client } from '../target/s3-client.js';
+import { type UploadSummary, uploadAll } from '../target/upload-all.js';
+import { ExitCode } from './exit-codes.js';
+import { formatBytes, formatCount } from './format.js';
+import type { Session } from './session.js';
+
+/**
+ * The object storage target (README "Object storage"): checked before the crawl so a missing
+ * bucket or refused credentials stop the run at once (exit 2), uploaded after the downloads.
+ */
+export async function prepareTarget(config: Config): Promise<S3Client | undefined> {
+  if (!config.target) return undefined;
+  const client = makeS3Client(config.target);
+  await checkBucket(client, config.target);
+  return client;
+}
+
+/** The upload phase: its own phase after the downloads, so the download engine is not touched. */
+export async function uploadStep(
+  s: Session,
+  client: S3Client,
+  signal: AbortSignal,
+): Promise<UploadSummary | undefined> {
+  const target = s.config.target;
+  if (!target) return undefined;
+  const progress = s.output.startProgress();
+  progress.update({ phase: 'upload' });
+  let summary: UploadSummary;
+  try {
+    summary = await uploadAll({
+      client,
+      db: s.db,
+      target,
+      outputDir: s.config.outputDir,
+      runId: s.runId,
+      signal,
+      log: s.output.log,
+      onProgress: (p) => progress.update(p),
+    });
+  } finally {
+    s.output.stopProgress();
+  }
+  const lines = [
+    `Uploaded    ${formatCount(summary.uploaded)} file${summary.uploaded === 1 ? '' : 's'} (${formatBytes(summary.bytes)}) to ${describeTarget(target)}, each checked by HEAD` +
+      (summary.alreadyThere ? `; ${formatCount(summary.alreadyThere)} already there` : ''),
+  ];
+  if (summary.failed) {
+    lines.push(`            ${formatCount(summary.failed)} not uploaded (retried next run):`);
+    for (const f of summary.failures.slice(0, 5)) lines.push(`              ${f.key}: ${f.message}`);
+  }
+  lines.push(
+    summary.inventoryUploaded
+      ? `            inventory copied to ${describeTarget({ ...target, prefix: `${target.prefix}inventory.sqlite` })}`
+      : '            the inventory copy was NOT uploaded (retried next run)',
+  );
+  s.output.result(lines.join('\n'));
+  return summary;
+}
+
+/** A run whose uploads failed is partial (3), unless it already ended worse. */
+export function exitCodeWithUpload(exitCode: number, upload: UploadSummary | undefined): number {
+  if (!upload || exitCode !== ExitCode.ok) return exitCode;
+  return upload.failed > 0 || !upload.inventoryUploaded ? ExitCode.partial : exitCode;
+}

@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeFeishu } from '../fake-feishu/index.js';
+import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
+import { makeHealthy, mediaRows, runCli, startTenant, tempDir, writeConfig } from './helpers.js';
+
+let s3: TestS3 | undefined;
+
+afterEach(async () => {
+  await s3?.close();
+  s3 = undefined;
+});
+
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+function s3Config(dir: string, fake: FakeFeishu, server: TestS3, bucket = 'backup'): string {
+  return writeConfig(dir, fake, {
+    outputDir: `s3://${bucket}/nightly`,
+    target: { bucket, endpoint: server.endpoint, stagingDir: './staging' },
+  });
+}
+
+describe('backup into an S3-compatible bucket', () => {
+  it('uploads every downloaded file and the inventory, each checked by HEAD, and status shows the target', async () => {
+    const fake = await startTenant();
+    makeHealthy(fake);
+    s3 = await startS3(['backup']);
+    const dir = tempDir();
+    const config = s3Config(dir, fake, s3);
+
+    const r = await runCli(['backup', '--config', config], { env: s3.env });
+
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(
+      /Uploaded\s+\d+ files .* to s3:\/\/backup\/nightly\/ at http:\/\/127\.0\.0\.1:\d+, each checked by HEAD/,
+    );
+    // The SDK's "will need Node >= 22" notice is not the user's business on this run.
+    expect(r.stderr + r.stdout).not.toMatch(/NodeVersionSupportWarning|node >=22/i);
+    const database = join(dir, 'staging', 'inventory.sqlite');
+    const rows = (await mediaRows(database)).filter((m) => m.status === 'done');
+    expect(rows.length).toBeGreaterThan(0);
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
+    });
+    for (const row of rows) {
+      const head = await client.send(new HeadObjectCommand({ Bucket: 'backup', Key: `nightly/${row.path}` }));
+      expect(head.Metadata?.sha256).toBe(sha256(join(dir, 'staging', row.path!)));
+    }
+    await client.send(new HeadObjectCommand({ Bucket: 'backup', Key: 'nightly/inventory.sqlite' }));
+    const db = new Database(database, { readonly: true });
+    const done = db.prepare(`SELECT COUNT(*) AS n FROM target_objects WHERE status = 'done'`).get();
+    const snapshots = db.prepare('SELECT path, sha256 FROM snapshots').all() as {
+      path: string;
+      sha256: string;
+    }[];
+    db.close();
+    expect(snapshots.length).toBeGreaterThan(0);
+    for (const snap of snapshots) {
+      const head = await client.send(
+        new HeadObjectCommand({ Bucket: 'backup', Key: `nightly/${snap.path}` }),
+      );
+      expect(head.Metadata?.sha256).toBe(snap.sha256);
+    }
+    expect(done).toEqual({ n: rows.length + snapshots.length + 1 });
+
+    const status = await runCli(['status', '--config', config], { env: s3.env });
+    expect(status.stdout).toMatch(/Target\s+s3:\/\/backup\/nightly\//);
+    expect(status.stdout).toContain(`${rows.length} of ${rows.length} files on disk uploaded and checked`);
+    expect(status.stdout).toContain(`${snapshots.length} of ${snapshots.length} snapshots uploaded`);
+  });
+
+  it('verify HEADs every uploaded object; a missing or different one exits 3 and is uploaded again by the next run', async () => {
+    const fake = await startTenant();
+    makeHealthy(fake);
+    s3 = await startS3(['backup']);
+    const dir = tempDir();
+    const config = s3Config(dir, fake, s3);
+    expect((await runCli(['backup', '--config', config], { env: s3.env })).code).toBe(0);
+    const rows = (await mediaRows(join(dir, 'staging', 'inventory.sqlite'))).filter(
+      (m) => m.status === 'done',
+    );
+    const [gone, changed] = rows;
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
+    });
+    await client.send(new DeleteObjectCommand({ Bucket: 'backup', Key: `nightly/${gone!.path}` }));
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'backup',
+        Key: `nightly/${changed!.path}`,
+        Body: 'not the file',
+        Metadata: { sha256: '0'.repeat(64) },
+      }),
+    );
+
+    const verify = await runCli(['verify', '--config', config], { env: s3.env });
+    expect(verify.code, verify.stderr + verify.stdout).toBe(3);
+    expect(verify.stdout).toMatch(
+      /Checked \d+ objects in s3:\/\/backup\/nightly\/ .* 2 missing or different/,
+    );
+    expect(verify.stdout).toContain(`missing nightly/${gone!.path}`);
+    expect(verify.stdout).toContain(`differs nightly/${changed!.path}`);
+
+    const again = await runCli(['download', '--config', config], { env: s3.env });
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toMatch(/Uploaded\s+2 files/);
+    const clean = await runCli(['verify', '--config', config], { env: s3.env });
+    expect(clean.code, clean.stdout).toBe(0);
+  });
+
+  it('stops before the crawl with exit 2 when the bucket does not exist, naming the fix', async () => {
+    const fake = await startTenant();
+    s3 = await startS3([]);
+    const dir = tempDir();
+    const r = await runCli(['backup', '--config', s3Config(dir, fake, s3, 'missing-bucket')], {
+      env: s3.env,
+    });
+
+    expect(r.code, r.stderr + r.stdout).toBe(2);
+    expect(r.stderr).toContain('The bucket s3://missing-bucket');
+    expect(r.stderr).toContain('does not exist');
+    expect(r.stderr).toContain('aws s3 mb s3://missing-bucket');
+    expect(fake.requestsTo('media.download')).toHaveLength(0);
+  });
+
+  it('exits 2 on refused credentials without echoing the secret', async () => {
+    const fake = await startTenant();
+    s3 = await startS3(['backup']);
+    const dir = tempDir();
+    const secret = 'wrongSecretValue/abc123XYZ';
+    const env = { ...s3.env, AWS_ACCESS_KEY_ID: 'AKIAWRONGKEY00000001', AWS_SECRET_ACCESS_KEY: secret };
+    const r = await runCli(['backup', '--verbose', '--config', s3Config(dir, fake, s3)], { env });
+
+    expect(r.code, r.stderr + r.stdout).toBe(2);
+    expect(r.stderr).toMatch(/refused the credentials/);
+    expect(r.stderr).toMatch(/AWS_ACCESS_KEY_ID/);
+    expect(r.stderr + r.stdout).not.toContain(secret);
+  });
+});

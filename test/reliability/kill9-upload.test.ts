@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeHealthy, runCli, spawnCli, tempDir, writeConfig } from '../cli/helpers.js';
+import type { FakeFeishu } from '../fake-feishu/index.js';
+import { generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
+import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
+
+/**
+ * kill -9 in the upload phase (issue 16): the files are on disk, the run is killed after its n-th
+ * upload was recorded (so others are in flight), and the next run finishes the bucket: every file and
+ * snapshot in it with its SHA-256, no row left `uploading`.
+ */
+let fake: FakeFeishu;
+let s3: TestS3;
+beforeAll(async () => {
+  fake = await startFakeFeishu({
+    tenant: generateTenant({
+      seed: 5,
+      folders: 2,
+      docxPerFolder: 3,
+      sheets: 1,
+      bitables: 1,
+      recordsPerTable: 6,
+      wikiSpaces: 0,
+      maxMediaBytes: 60_000,
+    }),
+  });
+  makeHealthy(fake);
+  s3 = await startS3(['backup']);
+});
+afterAll(async () => {
+  await fake.close();
+  await s3.close();
+});
+
+describe('kill -9 during the upload phase', () => {
+  it('the next runs upload what the killed ones did not, each object checked', async () => {
+    const dir = tempDir();
+    const local = writeConfig(dir, fake);
+    const first = await runCli(['backup', '--config', local]);
+    expect(first.code, first.stderr).toBe(0);
+    const withTarget = writeConfig(dir, fake, {
+      target: { bucket: 'backup', prefix: 'k9', endpoint: s3.endpoint },
+    });
+
+    for (const n of [1, 4, 9]) {
+      const cli = spawnCli(['download', '--verbose', '--config', withTarget], { env: s3.env });
+      const uploads = new RegExp(`(Uploaded k9/[^\\n]*\\n[^]*){${n}}`);
+      await cli.waitFor(uploads);
+      cli.child.kill('SIGKILL');
+      expect((await cli.done).signal).toBe('SIGKILL');
+    }
+    const last = await runCli(['download', '--config', withTarget], { env: s3.env });
+    expect(last.code, last.stderr + last.stdout).toBe(0);
+
+    const db = new Database(join(dir, 'backup', 'inventory.sqlite'), { readonly: true });
+    const expected = db
+      .prepare(
+        `SELECT path, sha256 FROM media WHERE status = 'done' UNION ALL SELECT path, sha256 FROM snapshots`,
+      )
+      .all() as { path: string; sha256: string }[];
+    const notDone = db.prepare(`SELECT COUNT(*) AS n FROM target_objects WHERE status <> 'done'`).get();
+    db.close();
+    expect(notDone).toEqual({ n: 0 });
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
+    });
+    // Enough that each kill above left work for the next run.
+    expect(expected.length).toBeGreaterThan(20);
+    console.log(`kill -9 upload: ${expected.length} objects`);
+    for (const e of expected) {
+      const head = await client.send(new HeadObjectCommand({ Bucket: 'backup', Key: `k9/${e.path}` }));
+      expect(head.Metadata?.sha256, e.path).toBe(e.sha256);
+    }
+  });
+});
