@@ -46,8 +46,8 @@ describe('the browsable view', () => {
     await backup(h);
     renderView(h.db, h.config.outputDir);
     const view = path.join(h.config.outputDir, 'view');
-    // The root folder is not in any listing, so it has no title: its kind and token name it.
-    const root = path.join(view, `Folder ${t.folder.token}`);
+    // The root folder is in no listing: its folder meta names it (src/crawl/root-titles.ts).
+    const root = path.join(view, t.folder.name);
     const doc = readFileSync(path.join(root, 'Doc.md'), 'utf8');
     expect(doc).toContain('# ');
     expect(doc).toMatch(/Embedded sheet: \[/);
@@ -63,13 +63,13 @@ describe('the browsable view', () => {
     expect(markdownLinks(index)).toHaveLength(3);
     // The shortcut back to the root folder (a cycle) adds nothing.
     expect(readdirSync(view, { recursive: true }).map(String).sort()).toEqual([
-      `Folder ${t.folder.token}`,
-      `Folder ${t.folder.token}/Doc`,
-      `Folder ${t.folder.token}/Doc.md`,
-      `Folder ${t.folder.token}/Doc/${t.app.appToken}`,
-      `Folder ${t.folder.token}/Doc/${t.app.appToken}/${t.table.name}.csv`,
-      `Folder ${t.folder.token}/Doc/${t.ss.token}`,
-      `Folder ${t.folder.token}/Doc/${t.ss.token}/${t.ss.sheets[0]!.title}.csv`,
+      `${t.folder.name}`,
+      `${t.folder.name}/Doc`,
+      `${t.folder.name}/Doc.md`,
+      `${t.folder.name}/Doc/${t.app.appToken}`,
+      `${t.folder.name}/Doc/${t.app.appToken}/${t.table.name}.csv`,
+      `${t.folder.name}/Doc/${t.ss.token}`,
+      `${t.folder.name}/Doc/${t.ss.token}/${t.ss.sheets[0]!.title}.csv`,
       'index.md',
     ]);
   });
@@ -82,7 +82,7 @@ describe('the browsable view', () => {
     const summary = renderView(h.db, h.config.outputDir);
     expect(summary.links.missing).toBeGreaterThan(0);
     const doc = readFileSync(
-      path.join(h.config.outputDir, 'view', `Folder ${t.folder.token}`, 'Doc.md'),
+      path.join(h.config.outputDir, 'view', t.folder.name, 'Doc.md'),
       'utf8',
     );
     expect(doc).toContain(`[image not backed up: \`${t.tokens.image}\`]`);
