@@ -54,7 +54,8 @@ describe('the browsable view', () => {
     // Reached only through the docx embed: sheets/query gives no spreadsheet title, the token names it.
     const sheet = readFileSync(path.join(root, 'Doc', t.ss.token, `${t.ss.sheets[0]!.title}.csv`), 'utf8');
     expect(parseCsv(sheet.replace(/^\uFEFF/, ''))[0]![0]).toBe('title');
-    const tables = readdirSync(path.join(root, 'Doc', t.app.appToken));
+    // A base reached only through the embed is named by its app info (read for its permissions).
+    const tables = readdirSync(path.join(root, 'Doc', t.app.name));
     expect(tables).toEqual([`${t.table.name}.csv`]);
     const index = readFileSync(path.join(view, 'index.md'), 'utf8');
     for (const href of markdownLinks(index)) {
@@ -66,8 +67,8 @@ describe('the browsable view', () => {
       `${t.folder.name}`,
       `${t.folder.name}/Doc`,
       `${t.folder.name}/Doc.md`,
-      `${t.folder.name}/Doc/${t.app.appToken}`,
-      `${t.folder.name}/Doc/${t.app.appToken}/${t.table.name}.csv`,
+      `${t.folder.name}/Doc/${t.app.name}`,
+      `${t.folder.name}/Doc/${t.app.name}/${t.table.name}.csv`,
       `${t.folder.name}/Doc/${t.ss.token}`,
       `${t.folder.name}/Doc/${t.ss.token}/${t.ss.sheets[0]!.title}.csv`,
       'index.md',

@@ -6,6 +6,7 @@ import type { LogEvent } from '../../src/events.js';
 import { exportRows } from '../../src/inventory/export.js';
 import { readStatus } from '../../src/inventory/status.js';
 import {
+  addBitable,
   addDocx,
   addDriveFile,
   addFolder,
@@ -50,7 +51,7 @@ describe('roots have their real titles', () => {
 
     // The refused file's failure names its folder, the root, by title and the tenant's URL.
     const failure = readStatus(h.db, { day: '2026-12-06' }).failures.find((f) => f.subject === 'media')!;
-    expect(failure.documents[0]).toMatchObject({
+    expect(failure.documents?.[0]).toMatchObject({
       title: 'Team',
       kind: 'Folder',
       url: `https://fake.feishu.cn/drive/folder/${folder.token}`,
@@ -97,5 +98,19 @@ describe('roots have their real titles', () => {
     const view = path.join(h.config.outputDir, 'view');
     expect(existsSync(path.join(view, `Folder ${folder.token}`, 'Plan.md'))).toBe(true);
     expect(existsSync(path.join(view, `Wiki space ${space.spaceId}`, 'Onboarding.md'))).toBe(true);
+  });
+
+  it('names a base root by the name its app info (read anyway, for advanced permissions) gives', async () => {
+    const t = emptyTenant({ seed: 16 });
+    const app = addBitable(t, { name: 'Roadmap', tables: [{ name: 'Tasks' }], folder: null });
+    const fake = await startFakeFeishu({ tenant: t });
+    const h = harness(fake, [{ type: 'bitable', token: app.appToken }]);
+    await h.run();
+    const before = countRequests(fake, 'bitable.app');
+    renderView(h.db, h.config.outputDir);
+    // The root's folder, then the base (a folder of CSVs) in it: both by its name, neither by token.
+    expect(existsSync(path.join(h.config.outputDir, 'view', 'Roadmap', 'Roadmap', 'Tasks.csv'))).toBe(true);
+    // No call of its own: the base's app info was read for its permissions all the same.
+    expect(before).toBe(1);
   });
 });
