@@ -82,10 +82,7 @@ describe('the browsable view', () => {
     await h.run();
     const summary = renderView(h.db, h.config.outputDir);
     expect(summary.links.missing).toBeGreaterThan(0);
-    const doc = readFileSync(
-      path.join(h.config.outputDir, 'view', t.folder.name, 'Doc.md'),
-      'utf8',
-    );
+    const doc = readFileSync(path.join(h.config.outputDir, 'view', t.folder.name, 'Doc.md'), 'utf8');
     expect(doc).toContain(`[image not backed up: \`${t.tokens.image}\`]`);
     expect(markdownLinks(doc).filter((l) => l.includes('media/'))).toEqual([]);
   });
