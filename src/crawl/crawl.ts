@@ -3,6 +3,7 @@ import { type CrawlOptions, type CrawlRun, createCrawlRun } from './crawl-run.js
 import { markGoneAfterCrawl } from './mark-gone.js';
 import { processJob } from './process-job.js';
 import { registerRoots } from './register-roots.js';
+import { nameRoots } from './root-titles.js';
 import { readScoped } from './schedule.js';
 import type { CrawlSummary } from './summary.js';
 
@@ -18,6 +19,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const run: CrawlRun = createCrawlRun(options, (job) => processJob(run, job));
   const { client, db, runId, signal, log, summary } = run;
   const rootIds = registerRoots(run);
+  // While the roots' reads run: their titles, for the roots no listing names.
+  await nameRoots(run);
   await run.queue.onIdle();
   await readScoped(run);
   for (const [bucket, n] of client.calls) {

@@ -73,6 +73,8 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
   let position: Checkpoint | undefined = from;
   for await (const page of source.read(ctx, target, from, memo)) {
     const next = page.next;
+    if (page.title && !target.title)
+      docs.see({ type: target.type, token: target.token, title: page.title }, runId);
     // Staged (durably) before the checkpoint that moves past it is committed.
     snapshot?.stage(position, page.snapshot ?? null, next);
     position = next;

@@ -14,6 +14,8 @@ export const CRAWL_BUCKETS = [
   'bitable.tables',
   'bitable.fields',
   'bitable.records',
+  'drive.folder_meta',
+  'wiki.space',
 ] as const;
 
 /**
@@ -156,6 +158,19 @@ export const DOCUMENTED_LIMITS: Readonly<Record<Bucket, BucketLimit>> = {
     limit: 100,
     windowMs: MINUTE,
     doc: 'https://open.feishu.cn/document/server-docs/docs/permission/permission-member/auth',
+  },
+  // The folder meta page gives no limit: 5/s is cautious; asked once per folder root and crawl, for
+  // the root's title (src/crawl/root-titles.ts).
+  'drive.folder_meta': {
+    limit: 5,
+    windowMs: SECOND,
+    doc: 'https://open.feishu.cn/document/server-docs/docs/drive-v1/folder/get-folder-meta',
+  },
+  // Asked once per wiki space root and crawl, for the root's title.
+  'wiki.space': {
+    limit: 100,
+    windowMs: MINUTE,
+    doc: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space/get',
   },
 };
 

@@ -78,6 +78,8 @@ const PATHS: Record<string, string> = {
   sheet: 'sheets',
   bitable: 'base',
   folder: 'drive/folder',
+  // A space's home page, as its URL reads in the browser (the config accepts it as a root URL).
+  wiki_space: 'wiki/space',
   wiki_node: 'wiki',
   file: 'file',
   doc: 'docs',

@@ -51,6 +51,8 @@ export interface SourcePage {
   next?: Checkpoint | undefined;
   /** The page's raw API content, kept in the document's snapshot (src/archive/snapshots/assemble.ts). */
   snapshot?: unknown;
+  /** The document's own title, when what the read asks anyway names it (a base's app info). */
+  title?: string | undefined;
 }
 
 export interface SourceContext {

@@ -55,7 +55,8 @@ describe('the view is the tree people know', () => {
     const checked = checkViewLinks(h.config.outputDir);
     expect(checked.length).toBeGreaterThan(100);
     // A document reachable from two places (a drive shortcut) is in each.
-    const root = readdirSync(view).find((n) => n.startsWith('Folder '))!;
+    // The root folder by its title (its folder meta), not `Folder <token>`.
+    const root = fake.tenant.rootFolderName!;
     const inRoot = path.join(view, root, '快捷方式 文档 1.md');
     const inFolder = path.join(view, root, '文件夹 1', '快捷方式 文档 1.md');
     expect(existsSync(inRoot) && existsSync(inFolder)).toBe(true);
@@ -71,7 +72,7 @@ describe('the view is the tree people know', () => {
     await backup(h);
     renderView(h.db, h.config.outputDir);
     const view = path.join(h.config.outputDir, 'view');
-    const root = `Folder ${team.token}`;
+    const root = team.name;
     expect(existsSync(path.join(view, root, 'Plan.md'))).toBe(true);
 
     // Someone renames the document and moves it into the Archive folder.

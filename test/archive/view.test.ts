@@ -46,15 +46,16 @@ describe('the browsable view', () => {
     await backup(h);
     renderView(h.db, h.config.outputDir);
     const view = path.join(h.config.outputDir, 'view');
-    // The root folder is not in any listing, so it has no title: its kind and token name it.
-    const root = path.join(view, `Folder ${t.folder.token}`);
+    // The root folder is in no listing: its folder meta names it (src/crawl/root-titles.ts).
+    const root = path.join(view, t.folder.name);
     const doc = readFileSync(path.join(root, 'Doc.md'), 'utf8');
     expect(doc).toContain('# ');
     expect(doc).toMatch(/Embedded sheet: \[/);
     // Reached only through the docx embed: sheets/query gives no spreadsheet title, the token names it.
     const sheet = readFileSync(path.join(root, 'Doc', t.ss.token, `${t.ss.sheets[0]!.title}.csv`), 'utf8');
     expect(parseCsv(sheet.replace(/^\uFEFF/, ''))[0]![0]).toBe('title');
-    const tables = readdirSync(path.join(root, 'Doc', t.app.appToken));
+    // A base reached only through the embed is named by its app info (read for its permissions).
+    const tables = readdirSync(path.join(root, 'Doc', t.app.name));
     expect(tables).toEqual([`${t.table.name}.csv`]);
     const index = readFileSync(path.join(view, 'index.md'), 'utf8');
     for (const href of markdownLinks(index)) {
@@ -63,13 +64,13 @@ describe('the browsable view', () => {
     expect(markdownLinks(index)).toHaveLength(3);
     // The shortcut back to the root folder (a cycle) adds nothing.
     expect(readdirSync(view, { recursive: true }).map(String).sort()).toEqual([
-      `Folder ${t.folder.token}`,
-      `Folder ${t.folder.token}/Doc`,
-      `Folder ${t.folder.token}/Doc.md`,
-      `Folder ${t.folder.token}/Doc/${t.app.appToken}`,
-      `Folder ${t.folder.token}/Doc/${t.app.appToken}/${t.table.name}.csv`,
-      `Folder ${t.folder.token}/Doc/${t.ss.token}`,
-      `Folder ${t.folder.token}/Doc/${t.ss.token}/${t.ss.sheets[0]!.title}.csv`,
+      `${t.folder.name}`,
+      `${t.folder.name}/Doc`,
+      `${t.folder.name}/Doc.md`,
+      `${t.folder.name}/Doc/${t.app.name}`,
+      `${t.folder.name}/Doc/${t.app.name}/${t.table.name}.csv`,
+      `${t.folder.name}/Doc/${t.ss.token}`,
+      `${t.folder.name}/Doc/${t.ss.token}/${t.ss.sheets[0]!.title}.csv`,
       'index.md',
     ]);
   });
@@ -81,10 +82,7 @@ describe('the browsable view', () => {
     await h.run();
     const summary = renderView(h.db, h.config.outputDir);
     expect(summary.links.missing).toBeGreaterThan(0);
-    const doc = readFileSync(
-      path.join(h.config.outputDir, 'view', `Folder ${t.folder.token}`, 'Doc.md'),
-      'utf8',
-    );
+    const doc = readFileSync(path.join(h.config.outputDir, 'view', t.folder.name, 'Doc.md'), 'utf8');
     expect(doc).toContain(`[image not backed up: \`${t.tokens.image}\`]`);
     expect(markdownLinks(doc).filter((l) => l.includes('media/'))).toEqual([]);
   });

@@ -19,8 +19,8 @@ describe("the free plan's monthly API quota (99991403)", () => {
     const { tenant, images } = tenantOfTwelve();
     const fake = await startFakeFeishu({ tenant });
     const h = harness(fake, [rootFolder(fake)], { maxRetries: 6 });
-    // The listing and 7 documents, then the month is spent.
-    fake.setMonthlyQuota(8);
+    // The root's title (folder meta), the listing and 7 documents, then the month is spent.
+    fake.setMonthlyQuota(9);
     const summary = await h.run();
     expect(summary.monthlyQuota?.fix).toMatch(/monthly API call quota.*upgrade/s);
     // Each refused request was a different one: none was retried.

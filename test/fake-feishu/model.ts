@@ -233,6 +233,8 @@ export interface Tenant {
   appSecret: string;
   /** The root folder's token (what `folder_token=` empty lists). */
   rootFolderToken: string;
+  /** The root folder's name (what its folder meta answers); absent: an empty name. */
+  rootFolderName?: string;
   /** Every drive entry, folders included, in listing order. */
   drive: Map<string, DriveEntry>;
   wikiSpaces: WikiSpace[];

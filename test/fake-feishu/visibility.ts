@@ -2,6 +2,8 @@ import { type FakeRequest, fail, type JsonReply, type RouteContext, type RouteNa
 
 /** The permission error each product answers when the caller may not see a document. */
 function forbidden(route: RouteName): JsonReply {
+  // Folder meta documents its own code (HTTP status not stated on the page: 403 [unconfirmed]).
+  if (route === 'drive.folder_meta') return fail(403, 91204, 'FORBIDDEN');
   if (route.startsWith('wiki.')) return fail(400, 131006, 'permission denied');
   if (route.startsWith('docx.')) return fail(403, 1770032, 'forbidden');
   if (route.startsWith('sheets.')) return fail(403, 1310213, 'permission denied');

@@ -11,13 +11,21 @@ interface AppInfo {
  * https://open.feishu.cn/document/server-docs/docs/bitable-v1/app/get
  */
 export async function isAdvancedBase(ctx: SourceContext, app: string): Promise<boolean> {
+  return (await baseInfo(ctx, app)).advanced;
+}
+
+/** `isAdvancedBase`, with the base's name (`app.name`) that the same answer carries. */
+export async function baseInfo(
+  ctx: SourceContext,
+  app: string,
+): Promise<{ advanced: boolean; name: string | undefined }> {
   const data = await ctx.client.call<AppInfo>(
     'bitable.app',
     `GET /open-apis/bitable/v1/apps/${app}`,
     (o) => ctx.client.sdk.bitable.v1.app.get({ path: { app_token: app } }, o) as Promise<Envelope<AppInfo>>,
     ctx.signal,
   );
-  return data.app?.is_advanced === true;
+  return { advanced: data.app?.is_advanced === true, name: data.app?.name || undefined };
 }
 
 /** The `meta` key a base hands its tables, so a table need not ask again. */

@@ -3,7 +3,7 @@ import { FeishuError } from '../../feishu/errors.js';
 import { splitEmbedded } from '../docx/extract.js';
 import { PageGuard } from '../paging.js';
 import type { Source, SourceContext, Target } from '../types.js';
-import { ADVANCED_META, AdvancedBaseEmptyError, isAdvancedBase } from './advanced.js';
+import { ADVANCED_META, AdvancedBaseEmptyError, baseInfo, isAdvancedBase } from './advanced.js';
 import { type BitableRecord, extractRecords, unbackableRecords } from './extract.js';
 
 interface Paged<T> {
@@ -38,7 +38,9 @@ const TOO_LARGE_CODE = 1254030;
 export const bitableSource: Source = {
   type: 'bitable',
   async *read(ctx, target, from) {
-    const advanced = await isAdvancedBase(ctx, target.token);
+    // The base's name comes with it: a base configured as a root is in no listing that names it.
+    const { advanced, name } = await baseInfo(ctx, target.token);
+    let title = target.title ? undefined : name;
     const operation = `GET /open-apis/bitable/v1/apps/${target.token}/tables`;
     const guard = new PageGuard(operation);
     let pageToken = from?.pageToken;
@@ -54,7 +56,8 @@ export const bitableSource: Source = {
         listedRevision: t.revision === undefined ? undefined : `rev:${t.revision}`,
         meta: { [ADVANCED_META]: advanced ? '1' : '0' },
       }));
-      yield { children, next: pageToken ? { phase: 'tables', pageToken } : undefined };
+      yield { children, title, next: pageToken ? { phase: 'tables', pageToken } : undefined };
+      title = undefined;
     } while (pageToken);
   },
 };

@@ -35,6 +35,7 @@ export function emptyTenant(options: { seed?: number; appId?: string; appSecret?
     media: new Map(),
   };
   tenant.rootFolderToken = idRng(tenant).token('nodcnRoot');
+  tenant.rootFolderName = 'Team drive';
   return tenant;
 }
 

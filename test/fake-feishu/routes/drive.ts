@@ -73,6 +73,35 @@ export const driveRoutes: RouteDef[] = [
     },
   },
   {
+    // https://open.feishu.cn/document/server-docs/docs/drive-v1/folder/get-folder-meta: the folder's
+    // id, name and token at the top of `data`. Errors: 91203 not found, 91204 FORBIDDEN (the page
+    // gives no HTTP status: 404 and 403 here [unconfirmed]; the forbidden answer is visibility.ts's).
+    name: 'drive.folder_meta',
+    method: 'GET',
+    pattern: /^\/open-apis\/drive\/explorer\/v2\/folder\/(?<folderToken>[^/]+)\/meta$/,
+    handle(req, { tenant }) {
+      allowParams(req.query, []);
+      const token = req.params.folderToken!;
+      const entry = tenant.drive.get(token);
+      const name =
+        token === tenant.rootFolderToken
+          ? (tenant.rootFolderName ?? '')
+          : entry?.type === 'folder'
+            ? entry.name
+            : null;
+      if (name === null) return fail(404, 91203, 'not found');
+      return ok({
+        id: String(7_110_173_013_420_512_356n),
+        name,
+        token,
+        createUid: 'ou_fakeowner',
+        editUid: 'ou_fakeowner',
+        parentId: '0',
+        ownUid: 'ou_fakeowner',
+      });
+    },
+  },
+  {
     // https://open.feishu.cn/document/server-docs/docs/drive-v1/download/download
     name: 'drive.download',
     method: 'GET',

@@ -112,4 +112,27 @@ export const wikiRoutes: RouteDef[] = [
       return fail(404, 131005, 'not found');
     },
   },
+  {
+    // https://open.feishu.cn/document/server-docs/docs/wiki-v2/space/get: `data.space` (name,
+    // description, space_id, space_type, visibility); 131005 not found and 131006 permission denied
+    // (visibility.ts), both HTTP 400 as the page says. After `get_node`, whose path this also matches.
+    name: 'wiki.space',
+    method: 'GET',
+    pattern: /^\/open-apis\/wiki\/v2\/spaces\/(?<space_id>[^/]+)$/,
+    handle(req, { tenant }) {
+      allowParams(req.query, ['lang']);
+      const space = tenant.wikiSpaces.find((s) => s.spaceId === req.params.space_id);
+      if (!space) return fail(400, 131005, 'space not found');
+      return ok({
+        space: {
+          name: space.name,
+          description: '',
+          space_id: space.spaceId,
+          space_type: space.spaceType,
+          visibility: space.visibility,
+          open_sharing: 'closed',
+        },
+      });
+    },
+  },
 ];
