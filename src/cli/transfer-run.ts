@@ -1,6 +1,6 @@
 import { renderView, type ViewSummary } from '../archive/view/render-view.js';
 import { expiryWarning } from '../auth/expiry.js';
-import { archiveOf, type Config } from '../config/types.js';
+import { archiveOf, type Config, downloadOf } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads } from '../download/index.js';
 import type { FeishuClient } from '../feishu/client.js';
@@ -111,6 +111,8 @@ async function transferWith(
           ? {}
           : { dailyCapBackoffMs: config.limits.dailyCapBackoffMinutes * 60_000 }),
         ...endpointRates(config),
+        via: downloadOf(config).via,
+        tmpUrlQps: downloadOf(config).tmpUrlQps,
       },
       skipSources,
       budget,

@@ -10,7 +10,7 @@ import { parseRates } from './parse-rates.js';
 import { parseRoots } from './parse-roots.js';
 import { placeholderProblems } from './placeholders.js';
 import { readConfigFile, stripComments } from './read-config-file.js';
-import { archiveSchema, configSchema, limitsSchema, offlineSchema } from './schema.js';
+import { archiveSchema, configSchema, downloadSchema, limitsSchema, offlineSchema } from './schema.js';
 import { resolveTarget } from './target.js';
 import type { Config } from './types.js';
 
@@ -120,6 +120,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     limits: { ...limits, rates },
     archive: archiveSchema.parse(parsed.data.archive ?? {}),
     crawl: { fullEveryMs },
+    download: downloadSchema.parse(parsed.data.download ?? {}),
     auth: parsed.data.auth,
   };
   if (parsed.data.login) config.login = parsed.data.login;

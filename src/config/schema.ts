@@ -21,6 +21,17 @@ export const archiveSchema = z.strictObject({
   driveFiles: z.boolean().default(true),
 });
 
+/**
+ * `download.via`: how media inside documents is fetched. `direct` (the download endpoint, 10,000 a
+ * day), `tmp-url` (batch_get_tmp_download_url, then the temporary URL), or `auto` (direct until its
+ * day is spent, then temporary URLs). `tmpUrlQps`: temporary-URL fetches started per second (their
+ * limit is not documented).
+ */
+export const downloadSchema = z.strictObject({
+  via: z.enum(['direct', 'tmp-url', 'auto']).default('direct'),
+  tmpUrlQps: z.number().positive().max(1000).default(5),
+});
+
 /** `crawl.fullEvery`: a duration (`7d`, `36h`, `90m`, bare seconds) or `off`; see src/config/full-every.ts. */
 export const crawlSchema = z.strictObject({
   fullEvery: z.union([z.string(), z.number().nonnegative()]).default('7d'),
@@ -44,6 +55,7 @@ export const configSchema = z.strictObject({
   limits: z.record(z.string(), z.unknown()).optional(),
   archive: archiveSchema.optional(),
   crawl: crawlSchema.optional(),
+  download: downloadSchema.optional(),
   auth: z.enum(['tenant', 'user']).default('tenant'),
   login: loginSchema.optional(),
   target: targetSchema.optional(),

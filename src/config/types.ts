@@ -64,6 +64,8 @@ export interface Config {
   crawl?: CrawlSettings;
   /** The S3-compatible bucket the backup is uploaded to (issue 16); absent: local only. */
   target?: Target;
+  /** Absent in configs built by hand: read it with `downloadOf(config)`. */
+  download?: DownloadSettings;
   /** Absolute path of the config file read, if any. */
   configFile?: string;
   /**
@@ -101,4 +103,16 @@ export const DEFAULT_FULL_EVERY_MS = 7 * 86_400_000;
 /** The crawl settings, with the defaults where a hand-built config has none. */
 export function crawlOf(config: Pick<Config, 'crawl'>): CrawlSettings {
   return config.crawl ?? { fullEveryMs: DEFAULT_FULL_EVERY_MS };
+}
+
+/** How media inside documents is fetched (`download.via`); see the README, "Past 10,000 a day". */
+export interface DownloadSettings {
+  via: 'direct' | 'tmp-url' | 'auto';
+  /** Temporary-URL fetches started per second (not documented by Feishu). @default 5 */
+  tmpUrlQps: number;
+}
+
+/** The download settings, with the defaults where a hand-built config has none. */
+export function downloadOf(config: Pick<Config, 'download'>): DownloadSettings {
+  return config.download ?? { via: 'direct', tmpUrlQps: 5 };
 }

@@ -8,7 +8,7 @@ import { endMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
 import type { FileResult } from './file-result.js';
 import { LaneScheduler } from './lane-scheduler.js';
-import { cappedUsage, checkLimits, makeLanes } from './lanes.js';
+import { cappedUsage, checkLimits, makeLanes, makeTmpPath, useTmpUrls } from './lanes.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
 import { planDownloads } from './plan.js';
@@ -140,6 +140,32 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     halted: () => state.reason !== 'complete' && state.reason !== 'budget',
   };
 
+  // `auto`: once the direct media day is spent, media goes on through temporary URLs instead.
+  const spendLane = ctx.spend;
+  ctx.spend = (lane, by) => {
+    const tmp = ctx.tmp;
+    if (tmp?.via === 'auto' && !tmp.switched && lane === lanes.media && !lane.spent) {
+      useTmpUrls(lane, tmp);
+      const u = tmp.directQuota!.usage();
+      log({
+        level: 'warn',
+        event: 'download.via.tmp_url',
+        message: `Today's media.download calls are spent (${u.used}/${u.limit}); media goes on through temporary URLs (download.via: auto).`,
+        quota: u,
+      });
+      return;
+    }
+    spendLane(lane, by);
+  };
+  ctx.tmp = makeTmpPath(options, clock, {
+    dispatcher,
+    signal,
+    onRequest: () => {
+      ctx.counters.requests++;
+    },
+  });
+  if (ctx.tmp?.via === 'tmp-url') useTmpUrls(lanes.media, ctx.tmp);
+
   const groups = new Map<string, FailureGroup>();
   const record = (row: { file_token: string; name: string | null }, r: FileResult): void => {
     if (r.type === 'done') {
@@ -238,6 +264,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   summary.left = planDownloads(options.db, planOptions);
   summary.quota = quota.usage();
   summary.quotas = cappedUsage(lanes);
+  if (ctx.tmp?.directQuota) summary.quotas.unshift(ctx.tmp.directQuota.usage());
   summary.durationMs = clock.now() - startedAt;
   log({
     level: stopReason === 'complete' ? 'info' : 'warn',

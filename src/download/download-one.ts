@@ -3,13 +3,14 @@ import { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
 import { calculateRetryDelay } from '../limits/backoff.js';
 import { explainForbidden } from './download-disabled.js';
-import { fetchMedia } from './fetch-media.js';
+import { type AttemptOutcome, fetchMedia } from './fetch-media.js';
 import { type FileResult, giveUp, park } from './file-result.js';
 import { finishFromDisk } from './finish-from-disk.js';
 import { asLocalFatal, LocalFatalError } from './local-errors.js';
 import { discardPart, partPaths, resumePoint } from './part-file.js';
 import { publishFile } from './publish-file.js';
 import type { Lane, RunContext } from './run-context.js';
+import { tmpAnswer } from './tmp-answers.js';
 
 /** Rate-limit answers tolerated per file per run before giving up on it until the next run. */
 const MAX_RATE_LIMITED = 20;
@@ -27,7 +28,8 @@ const DOWNLOAD_LIMIT_CODE = 1061045;
  */
 export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileResult> {
   const lane: Lane = ctx.lanes[row.source] ?? ctx.lanes.media;
-  const { endpoint } = lane;
+  // The media lane may switch to temporary URLs mid-run (`download.via: auto`): read it per request.
+  let endpoint = lane.endpoint;
   const paths = partPaths(ctx.outputDir, row.file_token);
   const knownSize = row.size ?? undefined;
   // A drive file's version (its token outlives uploads): a `.part` of another version is not continued.
@@ -38,6 +40,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   let rateLimited = lane.deferred.get(row.id) ?? 0;
   let protocol = 0;
   let again = 0;
+  let renewed = 0;
   // The `extra` to send (see ExtraChoice), then, after a 400/403, those of its other references:
   // a file seen in several tables carries one `extra` per table and the row keeps only the last seen.
   let extra = ctx.extras.first(row);
@@ -46,6 +49,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
   try {
     for (;;) {
       if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
+      endpoint = lane.endpoint;
       // The listed size is a hint (fetch-media.ts): a `.part` whose sidecar names another size is kept,
       // and the server's answer to its Range decides (206 continues it, a 416 of another length drops
       // it). The version must still match. Finished without asking only when both sizes agree.
@@ -58,42 +62,61 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
         if (done) return done;
       }
       const token = await ctx.client.token();
-      let startedAt: number;
-      try {
-        startedAt = await lane.gate.acquire(row.id, ctx.signal);
-      } catch {
-        return await park(ctx, row, paths.part);
+      // Through a temporary URL: asked for first (batched, on its own lane: tmp-urls.ts).
+      let url: string | undefined;
+      let outcome: AttemptOutcome | undefined;
+      if (endpoint.tmpUrl && ctx.tmp) {
+        try {
+          url = await ctx.tmp.urls.url(row.file_token, extra);
+        } catch (e) {
+          if (ctx.signal.aborted || !(e instanceof FeishuError)) return await park(ctx, row, paths.part);
+          // The batch call's own answer (a wrong `extra` is a 403 here): classified as any other.
+          outcome = { type: 'error', error: e };
+        }
       }
-      // Reserved right before sending, so every request counts and none is counted twice.
-      if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
-      if (!lane.quota.tryReserve()) {
-        ctx.spend(lane, 'counter');
-        return await park(ctx, row, paths.part);
+      if (!outcome) {
+        let startedAt: number;
+        try {
+          startedAt = await lane.gate.acquire(row.id, ctx.signal);
+        } catch {
+          return await park(ctx, row, paths.part);
+        }
+        // Reserved right before sending, so every request counts and none is counted twice.
+        if (ctx.halted() || lane.spent || lane.closed) return await park(ctx, row, paths.part);
+        if (lane.endpoint !== endpoint) continue;
+        if (!lane.quota.tryReserve()) {
+          ctx.spend(lane, 'counter');
+          // `auto` switched the lane to temporary URLs: go on through them.
+          if (lane.endpoint !== endpoint && !lane.spent) continue;
+          return await park(ctx, row, paths.part);
+        }
+        ctx.counters.requests++;
+        outcome = await fetchMedia({
+          ...(url !== undefined ? { url } : {}),
+          onHeaders: () => lane.limiter.answered(startedAt, ctx.clock.now()),
+          dispatcher: ctx.dispatcher,
+          baseUrl: ctx.client.baseUrl,
+          token,
+          fileToken: row.file_token,
+          extra,
+          paths,
+          have: point.have,
+          ...(point.total !== undefined || knownSize !== undefined
+            ? { expectedTotal: (point.total ?? knownSize)! }
+            : {}),
+          ...(knownSize !== undefined ? { knownSize } : {}),
+          ...(version !== undefined ? { version } : {}),
+          signal: ctx.signal,
+          onBytes: ctx.onBytes,
+          endpoint,
+          onAnswer: ctx.client.shapes && ((a) => ctx.client.shapes?.record(endpoint.bucket, a)),
+        });
       }
-      ctx.counters.requests++;
-      const outcome = await fetchMedia({
-        onHeaders: () => lane.limiter.answered(startedAt, ctx.clock.now()),
-        dispatcher: ctx.dispatcher,
-        baseUrl: ctx.client.baseUrl,
-        token,
-        fileToken: row.file_token,
-        extra,
-        paths,
-        have: point.have,
-        ...(point.total !== undefined || knownSize !== undefined
-          ? { expectedTotal: (point.total ?? knownSize)! }
-          : {}),
-        ...(knownSize !== undefined ? { knownSize } : {}),
-        ...(version !== undefined ? { version } : {}),
-        signal: ctx.signal,
-        onBytes: ctx.onBytes,
-        endpoint,
-        onAnswer: ctx.client.shapes && ((a) => ctx.client.shapes?.record(endpoint.bucket, a)),
-      });
       // Any answer with bytes: the endpoint is serving again, a later 1061045 starts a new streak.
       if (outcome.type !== 'error') lane.daySpent.ok();
       if (outcome.type === 'complete') {
         if (extrasTried.size > 1) ctx.extras.needed(extra);
+        if (endpoint.tmpUrl && ctx.tmp) ctx.tmp.refusals = 0;
         if (knownSize !== undefined && outcome.bytes !== knownSize) {
           ctx.log({
             level: 'info',
@@ -136,6 +159,21 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       }
       const error = outcome.error;
       let delayMs = 0;
+      const viaTmp = endpoint.tmpUrl ? tmpAnswer(ctx, lane, row, error, { url, extra, renewed }) : undefined;
+      if (viaTmp?.type === 'renew') {
+        renewed++;
+        continue;
+      }
+      if (viaTmp?.type === 'stop') return await park(ctx, row, paths.part);
+      if (viaTmp?.type === 'back-off') {
+        logRetry(ctx, row, error, viaTmp.delayMs);
+        try {
+          await ctx.clock.sleep(viaTmp.delayMs, ctx.signal);
+        } catch {
+          return await park(ctx, row, paths.part);
+        }
+        continue;
+      }
       switch (error.kind) {
         case 'auth':
           if (refreshed) return giveUp(ctx, row, paths.part, 'error', error);
@@ -148,6 +186,8 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
             const by = lane.daySpent.limited(lane.quota.usage());
             if (by) {
               ctx.spend(lane, by);
+              // `auto` switched the lane to temporary URLs: go on through them.
+              if (lane.endpoint !== endpoint && !lane.spent) continue;
               return await park(ctx, row, paths.part);
             }
             delayMs = lane.daySpent.backoffMs(error.retryAfterMs, ctx.random);

@@ -19,6 +19,8 @@ export interface Endpoint {
   url: (baseUrl: string, fileToken: string, extra?: string | null) => string;
   /** For messages and errors: `GET /open-apis/...`. */
   operation: (fileToken: string) => string;
+  /** Fetched through a temporary URL (see tmp-urls.ts), not `url`: no Authorization header. */
+  tmpUrl?: boolean;
 }
 
 /**
@@ -69,6 +71,25 @@ const BOARD: Endpoint = {
   url: (baseUrl, id) =>
     `${baseUrl}/open-apis/board/v1/whiteboards/${encodeURIComponent(id)}/download_as_image`,
   operation: (t) => `GET /open-apis/board/v1/whiteboards/${t}/download_as_image`,
+};
+
+/**
+ * Media inside documents fetched through a temporary URL from batch_get_tmp_download_url (on Feishu's
+ * download host, outside /open-apis; whether it counts against the 10,000/day is not documented, so
+ * its fetches have their own counter, `media.tmp_download`, and pace).
+ * https://open.feishu.cn/document/server-docs/docs/drive-v1/media/batch_get_tmp_download_url
+ */
+export const TMP_MEDIA: Endpoint = {
+  source: 'media',
+  bucket: 'media.tmp_download',
+  range: true,
+  dailyCap: false,
+  serverNames: true,
+  tmpUrl: true,
+  url: () => {
+    throw new Error('a temporary-URL file is fetched at the URL the batch call handed out');
+  },
+  operation: (t) => `GET <temporary URL of ${t}>`,
 };
 
 /** The registry: one endpoint per `media.source`. */

@@ -40,6 +40,8 @@ export interface MediaRequest {
   onHeaders?: () => void;
   /** Which API serves the file (from `media.source`). @default ENDPOINTS.media */
   endpoint?: Endpoint;
+  /** A temporary URL (tmp-urls.ts): fetched as is, without the Authorization header. */
+  url?: string;
   /** Sees each answer's status, header names and error envelope (`--record-shapes`). */
   onAnswer?: ((answer: Answer) => void) | undefined;
 }
@@ -63,12 +65,13 @@ export function mediaUrl(baseUrl: string, fileToken: string, extra?: string | nu
 export async function fetchMedia(req: MediaRequest): Promise<AttemptOutcome> {
   const endpoint = req.endpoint ?? ENDPOINTS.media;
   const operation = endpoint.operation(req.fileToken);
-  const headers: Record<string, string> = { authorization: `Bearer ${req.token}` };
+  // A temporary URL carries its own code; our token is never sent to the download host.
+  const headers: Record<string, string> = req.url ? {} : { authorization: `Bearer ${req.token}` };
   // Without Range support the caller passes have = 0 (a full body then restarts the .part anyway).
   if (req.have > 0 && endpoint.range) headers.range = `bytes=${req.have}-`;
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(endpoint.url(req.baseUrl, req.fileToken, req.extra), {
+    res = await request(req.url ?? endpoint.url(req.baseUrl, req.fileToken, req.extra), {
       dispatcher: req.dispatcher,
       method: 'GET',
       // The default 64 KiB buffer stalls the socket while a batch is written to disk; 256 KiB keeps it

@@ -11,7 +11,7 @@ import type { Lane } from './run-context.js';
  * the slot after.)
  */
 export class StartGate {
-  readonly #limiter: SlidingWindowLimiter;
+  #limiter: SlidingWindowLimiter;
   #waiting = 0;
   /** Rows handed out by the scheduler whose first request has not asked for a slot yet. */
   readonly #reserved = new Set<number>();
@@ -19,6 +19,11 @@ export class StartGate {
   onChange: () => void = () => undefined;
 
   constructor(limiter: SlidingWindowLimiter) {
+    this.#limiter = limiter;
+  }
+
+  /** Starts from now on go through `limiter` (media switching to temporary URLs: lanes.ts). */
+  use(limiter: SlidingWindowLimiter): void {
     this.#limiter = limiter;
   }
 

@@ -3,9 +3,10 @@ import type { MediaSource } from '../inventory/media-refs.js';
 import { DailyQuota } from '../inventory/quota.js';
 import { DaySpentDetector } from '../limits/day-spent.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
-import { ENDPOINTS } from './endpoints.js';
+import { ENDPOINTS, TMP_MEDIA } from './endpoints.js';
 import { StartGate } from './lane-scheduler.js';
-import type { Lane, RunContext } from './run-context.js';
+import type { Lane, RunContext, TmpPath } from './run-context.js';
+import { TmpUrls } from './tmp-urls.js';
 import type { DownloadOptions, DownloadSummary } from './types.js';
 
 /**
@@ -23,6 +24,9 @@ export function checkLimits(limits: DownloadOptions['limits']): void {
     if (v !== undefined && (!Number.isFinite(v) || v <= 0)) {
       throw new TypeError(`Expected \`limits.${key}\` to be a finite number > 0, got ${v}`);
     }
+  }
+  if (limits.tmpUrlQps !== undefined && (!Number.isFinite(limits.tmpUrlQps) || limits.tmpUrlQps <= 0)) {
+    throw new TypeError(`Expected \`limits.tmpUrlQps\` to be a finite number > 0, got ${limits.tmpUrlQps}`);
   }
   if (!Number.isInteger(limits.concurrency) || limits.concurrency < 1) {
     throw new TypeError(`Expected \`limits.concurrency\` to be an integer >= 1, got ${limits.concurrency}`);
@@ -62,6 +66,54 @@ export function makeLanes(options: DownloadOptions, clock: RunContext['clock']):
     drive_file: lane('drive_file', limits.driveQps ?? limits.qps, limits.drivePerDay ?? limits.perDay),
     board: lane('board', limits.boardQps ?? DEFAULT_RATES['board.image'], Number.MAX_SAFE_INTEGER),
   };
+}
+
+/**
+ * The temporary-URL path of media (`via` tmp-url or auto): the batch call and the URL fetches each
+ * with their own pace and counter (buckets `media.tmp_url` and `media.tmp_download`), uncapped
+ * because Feishu documents no daily figure for either; a refusal from Feishu stops the path instead.
+ */
+export function makeTmpPath(
+  options: DownloadOptions,
+  clock: RunContext['clock'],
+  run: { dispatcher: RunContext['dispatcher']; signal: AbortSignal; onRequest: () => void },
+): TmpPath | undefined {
+  const via = options.limits.via ?? 'direct';
+  if (via === 'direct') return undefined;
+  const counter = (bucket: string) =>
+    new DailyQuota({
+      db: options.db,
+      bucket,
+      perDay: Number.MAX_SAFE_INTEGER,
+      timeZone: options.limits.dayBoundaryTimeZone,
+      clock,
+    });
+  return {
+    via,
+    switched: false,
+    refusals: 0,
+    fetchLimiter: limiterFor(options.limits.tmpUrlQps ?? DEFAULT_RATES['media.tmp_download'], clock),
+    fetchQuota: counter(TMP_MEDIA.bucket),
+    urls: new TmpUrls({
+      client: options.client,
+      dispatcher: run.dispatcher,
+      limiter: limiterFor(DEFAULT_RATES['media.tmp_url'], clock),
+      quota: counter('media.tmp_url'),
+      clock,
+      signal: run.signal,
+      onRequest: run.onRequest,
+    }),
+  };
+}
+
+/** From now on the media lane fetches through temporary URLs, at their pace and on their counter. */
+export function useTmpUrls(lane: Lane, tmp: TmpPath): void {
+  tmp.switched = true;
+  tmp.directQuota = lane.quota;
+  lane.endpoint = TMP_MEDIA;
+  lane.limiter = tmp.fetchLimiter;
+  lane.gate.use(tmp.fetchLimiter);
+  lane.quota = tmp.fetchQuota;
 }
 
 /** Today's use of the endpoints that have a daily cap. */

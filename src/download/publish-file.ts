@@ -54,6 +54,7 @@ export async function publishFile(
     bytes: file.bytes,
     at: new Date(ctx.clock.now()),
     version: row.remote_version,
+    via: endpoint.tmpUrl ? 'tmp-url' : 'direct',
   });
   if (kept) {
     // After `done`, so the inventory never names a file that is not there.

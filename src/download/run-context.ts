@@ -12,6 +12,7 @@ import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
 import type { Endpoint } from './endpoints.js';
 import type { ExtraChoice } from './extra-choice.js';
 import type { StartGate } from './lane-scheduler.js';
+import type { TmpUrls } from './tmp-urls.js';
 import type { StopReason } from './types.js';
 
 /** One download endpoint's own pacing and daily counter, shared by every worker. */
@@ -32,6 +33,21 @@ export interface Lane {
   deferred: Map<number, number>;
 }
 
+/** The temporary-URL path of media (`download.via` tmp-url or auto); see lanes.ts `makeTmpPath`. */
+export interface TmpPath {
+  via: 'tmp-url' | 'auto';
+  /** The media lane fetches through temporary URLs now (at once for tmp-url; auto: once direct is spent). */
+  switched: boolean;
+  /** Rate-limit or quota refusals in a row on this path; at MAX_TMP_REFUSALS the path stops for the day. */
+  refusals: number;
+  fetchLimiter: SlidingWindowLimiter;
+  /** Counts temporary-URL fetches (bucket `media.tmp_download`). */
+  fetchQuota: DailyQuota;
+  /** The direct media counter, once the lane switched (for the summary). */
+  directQuota?: DailyQuota;
+  urls: TmpUrls;
+}
+
 /** What every worker of one run shares. */
 export interface RunContext {
   client: FeishuClient;
@@ -43,6 +59,8 @@ export interface RunContext {
   quota: DailyQuota;
   /** One lane per `media.source`. */
   lanes: Readonly<Record<MediaSource, Lane>>;
+  /** Set when media may be fetched through temporary URLs. */
+  tmp?: TmpPath | undefined;
   /** Marks a lane spent for the rest of the run, saying why; the run ends with 'quota' unless something worse. */
   spend: (lane: Lane, by: SpentBy) => void;
   /** The tenant's monthly API quota is spent (99991403): stops the run ('quota') for every endpoint. */

@@ -25,6 +25,13 @@ export interface DownloadLimits {
   dailyCapBackoffMs?: number;
   /** Whiteboard exports started per second (documented at 10/s; no daily cap). @default 10 */
   boardQps?: number;
+  /**
+   * How media inside documents is fetched: `direct` (its download endpoint), `tmp-url` (a batch call
+   * for temporary URLs, then the URL), `auto` (direct until its day is spent). @default 'direct'
+   */
+  via?: 'direct' | 'tmp-url' | 'auto';
+  /** Temporary-URL fetches started per second (undocumented limit). @default 5 */
+  tmpUrlQps?: number;
 }
 
 export interface DownloadBudget {

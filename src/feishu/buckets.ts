@@ -27,6 +27,7 @@ export const BUCKETS = [
   ...CRAWL_BUCKETS,
   'media.download',
   'media.tmp_url',
+  'media.tmp_download',
   'drive.download',
   'board.image',
   'drive.member_auth',
@@ -139,6 +140,13 @@ export const DOCUMENTED_LIMITS: Readonly<Record<Bucket, BucketLimit>> = {
   },
   // "特殊频控" with no number on the page; an older Lark page said 5 QPS.
   'media.tmp_url': {
+    limit: 5,
+    windowMs: SECOND,
+    doc: 'https://open.feishu.cn/document/server-docs/docs/drive-v1/media/batch_get_tmp_download_url',
+  },
+  // Fetching a temporary URL (on the download host, outside /open-apis): no limit documented; 5/s
+  // by default (`download.tmpUrlQps`), counted so a real tenant can tell.
+  'media.tmp_download': {
     limit: 5,
     windowMs: SECOND,
     doc: 'https://open.feishu.cn/document/server-docs/docs/drive-v1/media/batch_get_tmp_download_url',

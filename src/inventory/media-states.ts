@@ -31,9 +31,10 @@ export class MediaStates {
       bytes: number;
       at: string;
       version: string | null;
+      via: string | null;
     }>(
       `UPDATE media SET status = 'done', path = @path, sha256 = @sha256, bytes_on_disk = @bytes,
-       downloaded_at = @at, downloaded_version = @version,
+       downloaded_at = @at, downloaded_version = @version, fetched_via = @via,
        error_kind = NULL, error_code = NULL, error_message = NULL, error_fix = NULL
        WHERE id = @id`,
     );
@@ -69,7 +70,15 @@ export class MediaStates {
    */
   done(
     id: number,
-    file: { path: string; sha256: string; bytes: number; at: Date; version?: string | null },
+    file: {
+      path: string;
+      sha256: string;
+      bytes: number;
+      at: Date;
+      version?: string | null;
+      /** Which path fetched it (migration 0020): 'direct' or 'tmp-url'. */
+      via?: 'direct' | 'tmp-url';
+    },
   ): void {
     this.#done.run({
       id,
@@ -78,6 +87,7 @@ export class MediaStates {
       bytes: file.bytes,
       at: file.at.toISOString(),
       version: file.version ?? null,
+      via: file.via ?? null,
     });
   }
 

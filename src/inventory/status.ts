@@ -2,6 +2,7 @@ import { DocumentDirectory } from './document-directory.js';
 import { splitKinds } from './document-names.js';
 import { newerThanCopy } from './drive-versions.js';
 import { documentsFailedFor, documentsFailingFor, type FailingDocument } from './failing-documents.js';
+import { type FetchPathUsage, readFetchPaths } from './fetch-paths.js';
 import { readSizeDifferences, type SizeDifferences } from './listed-size.js';
 import { GONE_FROM_FEISHU } from './media-queue.js';
 import type { Db } from './open.js';
@@ -88,6 +89,8 @@ export interface StatusReport {
   unbackable?: UnbackableReport;
   /** Files kept with the server's bytes although their listing named another size. */
   sizeDiffers?: SizeDifferences;
+  /** Today's media per fetch path, direct and temporary URLs (migration 0020; fetch-paths.ts). */
+  fetchPaths?: FetchPathUsage[];
 }
 
 export interface StatusOptions {
@@ -95,6 +98,9 @@ export interface StatusOptions {
   day: string;
   /** The daily download limit, if configured. */
   dailyLimit?: number;
+  /** With `timeZone`: the report includes today's media per fetch path (`fetchPaths`). */
+  now?: number;
+  timeZone?: string;
   /** The quota bucket downloads count against. @default 'media.download' */
   quotaBucket?: string;
   /** @default 5 */
@@ -251,5 +257,8 @@ export function readStatus(db: Db, options: StatusOptions): StatusReport {
     advancedTables,
     unbackable: readUnbackable(db),
     sizeDiffers: readSizeDifferences(db),
+    ...(options.now !== undefined && options.timeZone
+      ? { fetchPaths: readFetchPaths(db, options.day, options.now, options.timeZone) }
+      : {}),
   };
 }

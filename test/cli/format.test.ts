@@ -321,3 +321,41 @@ describe('a spent download day in the run summary', () => {
     expect(byCount).toMatch(/drive-file downloads stopped for today: our count reached the daily\s+cap/);
   });
 });
+
+describe('status per fetch path', () => {
+  const base: StatusReport = {
+    documents: { total: 0, byType: {}, byStatus: {} },
+    media: { total: { count: 0, bytes: 0 }, byStatus: {}, goneFromFeishu: { count: 0, bytes: 0 } },
+    bytesOnDisk: 0,
+    snapshots: { count: 0, bytes: 0 },
+    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
+    quotas: [],
+    runs: [],
+    failures: [],
+  };
+
+  it('shows today per path once temporary URLs were used, in 80 columns, and nothing before', () => {
+    const used: StatusReport = {
+      ...base,
+      fetchPaths: [
+        { via: 'direct', files: 10_000, bytes: 3e9, requests: 10_000 },
+        { via: 'tmp-url', files: 4212, bytes: 1.2e9, requests: 4212, batchCalls: 843 },
+      ],
+    };
+    const text = renderStatus(used, 'inv.sqlite', 'out', 'Asia/Shanghai');
+    expect(text).toMatch(
+      /Paths {6}media today: direct 10,000 files, .*, 10,000 requests;\n {11}temporary URLs 4,212 files, .*, 4,212 fetches, 843 batch calls/,
+    );
+    for (const line of text.split('\n').filter((l) => /Paths|temporary URLs/.test(l))) {
+      expect(line.length).toBeLessThanOrEqual(80);
+    }
+    const unused: StatusReport = {
+      ...base,
+      fetchPaths: [
+        { via: 'direct', files: 3, bytes: 30, requests: 3 },
+        { via: 'tmp-url', files: 0, bytes: 0, requests: 0, batchCalls: 0 },
+      ],
+    };
+    expect(renderStatus(unused, 'inv.sqlite', 'out', 'Asia/Shanghai')).not.toContain('Paths');
+  });
+});

@@ -55,6 +55,8 @@ export interface RouteContext {
   clock: Clock;
   /** The server's own base URL, for the `url`/`tmp_url` fields it hands out. */
   baseUrl: string;
+  /** The download host's base URL (a second loopback server), for temporary URLs. */
+  downloadUrl: string;
   /** Who the request acts as: the app (tenant token) or the signed-in user (user token). @default 'app' */
   identity?: 'app' | 'user';
 }

@@ -23,6 +23,10 @@ export interface DispatchState {
   tenant: Tenant;
   clock: Clock;
   baseUrl: string;
+  /** The download host's base URL (temporary URLs point there). */
+  downloadUrl: string;
+  /** Which of the fake's two hosts got the request. */
+  host: 'open' | 'download';
   tokens: TokenStore;
   limits: Limits;
   faults: FaultRegistry;
@@ -60,6 +64,12 @@ export async function dispatch(
     record.status = reply.status;
     record.bytesSent = await sendJson(res, reply, state.clock, {});
   };
+  if (routeName !== null && (def?.downloadHost === true) !== (state.host === 'download')) {
+    return reject(
+      `no route on the ${state.host === 'download' ? 'download' : 'Open API'} host`,
+      fail(404, 404, `404 page not found: route not found: ${req.method} ${url.pathname}`),
+    );
+  }
   if (routeName === null) {
     return reject(
       'no route',
@@ -86,7 +96,12 @@ export async function dispatch(
     headers: req.headers,
     body,
   };
-  const ctx: RouteContext = { tenant: state.tenant, clock: state.clock, baseUrl: state.baseUrl };
+  const ctx: RouteContext = {
+    tenant: state.tenant,
+    clock: state.clock,
+    baseUrl: state.baseUrl,
+    downloadUrl: state.downloadUrl,
+  };
 
   let reply: Reply | undefined;
   if (routeName !== 'auth' && def?.auth !== false) {

@@ -137,6 +137,9 @@ describe('media download', () => {
       tmp_download_url: string;
     }[];
     expect(urls.map((u) => u.file_token)).toEqual(tokens.slice(0, 5));
+    // On the second (download) host, outside /open-apis, as Feishu's are.
+    expect(new URL(urls[0]!.tmp_download_url).origin).toBe(fake.downloadUrl);
+    expect(new URL(urls[0]!.tmp_download_url).origin).not.toBe(fake.url);
     const bytes = await get(urls[0]!.tmp_download_url, undefined);
     expect(bytes.body.equals(mediaBytes(tenant.seed, tokens[0]!, 0, 777))).toBe(true);
 
@@ -146,6 +149,24 @@ describe('media download', () => {
     );
     expect(six.status).toBe(400);
     expect(fake.unexpected.map((u) => u.reason)).toEqual(['file_tokens must hold 1 to 5 tokens, got 6']);
+    fake.unexpected.length = 0;
+  });
+
+  it('serves temporary URLs only on the download host, and the Open API only on its own', async () => {
+    const tenant = emptyTenant();
+    const media = addMedia(tenant, { size: 100 });
+    const { fake, token } = await start(tenant);
+    const onDownloadHost = await get(
+      `${fake.downloadUrl}/open-apis/drive/v1/medias/${media.token}/download`,
+      token,
+    );
+    expect(onDownloadHost.status).toBe(404);
+    const onOpenHost = await get(`${fake.url}/space/api/box/stream/download/authcode/?code=x`, undefined);
+    expect(onOpenHost.status).toBe(404);
+    expect(fake.unexpected.map((u) => u.reason)).toEqual([
+      'no route on the download host',
+      'no route on the Open API host',
+    ]);
     fake.unexpected.length = 0;
   });
 });

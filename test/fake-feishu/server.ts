@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Clock, systemClock } from '../../src/limits/clock.js';
 import { TokenStore } from './auth.js';
@@ -28,7 +28,10 @@ export class FakeFeishu {
   readonly unexpected: UnexpectedRequest[] = [];
   readonly faults: FaultRegistry;
   url = '';
+  /** The second loopback host, standing for Feishu's download host: the temporary URLs point here. */
+  downloadUrl = '';
   readonly #server: Server;
+  readonly #download: Server;
   readonly #tokens: TokenStore;
   readonly #limits: Limits;
   /** The user login side: consent, codes, rotating refresh tokens, the device flow. */
@@ -46,26 +49,31 @@ export class FakeFeishu {
     this.users = new UserSessions(this.clock);
     this.oauth = { tenant: this.tenant, sessions: this.users, now: () => this.clock.now() };
     if (options.documentedLimits) this.#limits.enforceDocumentedLimits();
-    this.#server = createServer({ keepAlive: true }, (req, res) => {
-      dispatch(req, res, {
-        tenant: this.tenant,
-        clock: this.clock,
-        baseUrl: this.url,
-        tokens: this.#tokens,
-        limits: this.#limits,
-        faults: this.faults,
-        requests: this.requests,
-        unexpected: this.unexpected,
-        oauth: this.oauth,
-      }).catch((e: unknown) => {
-        // A bug in the fake itself: make it loud, and fail the test through `unexpected`.
-        this.unexpected.push({
-          ...recordRequest(req, null, this.clock.now()),
-          reason: `fake crashed: ${String(e)}`,
-        });
-        if (!res.headersSent) res.writeHead(500).end();
-        else res.destroy();
+    this.#server = createServer({ keepAlive: true }, (req, res) => this.#answer(req, res, 'open'));
+    this.#download = createServer({ keepAlive: true }, (req, res) => this.#answer(req, res, 'download'));
+  }
+
+  #answer(req: IncomingMessage, res: ServerResponse, host: 'open' | 'download'): void {
+    dispatch(req, res, {
+      tenant: this.tenant,
+      clock: this.clock,
+      baseUrl: this.url,
+      downloadUrl: this.downloadUrl,
+      host,
+      tokens: this.#tokens,
+      limits: this.#limits,
+      faults: this.faults,
+      requests: this.requests,
+      unexpected: this.unexpected,
+      oauth: this.oauth,
+    }).catch((e: unknown) => {
+      // A bug in the fake itself: make it loud, and fail the test through `unexpected`.
+      this.unexpected.push({
+        ...recordRequest(req, null, this.clock.now()),
+        reason: `fake crashed: ${String(e)}`,
       });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
     });
   }
 
@@ -78,12 +86,15 @@ export class FakeFeishu {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => resolve());
-    });
+    for (const server of [this.#server, this.#download]) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+      });
+    }
     openFakes.add(this);
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.downloadUrl = `http://127.0.0.1:${(this.#download.address() as AddressInfo).port}`;
   }
 
   /**
@@ -178,8 +189,10 @@ export class FakeFeishu {
     openFakes.delete(this);
     if (!this.#closed) {
       this.#closed = true;
-      this.#server.closeAllConnections();
-      await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+      for (const server of [this.#server, this.#download]) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     }
     if (this.unexpected.length > 0) {
       const lines = this.unexpected.map((u) => `  ${u.method} ${u.path}: ${u.reason}`).slice(0, 20);

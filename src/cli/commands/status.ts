@@ -34,7 +34,8 @@ export const statusCommand: CommandModule<object, GlobalArgs> = {
       const db = openExistingInventory(place.database, true);
       try {
         const tz = place.config?.limits.dayBoundaryTimeZone ?? 'Asia/Shanghai';
-        const options: Parameters<typeof readStatus>[1] = { day: todayIn(tz) };
+        const now = Date.now();
+        const options: Parameters<typeof readStatus>[1] = { day: todayIn(tz, now), now, timeZone: tz };
         if (place.config) options.dailyLimit = place.config.limits.downloadsPerDay;
         const report = readStatus(db, options);
         const login = place.config ? readLoginStatus(place.config) : undefined;
@@ -120,6 +121,7 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
       `           ${formatCount(drive.used)} drive-file downloads${driveLimit}; ${formatCount(board.used)} whiteboard exports (no daily cap)`,
     );
   }
+  lines.push(...fetchPathLines(r));
   lines.push(...skipKeyLines(r));
   if (r.runs.length) {
     lines.push('Last runs');
@@ -188,4 +190,18 @@ function apiCallsText(calls: { crawl: number | null; download: number | null } |
   if (calls.crawl !== null) parts.push(`crawl ${formatCount(calls.crawl)}`);
   if (calls.download !== null) parts.push(`download ${formatCount(calls.download)}`);
   return `  API calls: ${parts.join(', ')}`;
+}
+
+/**
+ * Today's media per fetch path, once temporary URLs were used at all (download.via): whether Feishu
+ * meters them is not documented, so these lines are how a real tenant tells (README, "Past 10,000 a day").
+ */
+function fetchPathLines(r: StatusReport): string[] {
+  const tmp = r.fetchPaths?.find((p) => p.via === 'tmp-url');
+  const direct = r.fetchPaths?.find((p) => p.via === 'direct');
+  if (!tmp || !direct || (tmp.requests === 0 && (tmp.batchCalls ?? 0) === 0)) return [];
+  return [
+    `Paths      media today: direct ${formatCount(direct.files)} files, ${formatBytes(direct.bytes)}, ${formatCount(direct.requests)} requests;`,
+    `           temporary URLs ${formatCount(tmp.files)} files, ${formatBytes(tmp.bytes)}, ${formatCount(tmp.requests)} fetches, ${formatCount(tmp.batchCalls ?? 0)} batch calls`,
+  ];
 }

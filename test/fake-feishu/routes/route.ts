@@ -7,6 +7,11 @@ export interface RouteDef {
   pattern: RegExp;
   /** Whether the gateway demands a valid tenant token. @default true */
   auth?: boolean;
+  /**
+   * Served only on the second loopback host that stands for Feishu's download host (outside
+   * /open-apis), where the temporary URLs point; every other route only on the Open API host.
+   */
+  downloadHost?: boolean;
   handle: (req: FakeRequest, ctx: RouteContext) => Reply;
 }
 
