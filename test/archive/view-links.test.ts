@@ -2,11 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import MarkdownIt from 'markdown-it';
-import type Token from 'markdown-it/lib/token.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DocumentMeta, LinkResolver, RawBlock } from '../../src/archive/render/index.js';
 import { renderDocxMarkdown } from '../../src/archive/render/index.js';
+import { markdownLinks } from './link-check.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = JSON.parse(readFileSync(path.join(here, 'fixtures/every-block.json'), 'utf8')) as {
@@ -29,20 +28,6 @@ const EXPORTS: Record<string, string> = {
 const root = mkdtempSync(path.join(tmpdir(), 'archive-view-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** All hrefs and image sources in a Markdown document, as a CommonMark reader sees them. */
-function destinations(markdown: string): string[] {
-  const out: string[] = [];
-  const walk = (tokens: Token[]): void => {
-    for (const t of tokens) {
-      const target = t.attrGet('href') ?? t.attrGet('src');
-      if (target) out.push(target);
-      if (t.children) walk(t.children);
-    }
-  };
-  walk(new MarkdownIt().parse(markdown, {}));
-  return out;
-}
-
 describe('links in the browsable view', () => {
   for (const relative of [...Object.values(MEDIA), ...Object.values(EXPORTS)]) {
     mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
@@ -59,7 +44,7 @@ describe('links in the browsable view', () => {
   const markdown = renderDocxMarkdown(fixture.document, fixture.blocks, links);
 
   it('resolve to files that exist, whatever their names', () => {
-    const local = destinations(markdown).filter((href) => !/^[a-z]+:/i.test(href));
+    const local = markdownLinks(markdown).filter((href) => !/^[a-z]+:/i.test(href));
     // Two links to the same image (page and table cell), one to each other file.
     expect(local).toHaveLength(Object.keys(MEDIA).length + Object.keys(EXPORTS).length + 1);
     for (const href of local) {
@@ -69,7 +54,7 @@ describe('links in the browsable view', () => {
   });
 
   it('point outside the archive only at http(s) addresses', () => {
-    const external = destinations(markdown).filter((href) => /^[a-z]+:/i.test(href));
+    const external = markdownLinks(markdown).filter((href) => /^[a-z]+:/i.test(href));
     expect(external.length).toBeGreaterThan(0);
     for (const href of external) expect(href).toMatch(/^https?:\/\//);
   });
