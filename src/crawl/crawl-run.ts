@@ -2,7 +2,6 @@ import PQueue from 'p-queue';
 import { SnapshotWriter } from '../archive/snapshots/writer.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { Logger } from '../events.js';
-import type { Bucket } from '../feishu/buckets.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { CheckpointRepo } from '../inventory/checkpoints.js';
 import { DocumentLinkRepo } from '../inventory/document-links.js';
@@ -12,7 +11,8 @@ import type { Db } from '../inventory/open.js';
 import { SkipKeyRepo } from '../inventory/skip-keys.js';
 import { UnbackableRepo } from '../inventory/unbackable.js';
 import type { SourceContext, Target } from '../sources/types.js';
-import { type CrawlProgress, type CrawlSummary, type DocumentCounts, emptyCounts } from './summary.js';
+import type { CrawlProgress } from './summary.js';
+import { Tally } from './tally.js';
 
 export interface CrawlOptions {
   client: FeishuClient;
@@ -61,10 +61,7 @@ export interface CrawlRun {
   readonly full: boolean;
   readonly snapshots: SnapshotWriter | undefined;
   readonly ctx: SourceContext;
-  /** `client.calls` when the crawl began. */
-  readonly callsBefore: ReadonlyMap<Bucket, number>;
-  readonly summary: CrawlSummary;
-  readonly counts: (type: string) => DocumentCounts;
+  readonly tally: Tally;
   readonly queue: PQueue;
   /** `type:token` -> the document, for every document this run met. */
   readonly visited: Map<string, Visit>;
@@ -84,14 +81,6 @@ export interface CrawlRun {
 export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => Promise<void>): CrawlRun {
   const { client, db, config, runId, signal, log, onProgress } = options;
   const snapshots = archiveOf(config).snapshots ? new SnapshotWriter(db, config.outputDir) : undefined;
-  const summary: CrawlSummary = {
-    documents: {},
-    failures: [],
-    refs: { found: 0, new: 0, gone: 0 },
-    media: { new: 0, newVersions: 0 },
-    calls: {},
-    interrupted: false,
-  };
   const run: CrawlRun = {
     client,
     db,
@@ -111,9 +100,7 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     full: options.full === true,
     snapshots,
     ctx: { client, signal, snapshots: snapshots !== undefined },
-    callsBefore: new Map(client.calls),
-    summary,
-    counts: (type) => (summary.documents[type] ??= emptyCounts()),
+    tally: new Tally(client.calls),
     queue: new PQueue({ concurrency: config.limits.crawlConcurrency }),
     visited: new Map(),
     scoped: [],
@@ -121,15 +108,7 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     done: 0,
     progress: () => {
       if (!onProgress) return;
-      let calls = 0;
-      for (const [bucket, n] of client.calls) calls += n - (run.callsBefore.get(bucket) ?? 0);
-      onProgress({
-        documentsDone: run.done,
-        documentsQueued: run.queue.size + run.queue.pending + run.scoped.length,
-        refsFound: summary.refs.found,
-        newMedia: summary.media.new,
-        calls,
-      });
+      onProgress(run.tally.progress(run.done, run.queue.size + run.queue.pending + run.scoped.length));
     },
     halt: (error) => {
       run.fatal ??= error;

@@ -17,16 +17,14 @@ export type { CrawlOptions } from './crawl-run.js';
  */
 export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const run: CrawlRun = createCrawlRun(options, (job) => processJob(run, job));
-  const { client, db, runId, signal, log, summary } = run;
+  const { db, runId, signal, log, tally } = run;
+  const { summary } = tally;
   const rootIds = registerRoots(run);
   // While the roots' reads run: their titles, for the roots no listing names.
   await nameRoots(run);
   await run.queue.onIdle();
   await readScoped(run);
-  for (const [bucket, n] of client.calls) {
-    const d = n - (run.callsBefore.get(bucket) ?? 0);
-    if (d > 0) summary.calls[bucket] = d;
-  }
+  tally.closeCalls();
   const fatal = run.fatal;
   if (fatal instanceof FeishuError && fatal.kind === 'quota') {
     // 99991403: a clean stop, not a crash. Not having looked everywhere, it marks nothing gone.
@@ -43,8 +41,8 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   // An interrupted crawl has not looked everywhere: something moved may sit where it did not look.
   if (!summary.interrupted) {
     const gone = markGoneAfterCrawl(db, runId, rootIds, log);
-    for (const [type, n] of Object.entries(gone.byType)) run.counts(type).gone += n;
-    summary.refs.gone += gone.refs;
+    for (const [type, n] of Object.entries(gone.byType)) tally.count(type, 'gone', n);
+    tally.refsGone(gone.refs);
   }
   const full = summary.fullRead;
   if (full) run.skipKeys.fullReadDone(runId, full.reason, full.checked, full.misses);

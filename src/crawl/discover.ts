@@ -15,7 +15,7 @@ export function discover(
   const key = keyOf(target);
   const seen = run.visited.get(key);
   if (seen && (seen.whole || (target.scope !== undefined && seen.scopes.has(target.scope)))) return undefined;
-  if (!seen) run.counts(target.type).found++;
+  if (!seen) run.tally.count(target.type, 'found');
   const row = run.docs.see({ ...target, parentId, rootId, seenAs: run.seenAs }, run.runId);
   const visit = seen ?? { id: row.id, whole: false, scopes: new Set<string>() };
   if (target.scope === undefined) visit.whole = true;

@@ -1,9 +1,7 @@
 import { crawlOf } from '../config/types.js';
 import { changed, diffContent, type LiveContent } from '../inventory/skip-keys.js';
 import type { CrawlRun, Job } from './crawl-run.js';
-
-/** Why a document is read although its skip key says unchanged: `--full`, or `crawl.fullEvery` elapsed. */
-export type FullReadReason = 'flag' | 'due';
+import type { FullReadReason } from './summary.js';
 
 /**
  * Whether to read a document its skip key calls unchanged. The keys (bitable table `revision`, docx
@@ -27,10 +25,7 @@ export interface Check {
 }
 
 export function beginCheck(run: CrawlRun, job: Job, skipKey: string, reason: FullReadReason): Check {
-  run.summary.fullRead ??= { reason, checked: 0, misses: 0 };
-  const full = run.summary.fullRead;
-  if (reason === 'flag') full.reason = 'flag';
-  full.checked++;
+  run.tally.checked(reason);
   return { skipKey, before: run.skipKeys.live(job.row.id) };
 }
 
@@ -42,7 +37,7 @@ export function endCheck(run: CrawlRun, job: Job, check: Check, contentChanged: 
   const diff = diffContent(check.before, run.skipKeys.live(job.row.id), contentChanged);
   if (!changed(diff)) return false;
   run.skipKeys.recordMiss(job.row.id, run.runId, check.skipKey, diff);
-  run.summary.fullRead!.misses++;
+  run.tally.missed();
   run.log?.({
     level: 'warn',
     event: 'crawl.skip_key.miss',

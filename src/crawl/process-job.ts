@@ -29,13 +29,13 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
         source: 'drive_file',
       };
       writePage(run, job, [ref], [], () => docs.markDone(row.id, null));
-      run.counts(target.type).changed++;
+      run.tally.count(target.type, 'changed');
       return;
     }
     if (!source) {
       const reason = UNSUPPORTED_REASONS[target.type] ?? `No source reads documents of type ${target.type}.`;
       docs.markFailed(row.id, { status: 'skipped', kind: 'unsupported', message: reason });
-      run.counts(target.type).skipped++;
+      run.tally.count(target.type, 'skipped');
       log?.({
         level: 'info',
         event: 'crawl.document.skipped',
@@ -75,10 +75,10 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
       return;
     }
     docs.markFailed(row.id, { kind: err.kind, message: err.message, fix: err.fix });
-    run.counts(target.type).failed++;
+    run.tally.count(target.type, 'failed');
     // A root that cannot be read at all is its own exit reason (ExitCode.rootUnreadable).
     const root = run.config.roots.some((r) => keyOf(rootTarget(r)) === keyOf(target));
-    run.summary.failures.push({
+    run.tally.failure({
       ...(root ? { root: true } : {}),
       type: target.type,
       token: target.token,

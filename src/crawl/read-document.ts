@@ -13,7 +13,7 @@ import { writePage } from './write-page.js';
  * the inventory (and the snapshot) already hold it; then marks gone what the pass no longer found.
  */
 export async function readDocument(run: CrawlRun, job: Job, source: Source): Promise<void> {
-  const { db, runId, signal, docs, refs, links, checkpoints, snapshots, ctx, summary } = run;
+  const { db, runId, signal, docs, refs, links, checkpoints, snapshots, ctx, tally } = run;
   const { target } = job;
   // Limited to one sheet (or table): only what it reads may be marked gone or recorded as crawled.
   const scope = target.scope;
@@ -40,7 +40,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     if (held !== undefined && !snapshots?.missing(row, held)) {
       const reason = checkReason(run, { ...job, row }, Date.now());
       if (!reason) {
-        run.counts(target.type).unchanged++;
+        tally.count(target.type, 'unchanged');
         schedule(run, knownChildren(run, row));
         return;
       }
@@ -100,7 +100,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     check.skipKey === snapshotKey &&
     (await snapshots?.sameContent(snapshot, row.id, check.skipKey)) === false;
   const missed = db.transaction(() => {
-    summary.refs.gone += refs.markGone(row.id, passRun, scope);
+    tally.refsGone(refs.markGone(row.id, passRun, scope));
     run.unbackable.markGone(row.id, passRun, scope);
     // A scoped read (one table of a base) lists only part of the document's children by design.
     if (scope === undefined) links.markGone(row.id, passRun, runId);
@@ -114,7 +114,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
     if (kept) db.transaction(() => snapshots?.record(row.id, kept, runId))();
   }
   snapshot?.discard();
-  run.counts(target.type)[check && !missed ? 'unchanged' : 'changed']++;
+  tally.count(target.type, check && !missed ? 'unchanged' : 'changed');
 }
 
 /** A pass that began before snapshots were on cannot be published; the next run takes it again. */

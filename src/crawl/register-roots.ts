@@ -19,7 +19,7 @@ export function registerRoots(run: CrawlRun): number[] {
     setRootDocument(db, rootId, run.visited.get(keyOf(target))!.id);
     if (job && root.type === 'unsupported') {
       docs.markFailed(job.row.id, { status: 'skipped', kind: 'unsupported', message: root.reason });
-      run.counts(target.type).skipped++;
+      run.tally.count(target.type, 'skipped');
       log?.({
         level: 'warn',
         event: 'crawl.root.unsupported',

@@ -16,16 +16,11 @@ export function writePage(
   next: () => void,
   unbackable: readonly Unbackable[] = [],
 ): (Job | undefined)[] {
-  const { summary } = run;
   return run.db.transaction(() => {
-    const r = run.refs.record(job.row.id, pageRefs, run.runId);
-    summary.refs.found += pageRefs.length;
-    summary.refs.new += r.newRefs;
-    summary.media.new += r.newMedia;
-    summary.media.newVersions = (summary.media.newVersions ?? 0) + r.newVersions;
+    run.tally.refs(pageRefs.length, run.refs.record(job.row.id, pageRefs, run.runId));
     if (unbackable.length) {
       run.unbackable.record(job.row.id, unbackable, run.runId);
-      summary.unbackable = (summary.unbackable ?? 0) + unbackable.length;
+      run.tally.unbackable(unbackable.length);
     }
     const jobs = children.map((c) => {
       const child = discover(run, c, job.row.id, job.row.root_id ?? undefined);
