@@ -5,14 +5,15 @@ import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { CheckpointRepo } from '../inventory/checkpoints.js';
 import { DocumentLinkRepo } from '../inventory/document-links.js';
-import { DocumentRepo, type DocumentRow } from '../inventory/documents.js';
+import { DocumentRepo } from '../inventory/documents.js';
 import { MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import { SkipKeyRepo } from '../inventory/skip-keys.js';
 import { UnbackableRepo } from '../inventory/unbackable.js';
-import type { SourceContext, Target } from '../sources/types.js';
+import type { SourceContext } from '../sources/types.js';
 import type { CrawlProgress } from './summary.js';
 import { Tally } from './tally.js';
+import { type Job, Visits } from './visits.js';
 
 export interface CrawlOptions {
   client: FeishuClient;
@@ -26,28 +27,12 @@ export interface CrawlOptions {
   full?: boolean | undefined;
 }
 
-export interface Job {
-  target: Target;
-  row: DocumentRow;
-}
-
-/** A document this run met, and the reads asked of it: whole, or limited to these sheets or tables. */
-export interface Visit {
-  id: number;
-  whole: boolean;
-  scopes: Set<string>;
-}
-
-export const keyOf = (target: Target): string => `${target.type}:${target.token}`;
-
 /** What every step of one crawl shares: its inventory, its queue, what it met and what it counted. */
 export interface CrawlRun {
   readonly client: FeishuClient;
   readonly db: Db;
   readonly config: Config;
   readonly runId: number;
-  /** Who this crawl reads as, recorded on each document: 'tenant' or 'user:<open_id>'. */
-  readonly seenAs: string;
   readonly signal: AbortSignal | undefined;
   readonly log: Logger | undefined;
   readonly docs: DocumentRepo;
@@ -63,8 +48,7 @@ export interface CrawlRun {
   readonly ctx: SourceContext;
   readonly tally: Tally;
   readonly queue: PQueue;
-  /** `type:token` -> the document, for every document this run met. */
-  readonly visited: Map<string, Visit>;
+  readonly visits: Visits;
   /** Reads limited to one sheet or table (roots with `sheetId`/`tableId`): see `readScoped`. */
   readonly scoped: Job[];
   /** What stops the whole run; thrown once the queue has drained. */
@@ -81,17 +65,17 @@ export interface CrawlRun {
 export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => Promise<void>): CrawlRun {
   const { client, db, config, runId, signal, log, onProgress } = options;
   const snapshots = archiveOf(config).snapshots ? new SnapshotWriter(db, config.outputDir) : undefined;
+  const tally = new Tally(client.calls);
+  const docs = new DocumentRepo(db);
+  const visits = new Visits(db, docs, runId, () => client.identityLabel, tally);
   const run: CrawlRun = {
     client,
     db,
     config,
     runId,
-    get seenAs() {
-      return client.identityLabel;
-    },
     signal,
     log,
-    docs: new DocumentRepo(db),
+    docs,
     refs: new MediaRefRepo(db),
     links: new DocumentLinkRepo(db),
     unbackable: new UnbackableRepo(db),
@@ -100,9 +84,9 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     full: options.full === true,
     snapshots,
     ctx: { client, signal, snapshots: snapshots !== undefined },
-    tally: new Tally(client.calls),
+    tally,
     queue: new PQueue({ concurrency: config.limits.crawlConcurrency }),
-    visited: new Map(),
+    visits,
     scoped: [],
     fatal: undefined,
     done: 0,

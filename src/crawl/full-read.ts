@@ -1,7 +1,8 @@
 import { crawlOf } from '../config/types.js';
 import { changed, diffContent, type LiveContent } from '../inventory/skip-keys.js';
-import type { CrawlRun, Job } from './crawl-run.js';
+import type { CrawlRun } from './crawl-run.js';
 import type { FullReadReason } from './summary.js';
+import type { Job } from './visits.js';
 
 /**
  * Whether to read a document its skip key calls unchanged. The keys (bitable table `revision`, docx

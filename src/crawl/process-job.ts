@@ -5,9 +5,10 @@ import { DocumentDirectory } from '../inventory/document-directory.js';
 import { describeDocument, documentsFailedFor } from '../inventory/failing-documents.js';
 import type { FoundRef } from '../inventory/media-refs.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
-import { type CrawlRun, type Job, keyOf } from './crawl-run.js';
+import type { CrawlRun } from './crawl-run.js';
 import { readDocument } from './read-document.js';
 import { rootTarget } from './root-target.js';
+import { type Job, keyOf } from './visits.js';
 import { writePage } from './write-page.js';
 
 /**

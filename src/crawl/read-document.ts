@@ -1,11 +1,11 @@
 import { type DocumentSnapshot, SnapshotIncompleteError } from '../archive/snapshots/stage.js';
 import type { Checkpoint } from '../inventory/checkpoints.js';
 import type { Source, Target } from '../sources/types.js';
-import type { CrawlRun, Job } from './crawl-run.js';
+import type { CrawlRun } from './crawl-run.js';
 import { afterPass, heldPass, passKey } from './crawled-revision.js';
-import { knownChildren } from './discover.js';
 import { beginCheck, type Check, checkReason, endCheck } from './full-read.js';
 import { schedule } from './schedule.js';
+import type { Job } from './visits.js';
 import { writePage } from './write-page.js';
 
 /**
@@ -41,7 +41,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
       const reason = checkReason(run, { ...job, row }, Date.now());
       if (!reason) {
         tally.count(target.type, 'unchanged');
-        schedule(run, knownChildren(run, row));
+        schedule(run, run.visits.knownChildren(row));
         return;
       }
       check = beginCheck(run, { ...job, row }, held, reason);
@@ -55,7 +55,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
   // A check starts over: what an interrupted check wrote would hide the change it is looking for.
   if (check) from = undefined;
   const passRun = from?.runId ?? runId;
-  if (from) schedule(run, knownChildren(run, row));
+  if (from) schedule(run, run.visits.knownChildren(row));
   else {
     db.transaction(() => {
       checkpoints.clear(row.id);

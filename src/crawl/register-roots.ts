@@ -1,6 +1,5 @@
 import { setRootDocument, upsertRoot } from '../inventory/roots.js';
-import { type CrawlRun, keyOf } from './crawl-run.js';
-import { discover } from './discover.js';
+import type { CrawlRun } from './crawl-run.js';
 import { rootTarget } from './root-target.js';
 import { schedule } from './schedule.js';
 
@@ -15,8 +14,8 @@ export function registerRoots(run: CrawlRun): number[] {
     const rootId = upsertRoot(db, root);
     rootIds.push(rootId);
     const target = rootTarget(root);
-    const job = discover(run, target, undefined, rootId);
-    setRootDocument(db, rootId, run.visited.get(keyOf(target))!.id);
+    const { id, job } = run.visits.meet(target, undefined, rootId);
+    setRootDocument(db, rootId, id);
     if (job && root.type === 'unsupported') {
       docs.markFailed(job.row.id, { status: 'skipped', kind: 'unsupported', message: root.reason });
       run.tally.count(target.type, 'skipped');

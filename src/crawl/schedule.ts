@@ -1,4 +1,5 @@
-import { type CrawlRun, type Job, keyOf } from './crawl-run.js';
+import type { CrawlRun } from './crawl-run.js';
+import { type Job, keyOf } from './visits.js';
 
 /** Queues whole reads at once; keeps reads limited to one sheet or table for `readScoped`. */
 export function schedule(run: CrawlRun, jobs: (Job | undefined)[]): void {
@@ -15,12 +16,12 @@ export function schedule(run: CrawlRun, jobs: (Job | undefined)[]): void {
  * run one document at a time, as their passes share the document's checkpoint.
  */
 export async function readScoped(run: CrawlRun): Promise<void> {
-  const { queue, scoped, visited } = run;
+  const { queue, scoped, visits } = run;
   while (scoped.length > 0 && !run.fatal && !run.signal?.aborted) {
     const byDocument = new Map<string, Job[]>();
     for (const job of scoped.splice(0)) {
       const key = keyOf(job.target);
-      if (visited.get(key)?.whole) continue;
+      if (visits.metWhole(job.target)) continue;
       byDocument.set(key, [...(byDocument.get(key) ?? []), job]);
     }
     for (const jobs of byDocument.values()) {

@@ -1,8 +1,8 @@
 import type { FoundRef } from '../inventory/media-refs.js';
 import type { Unbackable } from '../inventory/unbackable.js';
 import type { Target } from '../sources/types.js';
-import { type CrawlRun, type Job, keyOf } from './crawl-run.js';
-import { discover } from './discover.js';
+import type { CrawlRun } from './crawl-run.js';
+import type { Job } from './visits.js';
 
 /**
  * Records one page of a document, its references and the documents it lists, in one transaction with
@@ -23,12 +23,11 @@ export function writePage(
       run.tally.unbackable(unbackable.length);
     }
     const jobs = children.map((c) => {
-      const child = discover(run, c, job.row.id, job.row.root_id ?? undefined);
+      const child = run.visits.meet(c, job.row.id, job.row.root_id ?? undefined);
       // Listed on a page read now, so found here now (children revisited from the inventory are not).
       // A synced block can name its own document as the source: no link to itself.
-      const childId = run.visited.get(keyOf(c))!.id;
-      if (childId !== job.row.id) run.links.see(job.row.id, childId, run.runId, c.via);
-      return child;
+      if (child.id !== job.row.id) run.links.see(job.row.id, child.id, run.runId, c.via);
+      return child.job;
     });
     next();
     return jobs;
