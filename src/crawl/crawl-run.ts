@@ -1,4 +1,3 @@
-import PQueue from 'p-queue';
 import { SnapshotWriter } from '../archive/snapshots/writer.js';
 import { archiveOf, type Config } from '../config/types.js';
 import type { Logger } from '../events.js';
@@ -11,6 +10,7 @@ import type { Db } from '../inventory/open.js';
 import { SkipKeyRepo } from '../inventory/skip-keys.js';
 import { UnbackableRepo } from '../inventory/unbackable.js';
 import type { SourceContext } from '../sources/types.js';
+import { Scheduler } from './scheduler.js';
 import type { CrawlProgress } from './summary.js';
 import { Tally } from './tally.js';
 import { type Job, Visits } from './visits.js';
@@ -47,19 +47,9 @@ export interface CrawlRun {
   readonly snapshots: SnapshotWriter | undefined;
   readonly ctx: SourceContext;
   readonly tally: Tally;
-  readonly queue: PQueue;
   readonly visits: Visits;
-  /** Reads limited to one sheet or table (roots with `sheetId`/`tableId`): see `readScoped`. */
-  readonly scoped: Job[];
-  /** What stops the whole run; thrown once the queue has drained. */
-  fatal: unknown;
-  /** Jobs finished, whatever their outcome. */
-  done: number;
+  readonly scheduler: Scheduler;
   readonly progress: () => void;
-  /** Stops the run: the first fatal error is the one thrown, and nothing queued starts. */
-  readonly halt: (error: unknown) => void;
-  /** Reads one document (passed in, so the scheduling does not import the reading that schedules). */
-  readonly processJob: (job: Job) => Promise<void>;
 }
 
 export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => Promise<void>): CrawlRun {
@@ -85,20 +75,18 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
     snapshots,
     ctx: { client, signal, snapshots: snapshots !== undefined },
     tally,
-    queue: new PQueue({ concurrency: config.limits.crawlConcurrency }),
     visits,
-    scoped: [],
-    fatal: undefined,
-    done: 0,
+    scheduler: new Scheduler({
+      concurrency: config.limits.crawlConcurrency,
+      signal,
+      take: processJob,
+      metWhole: (target) => visits.metWhole(target),
+      afterJob: () => run.progress(),
+    }),
     progress: () => {
       if (!onProgress) return;
-      onProgress(run.tally.progress(run.done, run.queue.size + run.queue.pending + run.scoped.length));
+      onProgress(tally.progress(run.scheduler.done, run.scheduler.queued));
     },
-    halt: (error) => {
-      run.fatal ??= error;
-      run.queue.clear();
-    },
-    processJob,
   };
   return run;
 }

@@ -4,7 +4,6 @@ import { markGoneAfterCrawl } from './mark-gone.js';
 import { processJob } from './process-job.js';
 import { registerRoots } from './register-roots.js';
 import { nameRoots } from './root-titles.js';
-import { readScoped } from './schedule.js';
 import type { CrawlSummary } from './summary.js';
 
 export type { CrawlOptions } from './crawl-run.js';
@@ -22,10 +21,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const rootIds = registerRoots(run);
   // While the roots' reads run: their titles, for the roots no listing names.
   await nameRoots(run);
-  await run.queue.onIdle();
-  await readScoped(run);
+  await run.scheduler.drain();
   tally.closeCalls();
-  const fatal = run.fatal;
+  const { fatal } = run.scheduler;
   if (fatal instanceof FeishuError && fatal.kind === 'quota') {
     // 99991403: a clean stop, not a crash. Not having looked everywhere, it marks nothing gone.
     summary.monthlyQuota = { code: fatal.code, message: fatal.message, fix: fatal.fix ?? '' };

@@ -17,7 +17,6 @@ import { writePage } from './write-page.js';
  */
 export async function processJob(run: CrawlRun, job: Job): Promise<void> {
   const { signal, log, docs } = run;
-  if (run.fatal || signal?.aborted) return;
   const { target, row } = job;
   const source = SOURCES.get(target.type);
   try {
@@ -51,14 +50,14 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
     if (signal?.aborted) return;
     if (e instanceof LoginError) {
       // The user's login ended mid-run: nothing else can be read either.
-      run.halt(e);
+      run.scheduler.halt(e);
       return;
     }
     // A full disk or an unwritable output directory (snapshots) fails every document alike: stop
     // the run with that message instead of recording each document as failed.
     const local = asLocalFatal(e, (e as { path?: string }).path ?? 'the output directory');
     if (local) {
-      run.halt(local);
+      run.scheduler.halt(local);
       return;
     }
     const err =
@@ -72,7 +71,7 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
     if (err.kind === 'credentials' || err.kind === 'quota') {
       // Nothing else will work either (bad app, or the tenant's monthly API calls are spent): stop
       // and let the user act; what was read so far stays in the inventory.
-      run.halt(err);
+      run.scheduler.halt(err);
       return;
     }
     docs.markFailed(row.id, { kind: err.kind, message: err.message, fix: err.fix });
@@ -99,8 +98,5 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
       kind: err.kind,
       ...(named ? { document: named } : {}),
     });
-  } finally {
-    run.done++;
-    run.progress();
   }
 }

@@ -4,7 +4,6 @@ import type { Source, Target } from '../sources/types.js';
 import type { CrawlRun } from './crawl-run.js';
 import { afterPass, heldPass, passKey } from './crawled-revision.js';
 import { beginCheck, type Check, checkReason, endCheck } from './full-read.js';
-import { schedule } from './schedule.js';
 import type { Job } from './visits.js';
 import { writePage } from './write-page.js';
 
@@ -41,7 +40,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
       const reason = checkReason(run, { ...job, row }, Date.now());
       if (!reason) {
         tally.count(target.type, 'unchanged');
-        schedule(run, run.visits.knownChildren(row));
+        run.scheduler.add(run.visits.knownChildren(row));
         return;
       }
       check = beginCheck(run, { ...job, row }, held, reason);
@@ -55,7 +54,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
   // A check starts over: what an interrupted check wrote would hide the change it is looking for.
   if (check) from = undefined;
   const passRun = from?.runId ?? runId;
-  if (from) schedule(run, run.visits.knownChildren(row));
+  if (from) run.scheduler.add(run.visits.knownChildren(row));
   else {
     db.transaction(() => {
       checkpoints.clear(row.id);
@@ -88,7 +87,7 @@ export async function readDocument(run: CrawlRun, job: Job, source: Source): Pro
       },
       page.unbackable,
     );
-    schedule(run, jobs);
+    run.scheduler.add(jobs);
     run.progress();
     signal?.throwIfAborted();
   }

@@ -1,7 +1,6 @@
 import { setRootDocument, upsertRoot } from '../inventory/roots.js';
 import type { CrawlRun } from './crawl-run.js';
 import { rootTarget } from './root-target.js';
-import { schedule } from './schedule.js';
 
 /**
  * Records each configured root and the document it stands for, and schedules the read of that
@@ -27,7 +26,7 @@ export function registerRoots(run: CrawlRun): number[] {
       });
       continue;
     }
-    schedule(run, [job]);
+    run.scheduler.add([job]);
   }
   return rootIds;
 }
