@@ -10,6 +10,7 @@ import type { Db } from '../inventory/open.js';
 import { SkipKeyRepo } from '../inventory/skip-keys.js';
 import { UnbackableRepo } from '../inventory/unbackable.js';
 import type { SourceContext } from '../sources/types.js';
+import { CrawlRoots } from './roots.js';
 import { Scheduler } from './scheduler.js';
 import type { CrawlProgress } from './summary.js';
 import { Tally } from './tally.js';
@@ -49,6 +50,7 @@ export interface CrawlRun {
   readonly tally: Tally;
   readonly visits: Visits;
   readonly scheduler: Scheduler;
+  readonly roots: CrawlRoots;
   readonly progress: () => void;
 }
 
@@ -83,10 +85,14 @@ export function createCrawlRun(options: CrawlOptions, processJob: (job: Job) => 
       metWhole: (target) => visits.metWhole(target),
       afterJob: () => run.progress(),
     }),
+    get roots() {
+      return roots;
+    },
     progress: () => {
       if (!onProgress) return;
       onProgress(tally.progress(run.scheduler.done, run.scheduler.queued));
     },
   };
+  const roots = new CrawlRoots(config.roots, run);
   return run;
 }

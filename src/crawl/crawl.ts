@@ -2,8 +2,6 @@ import { FeishuError } from '../feishu/errors.js';
 import { type CrawlOptions, type CrawlRun, createCrawlRun } from './crawl-run.js';
 import { markGoneAfterCrawl } from './mark-gone.js';
 import { processJob } from './process-job.js';
-import { registerRoots } from './register-roots.js';
-import { nameRoots } from './root-titles.js';
 import type { CrawlSummary } from './summary.js';
 
 export type { CrawlOptions } from './crawl-run.js';
@@ -18,9 +16,9 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const run: CrawlRun = createCrawlRun(options, (job) => processJob(run, job));
   const { db, runId, signal, log, tally } = run;
   const { summary } = tally;
-  const rootIds = registerRoots(run);
+  const rootIds = run.roots.register();
   // While the roots' reads run: their titles, for the roots no listing names.
-  await nameRoots(run);
+  await run.roots.name();
   await run.scheduler.drain();
   tally.closeCalls();
   const { fatal } = run.scheduler;

@@ -7,8 +7,7 @@ import type { FoundRef } from '../inventory/media-refs.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
 import type { CrawlRun } from './crawl-run.js';
 import { readDocument } from './read-document.js';
-import { rootTarget } from './root-target.js';
-import { type Job, keyOf } from './visits.js';
+import type { Job } from './visits.js';
 import { writePage } from './write-page.js';
 
 /**
@@ -77,7 +76,7 @@ export async function processJob(run: CrawlRun, job: Job): Promise<void> {
     docs.markFailed(row.id, { kind: err.kind, message: err.message, fix: err.fix });
     run.tally.count(target.type, 'failed');
     // A root that cannot be read at all is its own exit reason (ExitCode.rootUnreadable).
-    const root = run.config.roots.some((r) => keyOf(rootTarget(r)) === keyOf(target));
+    const root = run.roots.has(target);
     run.tally.failure({
       ...(root ? { root: true } : {}),
       type: target.type,
