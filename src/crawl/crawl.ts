@@ -1,10 +1,39 @@
+import { SnapshotWriter } from '../archive/snapshots/writer.js';
+import { archiveOf, type Config, crawlOf } from '../config/types.js';
+import type { Logger } from '../events.js';
+import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
-import { type CrawlOptions, type CrawlRun, createCrawlRun } from './crawl-run.js';
+import { CheckpointRepo } from '../inventory/checkpoints.js';
+import { DocumentLinkRepo } from '../inventory/document-links.js';
+import { DocumentRepo } from '../inventory/documents.js';
+import { MediaRefRepo } from '../inventory/media-refs.js';
+import type { Db } from '../inventory/open.js';
+import { SkipKeyRepo } from '../inventory/skip-keys.js';
+import { UnbackableRepo } from '../inventory/unbackable.js';
+import type { SourceContext } from '../sources/types.js';
+import { DocumentReader } from './document-reader.js';
+import { FullRead } from './full-read.js';
 import { markGoneAfterCrawl } from './mark-gone.js';
-import { processJob } from './process-job.js';
-import type { CrawlSummary } from './summary.js';
+import { PassWriter } from './pass-writer.js';
+import { JobTaker } from './process-job.js';
+import { RevisionCheck } from './revision-check.js';
+import { CrawlRoots } from './roots.js';
+import { Scheduler } from './scheduler.js';
+import type { CrawlProgress, CrawlSummary } from './summary.js';
+import { Tally } from './tally.js';
+import { Visits } from './visits.js';
 
-export type { CrawlOptions } from './crawl-run.js';
+export interface CrawlOptions {
+  client: FeishuClient;
+  db: Db;
+  config: Config;
+  runId: number;
+  signal?: AbortSignal | undefined;
+  log?: Logger | undefined;
+  onProgress?: ((p: CrawlProgress) => void) | undefined;
+  /** `--full`: read every document, whatever its skip key says (see full-read.ts). @default false */
+  full?: boolean | undefined;
+}
 
 /**
  * Roots -> sources -> inventory. Documents are crawled several at a time so the rate limits, not
@@ -13,15 +42,15 @@ export type { CrawlOptions } from './crawl-run.js';
  * Resolves with a summary; rejects only when nothing can work (bad credentials, missing scope).
  */
 export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
-  const run: CrawlRun = createCrawlRun(options, (job) => processJob(run, job));
-  const { db, runId, signal, log, tally } = run;
+  const { db, runId, signal, log } = options;
+  const { tally, scheduler, roots, fullRead } = assemble(options);
   const { summary } = tally;
-  const rootIds = run.roots.register();
+  const rootIds = roots.register();
   // While the roots' reads run: their titles, for the roots no listing names.
-  await run.roots.name();
-  await run.scheduler.drain();
+  await roots.name();
+  await scheduler.drain();
   tally.closeCalls();
-  const { fatal } = run.scheduler;
+  const { fatal } = scheduler;
   if (fatal instanceof FeishuError && fatal.kind === 'quota') {
     // 99991403: a clean stop, not a crash. Not having looked everywhere, it marks nothing gone.
     summary.monthlyQuota = { code: fatal.code, message: fatal.message, fix: fatal.fix ?? '' };
@@ -40,7 +69,65 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
     for (const [type, n] of Object.entries(gone.byType)) tally.count(type, 'gone', n);
     tally.refsGone(gone.refs);
   }
-  const full = summary.fullRead;
-  if (full) run.skipKeys.fullReadDone(runId, full.reason, full.checked, full.misses);
+  fullRead.finish();
   return summary;
+}
+
+/** Builds the parts of one crawl, each given only what it uses. */
+function assemble(options: CrawlOptions): {
+  tally: Tally;
+  scheduler: Scheduler;
+  roots: CrawlRoots;
+  fullRead: FullRead;
+} {
+  const { client, db, config, runId, signal, log, onProgress } = options;
+  const snapshots = archiveOf(config).snapshots ? new SnapshotWriter(db, config.outputDir) : undefined;
+  const ctx: SourceContext = { client, signal, snapshots: snapshots !== undefined };
+  const docs = new DocumentRepo(db);
+  const tally = new Tally(client.calls);
+  const visits = new Visits(db, docs, runId, () => client.identityLabel, tally);
+  const progress = (): void => {
+    if (onProgress) onProgress(tally.progress(scheduler.done, scheduler.queued));
+  };
+  const scheduler: Scheduler = new Scheduler({
+    concurrency: config.limits.crawlConcurrency,
+    signal,
+    take: (job) => jobs.take(job),
+    metWhole: (target) => visits.metWhole(target),
+    afterJob: progress,
+  });
+  const skipKeys = new SkipKeyRepo(db);
+  const fullRead = new FullRead({
+    full: options.full === true,
+    everyMs: crawlOf(config).fullEveryMs,
+    skipKeys,
+    runId,
+    tally,
+    log,
+  });
+  const writer = new PassWriter({
+    db,
+    runId,
+    docs,
+    refs: new MediaRefRepo(db),
+    links: new DocumentLinkRepo(db),
+    unbackable: new UnbackableRepo(db),
+    checkpoints: new CheckpointRepo(db),
+    visits,
+    tally,
+  });
+  const reader = new DocumentReader({
+    ctx,
+    revisions: new RevisionCheck({ ctx, docs, runId, snapshots, fullRead }),
+    fullRead,
+    writer,
+    snapshots: { db, snapshots, runId, log },
+    visits,
+    scheduler,
+    tally,
+    afterPage: progress,
+  });
+  const roots = new CrawlRoots(config.roots, { db, docs, runId, ctx, visits, scheduler, tally, log });
+  const jobs = new JobTaker({ db, docs, reader, writer, roots, scheduler, tally, signal, log });
+  return { tally, scheduler, roots, fullRead };
 }
