@@ -3,19 +3,14 @@ import { archiveOf, type Config, crawlOf } from '../config/types.js';
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
 import { FeishuError } from '../feishu/errors.js';
-import { CheckpointRepo } from '../inventory/checkpoints.js';
-import { DocumentLinkRepo } from '../inventory/document-links.js';
 import { DocumentRepo } from '../inventory/documents.js';
-import { MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
-import { SkipKeyRepo } from '../inventory/skip-keys.js';
-import { UnbackableRepo } from '../inventory/unbackable.js';
 import type { SourceContext } from '../sources/types.js';
 import { DocumentReader } from './document-reader.js';
 import { FullRead } from './full-read.js';
+import { JobTaker } from './job-taker.js';
 import { markGoneAfterCrawl } from './mark-gone.js';
 import { PassWriter } from './pass-writer.js';
-import { JobTaker } from './process-job.js';
 import { RevisionCheck } from './revision-check.js';
 import { CrawlRoots } from './roots.js';
 import { Scheduler } from './scheduler.js';
@@ -96,26 +91,15 @@ function assemble(options: CrawlOptions): {
     metWhole: (target) => visits.metWhole(target),
     afterJob: progress,
   });
-  const skipKeys = new SkipKeyRepo(db);
   const fullRead = new FullRead({
     full: options.full === true,
     everyMs: crawlOf(config).fullEveryMs,
-    skipKeys,
+    db,
     runId,
     tally,
     log,
   });
-  const writer = new PassWriter({
-    db,
-    runId,
-    docs,
-    refs: new MediaRefRepo(db),
-    links: new DocumentLinkRepo(db),
-    unbackable: new UnbackableRepo(db),
-    checkpoints: new CheckpointRepo(db),
-    visits,
-    tally,
-  });
+  const writer = new PassWriter({ db, runId, docs, visits, tally });
   const reader = new DocumentReader({
     ctx,
     revisions: new RevisionCheck({ ctx, docs, runId, snapshots, fullRead }),

@@ -1,5 +1,6 @@
 import type { Logger } from '../events.js';
-import { changed, diffContent, type LiveContent, type SkipKeyRepo } from '../inventory/skip-keys.js';
+import type { Db } from '../inventory/open.js';
+import { changed, diffContent, type LiveContent, SkipKeyRepo } from '../inventory/skip-keys.js';
 import type { Target } from '../sources/types.js';
 import type { FullReadReason } from './summary.js';
 import type { Tally } from './tally.js';
@@ -15,7 +16,7 @@ export interface FullReadOptions {
   full: boolean;
   /** `crawl.fullEvery`: how old a document's last content read may grow; null: never checked for age. */
   everyMs: number | null;
-  skipKeys: SkipKeyRepo;
+  db: Db;
   runId: number;
   tally: Tally;
   log: Logger | undefined;
@@ -29,20 +30,24 @@ export interface FullReadOptions {
  * where it stopped, and a stale key costs at most that period.
  */
 export class FullRead {
-  constructor(private readonly options: FullReadOptions) {}
+  readonly #skipKeys: SkipKeyRepo;
+
+  constructor(private readonly options: FullReadOptions) {
+    this.#skipKeys = new SkipKeyRepo(options.db);
+  }
 
   /** Why to read a document its skip key calls unchanged, or undefined to leave it. */
   reason(documentId: number, now: number): FullReadReason | undefined {
-    const { full, everyMs, skipKeys } = this.options;
+    const { full, everyMs } = this.options;
     if (full) return 'flag';
     if (everyMs === null) return undefined;
-    const last = skipKeys.lastRead(documentId);
+    const last = this.#skipKeys.lastRead(documentId);
     return last === undefined || now - last >= everyMs ? 'due' : undefined;
   }
 
   begin(documentId: number, skipKey: string, reason: FullReadReason): Check {
     this.options.tally.checked(reason);
-    return { skipKey, before: this.options.skipKeys.live(documentId) };
+    return { skipKey, before: this.#skipKeys.live(documentId) };
   }
 
   /**
@@ -50,10 +55,10 @@ export class FullRead {
    * references or child documents changed while the key stayed. Returns whether it did.
    */
   end(target: Target, documentId: number, check: Check, contentChanged: boolean): boolean {
-    const { skipKeys, runId, tally, log } = this.options;
-    const diff = diffContent(check.before, skipKeys.live(documentId), contentChanged);
+    const { runId, tally, log } = this.options;
+    const diff = diffContent(check.before, this.#skipKeys.live(documentId), contentChanged);
     if (!changed(diff)) return false;
-    skipKeys.recordMiss(documentId, runId, check.skipKey, diff);
+    this.#skipKeys.recordMiss(documentId, runId, check.skipKey, diff);
     tally.missed();
     log?.({
       level: 'warn',
@@ -68,6 +73,6 @@ export class FullRead {
   /** Once the crawl is over: records the full read, when there was one, for `status`. */
   finish(): void {
     const full = this.options.tally.summary.fullRead;
-    if (full) this.options.skipKeys.fullReadDone(this.options.runId, full.reason, full.checked, full.misses);
+    if (full) this.#skipKeys.fullReadDone(this.options.runId, full.reason, full.checked, full.misses);
   }
 }

@@ -1,9 +1,9 @@
-import type { Checkpoint, CheckpointRepo } from '../inventory/checkpoints.js';
-import type { DocumentLinkRepo } from '../inventory/document-links.js';
+import { type Checkpoint, CheckpointRepo } from '../inventory/checkpoints.js';
+import { DocumentLinkRepo } from '../inventory/document-links.js';
 import type { DocumentRepo, DocumentRow } from '../inventory/documents.js';
-import type { FoundRef, MediaRefRepo } from '../inventory/media-refs.js';
+import { type FoundRef, MediaRefRepo } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
-import type { Unbackable, UnbackableRepo } from '../inventory/unbackable.js';
+import { type Unbackable, UnbackableRepo } from '../inventory/unbackable.js';
 import type { SourcePage, Target } from '../sources/types.js';
 import { afterPass } from './crawled-revision.js';
 import type { Tally } from './tally.js';
@@ -13,11 +13,6 @@ export interface PassWriterOptions {
   db: Db;
   runId: number;
   docs: DocumentRepo;
-  refs: MediaRefRepo;
-  links: DocumentLinkRepo;
-  /** Media-shaped objects nothing can download (migration 0014). */
-  unbackable: UnbackableRepo;
-  checkpoints: CheckpointRepo;
   visits: Visits;
   tally: Tally;
 }
@@ -39,7 +34,18 @@ export interface Pass {
  * and at the end of a pass what it no longer found.
  */
 export class PassWriter {
-  constructor(private readonly options: PassWriterOptions) {}
+  readonly #refs: MediaRefRepo;
+  readonly #links: DocumentLinkRepo;
+  /** Media-shaped objects nothing can download (migration 0014). */
+  readonly #unbackable: UnbackableRepo;
+  readonly #checkpoints: CheckpointRepo;
+
+  constructor(private readonly options: PassWriterOptions) {
+    this.#refs = new MediaRefRepo(options.db);
+    this.#links = new DocumentLinkRepo(options.db);
+    this.#unbackable = new UnbackableRepo(options.db);
+    this.#checkpoints = new CheckpointRepo(options.db);
+  }
 
   /** The document as the inventory holds it now: a pass over another sheet of it may have ended since it was found. */
   current(job: Job): DocumentRow {
@@ -65,7 +71,8 @@ export class PassWriter {
     revised: boolean,
     restart: boolean,
   ): Pass {
-    const { db, checkpoints, docs, runId } = this.options;
+    const { db, docs, runId } = this.options;
+    const checkpoints = this.#checkpoints;
     let from = checkpoints.get(row.id);
     if (from && ((revised && row.revision !== (revision ?? null)) || from.scope !== scope)) from = undefined;
     if (restart) from = undefined;
@@ -82,7 +89,7 @@ export class PassWriter {
   page(job: Job, pass: Pass, page: SourcePage): (Job | undefined)[] {
     const { next } = page;
     const moveOn = (): void => {
-      if (next) this.options.checkpoints.put(pass.row.id, next, pass.runId, pass.scope);
+      if (next) this.#checkpoints.put(pass.row.id, next, pass.runId, pass.scope);
     };
     return this.#record(job, page.refs ?? [], page.children ?? [], moveOn, page.unbackable);
   }
@@ -103,15 +110,15 @@ export class PassWriter {
    * revision, and runs `within` (the snapshot's record, the skip-key check) in the same transaction.
    */
   end<T>(pass: Pass, within: () => T): T {
-    const { db, runId, docs, refs, links, unbackable, checkpoints, tally } = this.options;
+    const { db, runId, docs, tally } = this.options;
     const { row, scope, revision } = pass;
     return db.transaction(() => {
-      tally.refsGone(refs.markGone(row.id, pass.runId, scope));
-      unbackable.markGone(row.id, pass.runId, scope);
+      tally.refsGone(this.#refs.markGone(row.id, pass.runId, scope));
+      this.#unbackable.markGone(row.id, pass.runId, scope);
       // A scoped read (one table of a base) lists only part of the document's children by design.
-      if (scope === undefined) links.markGone(row.id, pass.runId, runId);
+      if (scope === undefined) this.#links.markGone(row.id, pass.runId, runId);
       docs.markDone(row.id, revision ?? null, afterPass(row.crawled_revision, revision ?? null, scope));
-      checkpoints.clear(row.id);
+      this.#checkpoints.clear(row.id);
       return within();
     })();
   }
@@ -127,18 +134,18 @@ export class PassWriter {
     next: () => void,
     unbackable: readonly Unbackable[] = [],
   ): (Job | undefined)[] {
-    const { db, runId, refs, links, visits, tally } = this.options;
+    const { db, runId, visits, tally } = this.options;
     return db.transaction(() => {
-      tally.refs(pageRefs.length, refs.record(job.row.id, pageRefs, runId));
+      tally.refs(pageRefs.length, this.#refs.record(job.row.id, pageRefs, runId));
       if (unbackable.length) {
-        this.options.unbackable.record(job.row.id, unbackable, runId);
+        this.#unbackable.record(job.row.id, unbackable, runId);
         tally.unbackable(unbackable.length);
       }
       const jobs = children.map((c) => {
         const child = visits.meet(c, job.row.id, job.row.root_id ?? undefined);
         // Listed on a page read now, so found here now (children revisited from the inventory are not).
         // A synced block can name its own document as the source: no link to itself.
-        if (child.id !== job.row.id) links.see(job.row.id, child.id, runId, c.via);
+        if (child.id !== job.row.id) this.#links.see(job.row.id, child.id, runId, c.via);
         return child.job;
       });
       next();

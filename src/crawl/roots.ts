@@ -11,7 +11,7 @@ import type { Scheduler } from './scheduler.js';
 import type { Tally } from './tally.js';
 import { keyOf, type Visits } from './visits.js';
 
-export interface CrawlRootsDeps {
+export interface CrawlRootsOptions {
   db: Db;
   docs: DocumentRepo;
   runId: number;
@@ -29,7 +29,7 @@ export class CrawlRoots {
 
   constructor(
     private readonly roots: readonly Root[],
-    private readonly deps: CrawlRootsDeps,
+    private readonly options: CrawlRootsOptions,
   ) {
     this.#keys = new Set(roots.map((r) => keyOf(rootTarget(r))));
   }
@@ -44,7 +44,7 @@ export class CrawlRoots {
    * document (a root no source can read is marked skipped instead). Returns the roots' ids.
    */
   register(): number[] {
-    const { db, docs, visits, scheduler, tally, log } = this.deps;
+    const { db, docs, visits, scheduler, tally, log } = this.options;
     const rootIds: number[] = [];
     for (const root of this.roots) {
       const rootId = upsertRoot(db, root);
@@ -75,7 +75,7 @@ export class CrawlRoots {
    * there. A refused or failed call keeps the fallback name (`Folder <token>`) and fails nothing.
    */
   async name(): Promise<void> {
-    const { docs, runId, ctx, log } = this.deps;
+    const { docs, runId, ctx, log } = this.options;
     for (const root of this.roots) {
       const target = rootTarget(root);
       if (target.title || (target.type !== 'folder' && target.type !== 'wiki_space')) continue;
