@@ -39,7 +39,6 @@ export interface CrawlOptions {
 export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const { db, runId, signal, log } = options;
   const { tally, scheduler, roots, fullRead } = assemble(options);
-  const { summary } = tally;
   const rootIds = roots.register();
   // While the roots' reads run: their titles, for the roots no listing names.
   await roots.name();
@@ -48,24 +47,25 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   const { fatal } = scheduler;
   if (fatal instanceof FeishuError && fatal.kind === 'quota') {
     // 99991403: a clean stop, not a crash. Not having looked everywhere, it marks nothing gone.
-    summary.monthlyQuota = { code: fatal.code, message: fatal.message, fix: fatal.fix ?? '' };
+    tally.monthlyQuota({ code: fatal.code, message: fatal.message, fix: fatal.fix ?? '' });
     log?.({
       level: 'warn',
       event: 'crawl.quota.monthly',
       message: `${fatal.message}. ${fatal.fix ?? ''}`.trim(),
     });
-    return summary;
+    return tally.summary;
   }
   if (fatal) throw fatal;
-  summary.interrupted = signal?.aborted ?? false;
+  const interrupted = signal?.aborted ?? false;
+  tally.interrupted(interrupted);
   // An interrupted crawl has not looked everywhere: something moved may sit where it did not look.
-  if (!summary.interrupted) {
+  if (!interrupted) {
     const gone = markGoneAfterCrawl(db, runId, rootIds, log);
     for (const [type, n] of Object.entries(gone.byType)) tally.count(type, 'gone', n);
     tally.refsGone(gone.refs);
   }
   fullRead.finish();
-  return summary;
+  return tally.summary;
 }
 
 /** Builds the parts of one crawl, each given only what it uses. */

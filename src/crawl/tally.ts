@@ -75,6 +75,16 @@ export class Tally {
     this.summary.fullRead!.misses++;
   }
 
+  /** The tenant's monthly API call quota (99991403) stopped the crawl. */
+  monthlyQuota(quota: NonNullable<CrawlSummary['monthlyQuota']>): void {
+    this.summary.monthlyQuota = quota;
+  }
+
+  /** Whether the signal stopped the crawl. */
+  interrupted(interrupted: boolean): void {
+    this.summary.interrupted = interrupted;
+  }
+
   /** Requests sent since the crawl began, retries included. */
   callsSince(): number {
     let calls = 0;
