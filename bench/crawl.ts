@@ -121,7 +121,7 @@ function buildTenant(o: Required<Omit<CrawlBenchOptions, 'write'>>): {
 /** The fewest calls that can read this tenant with documented page sizes (see the Crawl section). */
 function minimumCalls(tenant: Tenant, rootFolder: string): number {
   let calls = 1; // the tenant token
-  calls += 1; // the root folder's title (folder meta, once per crawl: src/crawl/root-titles.ts)
+  calls += 1; // the root folder's title (folder meta, once per crawl: src/crawl/roots.ts)
   const pages = (n: number, size: number): number => Math.max(1, Math.ceil(n / size));
   const folders = [
     rootFolder,

@@ -1,24 +1,9 @@
-import { crawlOf } from '../config/types.js';
-import { changed, diffContent, type LiveContent } from '../inventory/skip-keys.js';
-import type { CrawlRun, Job } from './crawl-run.js';
-
-/** Why a document is read although its skip key says unchanged: `--full`, or `crawl.fullEvery` elapsed. */
-export type FullReadReason = 'flag' | 'due';
-
-/**
- * Whether to read a document its skip key calls unchanged. The keys (bitable table `revision`, docx
- * `revision_id`, drive `modified_time`, wiki `obj_edit_time`, sheet `revision`) are not promised by
- * the docs to move on every edit, so the tool checks them itself: with `--full`, or when the
- * document's content was last read longer ago than `crawl.fullEvery`. Per document, so an
- * interrupted crawl resumes the check where it stopped, and a stale key costs at most that period.
- */
-export function checkReason(run: CrawlRun, job: Job, now: number): FullReadReason | undefined {
-  if (run.full) return 'flag';
-  const every = crawlOf(run.config).fullEveryMs;
-  if (every === null) return undefined;
-  const last = run.skipKeys.lastRead(job.row.id);
-  return last === undefined || now - last >= every ? 'due' : undefined;
-}
+import type { Logger } from '../events.js';
+import type { Db } from '../inventory/open.js';
+import { changed, diffContent, type LiveContent, SkipKeyRepo } from '../inventory/skip-keys.js';
+import type { Target } from '../sources/types.js';
+import type { FullReadReason } from './summary.js';
+import type { Tally } from './tally.js';
 
 /** A document read although its skip key said unchanged: what the inventory held before the read. */
 export interface Check {
@@ -26,29 +11,68 @@ export interface Check {
   before: LiveContent;
 }
 
-export function beginCheck(run: CrawlRun, job: Job, skipKey: string, reason: FullReadReason): Check {
-  run.summary.fullRead ??= { reason, checked: 0, misses: 0 };
-  const full = run.summary.fullRead;
-  if (reason === 'flag') full.reason = 'flag';
-  full.checked++;
-  return { skipKey, before: run.skipKeys.live(job.row.id) };
+export interface FullReadOptions {
+  /** `--full`: every document whose skip key says unchanged is read all the same. */
+  full: boolean;
+  /** `crawl.fullEvery`: how old a document's last content read may grow; null: never checked for age. */
+  everyMs: number | null;
+  db: Db;
+  runId: number;
+  tally: Tally;
+  log: Logger | undefined;
 }
 
 /**
- * After the checking read is written (inside its final transaction): records a miss when the
- * references or child documents changed while the key stayed. Returns whether it did.
+ * Checks the skip keys. The keys (bitable table `revision`, docx `revision_id`, drive
+ * `modified_time`, wiki `obj_edit_time`, sheet `revision`) are not promised by the docs to move on
+ * every edit, so the tool checks them itself: with `--full`, or when the document's content was last
+ * read longer ago than `crawl.fullEvery`. Per document, so an interrupted crawl resumes the check
+ * where it stopped, and a stale key costs at most that period.
  */
-export function endCheck(run: CrawlRun, job: Job, check: Check, contentChanged: boolean): boolean {
-  const diff = diffContent(check.before, run.skipKeys.live(job.row.id), contentChanged);
-  if (!changed(diff)) return false;
-  run.skipKeys.recordMiss(job.row.id, run.runId, check.skipKey, diff);
-  run.summary.fullRead!.misses++;
-  run.log?.({
-    level: 'warn',
-    event: 'crawl.skip_key.miss',
-    message: `${job.target.type} ${job.target.title ?? job.target.token}: content changed while its skip key (${check.skipKey}) did not (+${diff.refsNew}/-${diff.refsGone} media references, +${diff.childrenNew}/-${diff.childrenGone} documents${diff.contentChanged ? ', content differs from its snapshot' : ''}); recorded for \`status\`.`,
-    type: job.target.type,
-    token: job.target.token,
-  });
-  return true;
+export class FullRead {
+  readonly #skipKeys: SkipKeyRepo;
+
+  constructor(private readonly options: FullReadOptions) {
+    this.#skipKeys = new SkipKeyRepo(options.db);
+  }
+
+  /** Why to read a document its skip key calls unchanged, or undefined to leave it. */
+  reason(documentId: number, now: number): FullReadReason | undefined {
+    const { full, everyMs } = this.options;
+    if (full) return 'flag';
+    if (everyMs === null) return undefined;
+    const last = this.#skipKeys.lastRead(documentId);
+    return last === undefined || now - last >= everyMs ? 'due' : undefined;
+  }
+
+  begin(documentId: number, skipKey: string, reason: FullReadReason): Check {
+    this.options.tally.checked(reason);
+    return { skipKey, before: this.#skipKeys.live(documentId) };
+  }
+
+  /**
+   * After the checking read is written (inside its final transaction): records a miss when the
+   * references or child documents changed while the key stayed. Returns whether it did.
+   */
+  end(target: Target, documentId: number, check: Check, contentChanged: boolean): boolean {
+    const { runId, tally, log } = this.options;
+    const diff = diffContent(check.before, this.#skipKeys.live(documentId), contentChanged);
+    if (!changed(diff)) return false;
+    this.#skipKeys.recordMiss(documentId, runId, check.skipKey, diff);
+    tally.missed();
+    log?.({
+      level: 'warn',
+      event: 'crawl.skip_key.miss',
+      message: `${target.type} ${target.title ?? target.token}: content changed while its skip key (${check.skipKey}) did not (+${diff.refsNew}/-${diff.refsGone} media references, +${diff.childrenNew}/-${diff.childrenGone} documents${diff.contentChanged ? ', content differs from its snapshot' : ''}); recorded for \`status\`.`,
+      type: target.type,
+      token: target.token,
+    });
+    return true;
+  }
+
+  /** Once the crawl is over: records the full read, when there was one, for `status`. */
+  finish(): void {
+    const full = this.options.tally.summary.fullRead;
+    if (full) this.#skipKeys.fullReadDone(this.options.runId, full.reason, full.checked, full.misses);
+  }
 }

@@ -14,6 +14,9 @@ export interface DocumentCounts {
   gone: number;
 }
 
+/** Why a document is read although its skip key says unchanged: `--full`, or `crawl.fullEvery` elapsed. */
+export type FullReadReason = 'flag' | 'due';
+
 export interface CrawlFailure {
   /** The document is a configured root's own: the root could not be read at all. */
   root?: boolean;
@@ -42,7 +45,7 @@ export interface CrawlSummary {
    * Present when this crawl was a full read (`--full`, or `crawl.fullEvery` elapsed): documents read
    * although their skip key said unchanged, and how many of them had changed all the same.
    */
-  fullRead?: { reason: 'flag' | 'due'; checked: number; misses: number };
+  fullRead?: { reason: FullReadReason; checked: number; misses: number };
   /** True when the signal stopped the crawl; checkpoints hold where to resume. */
   interrupted: boolean;
   /**

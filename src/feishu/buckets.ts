@@ -168,7 +168,7 @@ export const DOCUMENTED_LIMITS: Readonly<Record<Bucket, BucketLimit>> = {
     doc: 'https://open.feishu.cn/document/server-docs/docs/permission/permission-member/auth',
   },
   // The folder meta page gives no limit: 5/s is cautious; asked once per folder root and crawl, for
-  // the root's title (src/crawl/root-titles.ts).
+  // the root's title (src/crawl/roots.ts).
   'drive.folder_meta': {
     limit: 5,
     windowMs: SECOND,

@@ -46,7 +46,7 @@ describe('the browsable view', () => {
     await backup(h);
     renderView(h.db, h.config.outputDir);
     const view = path.join(h.config.outputDir, 'view');
-    // The root folder is in no listing: its folder meta names it (src/crawl/root-titles.ts).
+    // The root folder is in no listing: its folder meta names it (src/crawl/roots.ts).
     const root = path.join(view, t.folder.name);
     const doc = readFileSync(path.join(root, 'Doc.md'), 'utf8');
     expect(doc).toContain('# ');
