@@ -11,6 +11,7 @@ import { LaneScheduler } from './lane-scheduler.js';
 import { cappedUsage, checkLimits, makeLanes, makeTmpPath, useTmpUrls } from './lanes.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
+import { pathSummary } from './path-summary.js';
 import { planDownloads } from './plan.js';
 import { quotaStops } from './quota-stops.js';
 import type { Lane, RunContext } from './run-context.js';
@@ -146,6 +147,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     const tmp = ctx.tmp;
     if (tmp?.via === 'auto' && !tmp.switched && lane === lanes.media && !lane.spent) {
       useTmpUrls(lane, tmp);
+      tmp.directSpentBy = by;
       const u = tmp.directQuota!.usage();
       log({
         level: 'warn',
@@ -265,6 +267,13 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   summary.quota = quota.usage();
   summary.quotas = cappedUsage(lanes);
   if (ctx.tmp?.directQuota) summary.quotas.unshift(ctx.tmp.directQuota.usage());
+  summary.via = limits.via ?? 'direct';
+  summary.paths = pathSummary(
+    options.db,
+    { now: clock.now(), timeZone: limits.dayBoundaryTimeZone },
+    summary,
+    ctx.tmp,
+  );
   summary.durationMs = clock.now() - startedAt;
   log({
     level: stopReason === 'complete' ? 'info' : 'warn',

@@ -20,10 +20,14 @@ const TMP_URL_TTL_MS = 24 * 3_600_000;
 const RENEW_EARLY_MS = 3_600_000;
 
 const OPERATION = 'GET /open-apis/drive/v1/medias/batch_get_tmp_download_url';
+/** Answers about one file of a call rather than the call: the call is split to find which. */
+const PER_FILE: ReadonlySet<string> = new Set(['not_found', 'permission', 'bad_request']);
 
 interface Waiter {
   fileToken: string;
   extra: string | null;
+  /** Asked for in a call of its own: a call holding it with others was refused for one of them. */
+  alone?: boolean;
   resolve: (url: string) => void;
   reject: (e: unknown) => void;
 }
@@ -89,11 +93,14 @@ export class TmpUrls {
           return;
         }
         // Those that arrived while the call waited for its slot go in it too.
-        const extra = this.#waiting[0]!.extra;
+        const first = this.#waiting[0]!;
+        const extra = first.extra;
+        const size = first.alone ? 1 : TMP_URL_BATCH;
         const batch: Waiter[] = [];
         this.#waiting = this.#waiting.filter((w) => {
           if (
-            batch.length < TMP_URL_BATCH &&
+            batch.length < size &&
+            (w === first || !w.alone) &&
             w.extra === extra &&
             !batch.some((b) => b.fileToken === w.fileToken)
           ) {
@@ -130,7 +137,14 @@ export class TmpUrls {
             }
           }
         } catch (e) {
-          for (const w of batch) w.reject(e);
+          if (batch.length > 1 && e instanceof FeishuError && PER_FILE.has(e.kind)) {
+            // One file the app may not read (deleted, forbidden, wrong `extra`) fails the whole call
+            // (the page documents no partial answer): each is asked for alone, the others are not lost.
+            for (const w of batch) w.alone = true;
+            this.#waiting.unshift(...batch);
+          } else {
+            for (const w of batch) w.reject(e);
+          }
         }
       }
     } finally {
