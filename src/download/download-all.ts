@@ -191,13 +191,17 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
 
   // One queue per lane, each in the documented order; the scheduler gives a worker the next file of a
   // lane that can start now, so a file waits for its own endpoint's pace and counter only.
-  const scheduler = new LaneScheduler(
-    Object.values(lanes).map((lane, i) => ({
-      lane,
-      queue: new MediaQueue(options.db, { ...planOptions, source: lane.endpoint.source, sameRun: i > 0 }),
-    })),
-    () => ctx.stopping(),
-  );
+  const work = Object.values(lanes).map((lane, i) => ({
+    lane,
+    queue: new MediaQueue(options.db, { ...planOptions, source: lane.endpoint.source, sameRun: i > 0 }),
+  }));
+  const scheduler = new LaneScheduler(work, () => ctx.stopping());
+  // A batch call for temporary URLs asks for the next media of the queue too (up to 5 a call).
+  const mediaQueue = work.find((w) => w.lane === lanes.media)?.queue;
+  if (ctx.tmp && mediaQueue) {
+    ctx.tmp.urls.lookahead = (n) =>
+      mediaQueue.peek(n).map((r) => ({ fileToken: r.file_token, extra: ctx.extras.first(r) }));
+  }
   wakeWorkers = () => scheduler.wake();
   const budget = options.budget ?? {};
   let started = 0;
