@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadAll } from '../../src/download/download-all.js';
@@ -7,7 +8,7 @@ import type { LogEvent } from '../../src/events.js';
 import { DailyQuota } from '../../src/inventory/quota.js';
 import { SlidingWindowLimiter } from '../../src/limits/sliding-window.js';
 import { type Env, startEnv } from './env.js';
-import { newRun } from './helpers.js';
+import { mediaRow, newRun } from './helpers.js';
 
 /**
  * The temporary-URL path (download.via tmp-url | auto) when Feishu says no: a batch call refused for
@@ -95,6 +96,27 @@ describe('the batch call', () => {
 });
 
 describe('the temporary host', () => {
+  it('ignoring Range on a resume: the same engine starts the file over and checks its SHA-256', async () => {
+    env = await startEnv();
+    const m = env.media({ size: 300_000 });
+    env.fake.faults.inject({ route: 'media.tmp_download', fault: { kind: 'reset', afterBytes: 100_000 } });
+    env.fake.faults.inject({ route: 'media.tmp_download', fault: { kind: 'ignore-range' } });
+    const summary = await env.run({ limits: LIMITS });
+    expect(summary).toMatchObject({ downloaded: 1 });
+    const fetches = env.fake.requestsTo('media.tmp_download');
+    expect(fetches[1]).toMatchObject({
+      status: 200,
+      bytesSent: 300_000,
+      headers: { range: 'bytes=100000-' },
+    });
+    expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+    expect(mediaRow(env.db, m.token)).toMatchObject({
+      status: 'done',
+      fetched_via: 'tmp-url',
+      sha256: createHash('sha256').update(env.bytesOf(m)).digest('hex'),
+    });
+  });
+
   it('answering 429 to every file in flight at once is waited out, not taken as the day spent', async () => {
     env = await startEnv();
     const media = Array.from({ length: 8 }, () => env!.media({ size: 1000 }));
