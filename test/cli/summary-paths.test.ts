@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { renderStatus } from '../../src/cli/commands/status.js';
 import { renderSummary } from '../../src/cli/summary.js';
 import { endMessage } from '../../src/download/end-message.js';
 import type { LogEvent } from '../../src/events.js';
+import { finishRun } from '../../src/inventory/runs.js';
 import { readStatus } from '../../src/inventory/status.js';
 import { type Env, startEnv } from '../download/env.js';
 
@@ -76,6 +78,18 @@ describe('the summary per fetch path', () => {
     );
     expect(text).not.toContain('media.tmp_download');
     for (const line of text.split('\n').slice(1)) expect(line.length).toBeLessThanOrEqual(79);
+    // `status` later that day: the same figures, and what the run's summary found stopped.
+    const runId = env.db.prepare('SELECT MAX(id) FROM runs').pluck().get() as number;
+    finishRun(env.db, runId, 'done', 4, { download: summary });
+    const status = renderStatus(
+      readStatus(env.db, { day: summary.quota.day, now: env.clock.now(), timeZone: 'Asia/Shanghai' }),
+      'inv.sqlite',
+      'out',
+      'Asia/Shanghai',
+    );
+    expect(status).toMatch(
+      /\n {11}stopped for today: direct \(day spent\), temporary URLs \(Feishu kept refusing them\)\n/,
+    );
   });
 
   it('stays out of the summary of a direct run on a day temporary URLs were not used', async () => {
