@@ -65,3 +65,23 @@ describe('temporary URLs asked for ahead', () => {
     expect(batches.length).toBeLessThanOrEqual(6);
   });
 });
+
+describe('auto on a day whose direct downloads an earlier run spent', () => {
+  it('goes straight to temporary URLs, without a request to the download endpoint', async () => {
+    env = await startEnv();
+    const first = Array.from({ length: 3 }, () => env!.media({ size: 1000 }));
+    const limits: DownloadLimits = { ...LIMITS, perDay: 3, via: 'auto' };
+    expect(await env.run({ limits })).toMatchObject({ downloaded: 3, stopReason: 'complete' });
+    expect(env.fake.requestsTo('media.download')).toHaveLength(3);
+    const later = Array.from({ length: 4 }, () => env!.media({ size: 1000 }));
+    const summary = await env.run({ limits });
+    expect(summary).toMatchObject({ downloaded: 4, stopReason: 'complete' });
+    expect(env.fake.requestsTo('media.download')).toHaveLength(3);
+    expect(env.fake.requestsTo('media.tmp_download')).toHaveLength(4);
+    expect(summary.paths).toMatchObject([
+      { via: 'direct', files: 3, requests: 3, stopped: true, stoppedBy: 'counter' },
+      { via: 'tmp-url', files: 4, requests: 4, batchCalls: 1, stopped: false },
+    ]);
+    for (const m of [...first, ...later]) expect(env.fileOf(m.token)).toEqual(env.bytesOf(m));
+  });
+});
