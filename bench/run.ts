@@ -9,11 +9,14 @@ import { runCrawlLimitsBench } from './crawl-limits.js';
 import { runDownloadBench } from './download.js';
 import { reportSection, runReportBench } from './report.js';
 import { runScaleBench } from './scale.js';
+import { runTmpDayBench } from './tmp-day.js';
 
 const benches: [string, () => Promise<unknown>][] = [
   ['crawl', () => runCrawlBench({ write: true })],
   ['crawl-limits', () => runCrawlLimitsBench({ write: true })],
   ['download', () => runDownloadBench({ write: true })],
+  // After 'download': it writes its own part of the Download section.
+  ['tmp-day', () => runTmpDayBench({ write: true })],
   // The longest: 100,000 documents take most of an hour on a busy 2-core machine.
   ['scale', () => runScaleBench({ write: true })],
   ['archive', () => runArchiveBench({ write: true })],

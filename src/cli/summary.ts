@@ -3,6 +3,7 @@ import type { DownloadPlan, DownloadSummary } from '../download/index.js';
 import type { StatusReport } from '../inventory/status.js';
 import { ExitCode } from './exit-codes.js';
 import { failingDocumentLines } from './failure-documents.js';
+import { fetchPathLines } from './fetch-path-lines.js';
 import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 import { sizeDifferenceLines, unbackableLines } from './not-backed-up.js';
 
@@ -185,7 +186,11 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       out.push(row(i === 0 ? 'Quota' : '', `${c} left${i === 0 ? ` today (${q.day})` : ''}`));
     }
   }
+  // Media per path today (direct, temporary URLs), and which is stopped: see fetch-path-lines.ts.
+  out.push(...fetchPathLines(d, row));
   for (const [bucket, by] of Object.entries(d?.quotaSpentBy ?? {})) {
+    // The temporary-URL path says why it stopped on its Paths line.
+    if (bucket === 'media.tmp_download') continue;
     const why =
       by === 'counter'
         ? 'our count reached the daily cap'

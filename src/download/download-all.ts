@@ -11,6 +11,7 @@ import { LaneScheduler } from './lane-scheduler.js';
 import { cappedUsage, checkLimits, makeLanes, makeTmpPath, useTmpUrls } from './lanes.js';
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
+import { pathSummary } from './path-summary.js';
 import { planDownloads } from './plan.js';
 import { quotaStops } from './quota-stops.js';
 import type { Lane, RunContext } from './run-context.js';
@@ -146,6 +147,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     const tmp = ctx.tmp;
     if (tmp?.via === 'auto' && !tmp.switched && lane === lanes.media && !lane.spent) {
       useTmpUrls(lane, tmp);
+      tmp.directSpentBy = by;
       const u = tmp.directQuota!.usage();
       log({
         level: 'warn',
@@ -189,13 +191,17 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
 
   // One queue per lane, each in the documented order; the scheduler gives a worker the next file of a
   // lane that can start now, so a file waits for its own endpoint's pace and counter only.
-  const scheduler = new LaneScheduler(
-    Object.values(lanes).map((lane, i) => ({
-      lane,
-      queue: new MediaQueue(options.db, { ...planOptions, source: lane.endpoint.source, sameRun: i > 0 }),
-    })),
-    () => ctx.stopping(),
-  );
+  const work = Object.values(lanes).map((lane, i) => ({
+    lane,
+    queue: new MediaQueue(options.db, { ...planOptions, source: lane.endpoint.source, sameRun: i > 0 }),
+  }));
+  const scheduler = new LaneScheduler(work, () => ctx.stopping());
+  // A batch call for temporary URLs asks for the next media of the queue too (up to 5 a call).
+  const mediaQueue = work.find((w) => w.lane === lanes.media)?.queue;
+  if (ctx.tmp && mediaQueue) {
+    ctx.tmp.urls.lookahead = (n) =>
+      mediaQueue.peek(n).map((r) => ({ fileToken: r.file_token, extra: ctx.extras.first(r) }));
+  }
   wakeWorkers = () => scheduler.wake();
   const budget = options.budget ?? {};
   let started = 0;
@@ -265,6 +271,13 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   summary.quota = quota.usage();
   summary.quotas = cappedUsage(lanes);
   if (ctx.tmp?.directQuota) summary.quotas.unshift(ctx.tmp.directQuota.usage());
+  summary.via = limits.via ?? 'direct';
+  summary.paths = pathSummary(
+    options.db,
+    { now: clock.now(), timeZone: limits.dayBoundaryTimeZone },
+    summary,
+    ctx.tmp,
+  );
   summary.durationMs = clock.now() - startedAt;
   log({
     level: stopReason === 'complete' ? 'info' : 'warn',

@@ -116,7 +116,7 @@ export async function downloadOne(ctx: RunContext, row: MediaRow): Promise<FileR
       if (outcome.type !== 'error') lane.daySpent.ok();
       if (outcome.type === 'complete') {
         if (extrasTried.size > 1) ctx.extras.needed(extra);
-        if (endpoint.tmpUrl && ctx.tmp) ctx.tmp.refusals = 0;
+        if (endpoint.tmpUrl && ctx.tmp) ctx.tmp.daySpent.ok();
         if (knownSize !== undefined && outcome.bytes !== knownSize) {
           ctx.log({
             level: 'info',

@@ -8,7 +8,17 @@ export function endMessage(s: DownloadSummary): string {
       if (s.monthlyQuota) return `${base} Stopped: ${s.monthlyQuota.message}. ${s.monthlyQuota.fix}`;
       const spent = s.quotas.filter((q) => s.quotaSpent.includes(q.bucket));
       const q = spent[0] ?? s.quota;
-      const which = spent.map((u) => `${u.bucket} ${u.used}/${u.limit}`).join(', ') || `${q.used}/${q.limit}`;
+      const parts = spent.map((u) => `${u.bucket} ${u.used}/${u.limit}`);
+      // `auto` went on through temporary URLs after the direct day, and Feishu refused those too.
+      const direct = s.paths?.find((p) => p.via === 'direct');
+      if (direct?.stopped && !s.quotaSpent.includes('media.download')) {
+        const u = s.quotas.find((x) => x.bucket === 'media.download');
+        parts.push(`media.download ${u ? `${u.used}/${u.limit}` : 'spent'}`);
+      }
+      if (s.paths?.find((p) => p.via === 'tmp-url')?.stopped) {
+        parts.push('temporary URLs: Feishu kept refusing them');
+      }
+      const which = parts.join('; ') || `${q.used}/${q.limit}`;
       return `${base} The daily download quota is spent (${which}); run again after ${new Date(q.resetsAt).toISOString()}.`;
     }
     case 'budget':

@@ -91,7 +91,12 @@ export function makeTmpPath(
   return {
     via,
     switched: false,
-    refusals: 0,
+    daySpent: new DaySpentDetector({
+      clock,
+      ...(options.limits.dailyCapBackoffMs === undefined
+        ? {}
+        : { patienceMs: options.limits.dailyCapBackoffMs }),
+    }),
     fetchLimiter: limiterFor(options.limits.tmpUrlQps ?? DEFAULT_RATES['media.tmp_download'], clock),
     fetchQuota: counter(TMP_MEDIA.bucket),
     urls: new TmpUrls({

@@ -38,8 +38,15 @@ export interface TmpPath {
   via: 'tmp-url' | 'auto';
   /** The media lane fetches through temporary URLs now (at once for tmp-url; auto: once direct is spent). */
   switched: boolean;
-  /** Rate-limit or quota refusals in a row on this path; at MAX_TMP_REFUSALS the path stops for the day. */
-  refusals: number;
+  /**
+   * Decides when Feishu's refusals (1061045, 99991400) on this path, kept up through back-off with no
+   * success between, mean the path is spent for the day (tmp-answers.ts).
+   */
+  daySpent: DaySpentDetector;
+  /** The path was stopped for the day in this run (Feishu kept refusing it). */
+  stopped?: boolean;
+  /** Why the direct media day was taken as spent when `auto` switched to this path. */
+  directSpentBy?: SpentBy;
   fetchLimiter: SlidingWindowLimiter;
   /** Counts temporary-URL fetches (bucket `media.tmp_download`). */
   fetchQuota: DailyQuota;

@@ -1,15 +1,9 @@
 import type { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
-import { calculateRetryDelay } from '../limits/backoff.js';
 import type { Lane, RunContext } from './run-context.js';
 
 /** Temporary URLs refused by their host (expired) and fetched again by a new batch call, per file. */
 const MAX_RENEWED = 3;
-/**
- * Rate-limit or quota answers (1061045, 99991400) in a row on the temporary-URL path, across files,
- * each followed by a back-off, before that path stops for the day.
- */
-export const MAX_TMP_REFUSALS = 5;
 
 export type TmpAnswer =
   /** Ask for a new URL (a new batch call) and continue the `.part`. */
@@ -46,19 +40,23 @@ export function tmpAnswer(
   }
   // 1061045 and 99991400 are both rate-limit answers; 'quota' (the monthly quota) stops the run as usual.
   if (error.kind !== 'rate_limited') return undefined;
-  // Whether Feishu meters temporary URLs is not documented: a refusal backs off, and refusals that go
-  // on stop the path for the day (the run says so; see the README).
-  if (++tmp.refusals >= MAX_TMP_REFUSALS) {
+  // Whether Feishu meters temporary URLs is not documented. A refusal backs off (the files in flight
+  // all meet the same pause); refusals that go on, with no success between, for as long as a direct
+  // day needs to be taken as spent (limits.dailyCapBackoffMinutes), stop the path for the day. It has
+  // no counter of its own to say so sooner: Feishu documents no daily figure for it.
+  if (tmp.daySpent.limited({ used: 0, limit: Number.MAX_SAFE_INTEGER })) {
+    const minutes = Math.round(tmp.daySpent.limitedForMs() / 60_000);
     ctx.log({
       level: 'warn',
       event: 'download.tmp_url.stopped',
-      message: `Feishu refused temporary-URL downloads ${tmp.refusals} times in a row after backing off (${error.message}); media through temporary URLs stops for today, the others go on. See "Past 10,000 a day" in the README.`,
+      message: `Feishu kept refusing temporary-URL downloads for ${minutes} min of back-off (${error.message}); media through temporary URLs stops for today, the others go on. See "Past 10,000 a day" in the README.`,
       fileToken: row.file_token,
     });
+    tmp.stopped = true;
     ctx.spend(lane, 'server');
     return { type: 'stop' };
   }
-  const delayMs = calculateRetryDelay(tmp.refusals, error.retryAfterMs ?? 1000, { random: ctx.random });
+  const delayMs = tmp.daySpent.backoffMs(error.retryAfterMs, ctx.random);
   // The refusal came from the batch call (no URL yet) or from the download host: that one waits.
   if (at.url === undefined) tmp.urls.pauseUntil(ctx.clock.now() + delayMs);
   else lane.limiter.pauseUntil(ctx.clock.now() + delayMs);

@@ -8,9 +8,13 @@ import type { SlidingWindowLimiter } from '../limits/sliding-window.js';
 
 /**
  * `GET /open-apis/drive/v1/medias/batch_get_tmp_download_url?file_tokens=..&file_tokens=..[&extra=]`:
- * up to 5 media inside documents per call (not drive files), each URL valid 24 hours, on Feishu's
- * download host outside /open-apis. Its limit is "special frequency control" with no figure: we pace
- * it at 5/s (bucket `media.tmp_url`) and count every call.
+ * up to 5 media inside documents per call ("一次最多可传递 5 个素材的 token"; not drive files), each
+ * URL valid 24 hours, on Feishu's download host outside /open-apis. Its rate limit ("接口频率限制") is
+ * "特殊频控" (special frequency control) with no figure; the frequency-control page it links says such
+ * APIs are outside the standard tiers and their figure comes from Feishu's support
+ * (https://open.feishu.cn/document/server-docs/api-call-guide/frequency-control). No daily figure
+ * either, and the only error the page lists is 400/1061002. We pace it at 5/s (bucket `media.tmp_url`,
+ * as an older Lark page said) and count every call.
  * https://open.feishu.cn/document/server-docs/docs/drive-v1/media/batch_get_tmp_download_url
  * (mirror: feishu/003-服务端API/uUDN04SN0QjL1QDN/drive-v1/media/batch_get_tmp_download_url.md)
  */
@@ -20,10 +24,14 @@ const TMP_URL_TTL_MS = 24 * 3_600_000;
 const RENEW_EARLY_MS = 3_600_000;
 
 const OPERATION = 'GET /open-apis/drive/v1/medias/batch_get_tmp_download_url';
+/** Answers about one file of a call rather than the call: the call is split to find which. */
+const PER_FILE: ReadonlySet<string> = new Set(['not_found', 'permission', 'bad_request']);
 
 interface Waiter {
   fileToken: string;
   extra: string | null;
+  /** Asked for in a call of its own: a call holding it with others was refused for one of them. */
+  alone?: boolean;
   resolve: (url: string) => void;
   reject: (e: unknown) => void;
 }
@@ -52,6 +60,13 @@ export class TmpUrls {
   #running = false;
   /** Batch calls sent in this run. */
   calls = 0;
+  /**
+   * The files the queue hands out next (set by the run): a call with room asks for their URLs too,
+   * so that 5 files cost one call, not five. Optional: without it only waiting files share a call.
+   */
+  lookahead?: (n: number) => readonly { fileToken: string; extra: string | null }[];
+  /** Files of a call refused for one of its files: not asked for ahead again. */
+  readonly #notAhead = new Set<string>();
 
   constructor(options: TmpUrlOptions) {
     this.#o = options;
@@ -89,11 +104,14 @@ export class TmpUrls {
           return;
         }
         // Those that arrived while the call waited for its slot go in it too.
-        const extra = this.#waiting[0]!.extra;
+        const first = this.#waiting[0]!;
+        const extra = first.extra;
+        const size = first.alone ? 1 : TMP_URL_BATCH;
         const batch: Waiter[] = [];
         this.#waiting = this.#waiting.filter((w) => {
           if (
-            batch.length < TMP_URL_BATCH &&
+            batch.length < size &&
+            (w === first || !w.alone) &&
             w.extra === extra &&
             !batch.some((b) => b.fileToken === w.fileToken)
           ) {
@@ -102,6 +120,8 @@ export class TmpUrls {
           }
           return true;
         });
+        // Room left in the call: the URLs of the files next in the queue come with it, for later.
+        const ahead = first.alone ? [] : this.#ahead(batch, extra);
         if (!this.#o.quota.tryReserve()) {
           const e = new FeishuError(OPERATION, {
             feishuCode: 99991400,
@@ -114,14 +134,15 @@ export class TmpUrls {
         this.calls++;
         this.#o.onRequest?.();
         try {
-          const urls = await this.#call(batch, extra, startedAt);
+          const urls = await this.#call([...batch.map((w) => w.fileToken), ...ahead], extra, startedAt);
+          for (const t of ahead) {
+            const url = urls.get(t);
+            if (url) this.#remember(t, extra, url);
+          }
           for (const w of batch) {
             const url = urls.get(w.fileToken);
             if (url) {
-              this.#cache.set(key(w.fileToken, extra), {
-                url,
-                until: this.#o.clock.now() + TMP_URL_TTL_MS - RENEW_EARLY_MS,
-              });
+              this.#remember(w.fileToken, extra, url);
               w.resolve(url);
             } else {
               w.reject(
@@ -130,7 +151,16 @@ export class TmpUrls {
             }
           }
         } catch (e) {
-          for (const w of batch) w.reject(e);
+          if (batch.length + ahead.length > 1 && e instanceof FeishuError && PER_FILE.has(e.kind)) {
+            // One file the app may not read (deleted, forbidden, wrong `extra`) fails the whole call
+            // (the page documents no partial answer): each is asked for alone, the others are not lost,
+            // and the files asked for ahead wait for their turn.
+            for (const t of ahead) this.#notAhead.add(t);
+            for (const w of batch) w.alone = true;
+            this.#waiting.unshift(...batch);
+          } else {
+            for (const w of batch) w.reject(e);
+          }
         }
       }
     } finally {
@@ -138,9 +168,37 @@ export class TmpUrls {
     }
   }
 
-  async #call(batch: Waiter[], extra: string | null, startedAt: number): Promise<Map<string, string>> {
+  /** Up to the call's room, files next in the queue with the same `extra` whose URL is not at hand. */
+  #ahead(batch: Waiter[], extra: string | null): string[] {
+    const out: string[] = [];
+    const room = TMP_URL_BATCH - batch.length;
+    if (room <= 0 || !this.lookahead) return out;
+    for (const f of this.lookahead(TMP_URL_BATCH * 4)) {
+      if (out.length >= room) break;
+      const hit = this.#cache.get(key(f.fileToken, extra));
+      if (
+        f.extra !== extra ||
+        (hit && hit.until > this.#o.clock.now()) ||
+        this.#notAhead.has(f.fileToken) ||
+        out.includes(f.fileToken) ||
+        batch.some((w) => w.fileToken === f.fileToken)
+      )
+        continue;
+      out.push(f.fileToken);
+    }
+    return out;
+  }
+
+  #remember(fileToken: string, extra: string | null, url: string): void {
+    this.#cache.set(key(fileToken, extra), {
+      url,
+      until: this.#o.clock.now() + TMP_URL_TTL_MS - RENEW_EARLY_MS,
+    });
+  }
+
+  async #call(tokens: string[], extra: string | null, startedAt: number): Promise<Map<string, string>> {
     const q = new URLSearchParams();
-    for (const w of batch) q.append('file_tokens', w.fileToken);
+    for (const t of tokens) q.append('file_tokens', t);
     if (extra) q.append('extra', extra);
     const token = await this.#o.client.token();
     let res: Dispatcher.ResponseData;

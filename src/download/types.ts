@@ -4,6 +4,7 @@ import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import type { QuotaUsage } from '../inventory/quota.js';
 import type { Clock } from '../limits/clock.js';
+import type { FetchPathSummary } from './path-summary.js';
 
 export interface DownloadLimits {
   /** Download requests started per second across all workers (strict sliding window). @default 5 */
@@ -147,6 +148,13 @@ export interface DownloadSummary {
    * cap) or 'server' (1061045 kept coming through `dailyCapBackoffMs` of backoff). Absent in older summaries.
    */
   quotaSpentBy?: Record<string, 'counter' | 'server'>;
+  /** How media was to be fetched in this run (`download.via`). Absent in older summaries. */
+  via?: 'direct' | 'tmp-url' | 'auto';
+  /**
+   * Media per fetch path today (direct, then tmp-url): files, bytes and requests of every run of the
+   * day, and whether each is stopped for the day (path-summary.ts). Absent in dry runs and older summaries.
+   */
+  paths?: FetchPathSummary[];
   /** The tenant's monthly API quota (99991403) stopped the run: every endpoint, not one. */
   monthlyQuota?: { code: string; message: string; fix: string };
   /** The local error that stopped the run, when stopReason is 'fatal'. */

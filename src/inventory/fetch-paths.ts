@@ -17,6 +17,8 @@ export interface FetchPathUsage {
   requests: number;
   /** tmp-url only: batch_get_tmp_download_url calls sent today (up to 5 files each). */
   batchCalls?: number;
+  /** A run that started today found this path stopped for the day (its summary's `download.paths`). */
+  stoppedToday?: boolean;
 }
 
 /** Today's use per path; `now` and `timeZone` cut the day as the download counters do. */
@@ -36,12 +38,24 @@ export function readFetchPaths(db: Db, day: string, now: number, timeZone: strin
     (db.prepare('SELECT used FROM quota_usage WHERE bucket = ? AND day = ?').pluck().get(bucket, day) as
       | number
       | undefined) ?? 0;
+  // What today's runs found (runs.summary_json, `download.paths[].stopped`), for `status`.
+  const stopped = new Set(
+    db
+      .prepare(
+        `SELECT DISTINCT json_extract(p.value, '$.via') FROM runs, json_each(runs.summary_json, '$.download.paths') AS p
+          WHERE runs.started_at >= ? AND json_valid(runs.summary_json) AND json_extract(p.value, '$.stopped') = 1`,
+      )
+      .pluck()
+      .all(start) as string[],
+  );
+  const flag = (via: string) => (stopped.has(via) ? { stoppedToday: true } : {});
   return [
     {
       via: 'direct',
       files: done.get('direct')?.files ?? 0,
       bytes: done.get('direct')?.bytes ?? 0,
       requests: used('media.download'),
+      ...flag('direct'),
     },
     {
       via: 'tmp-url',
@@ -49,6 +63,7 @@ export function readFetchPaths(db: Db, day: string, now: number, timeZone: strin
       bytes: done.get('tmp-url')?.bytes ?? 0,
       requests: used('media.tmp_download'),
       batchCalls: used('media.tmp_url'),
+      ...flag('tmp-url'),
     },
   ];
 }

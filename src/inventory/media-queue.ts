@@ -177,6 +177,12 @@ export class MediaQueue {
     return this.#buffer.shift();
   }
 
+  /** Up to `n` of the rows `next` returns next (those of the current read), without taking them. */
+  peek(n: number): readonly MediaRow[] {
+    this.#fill();
+    return this.#buffer.slice(0, n);
+  }
+
   /** Whether `next` would return a row, without taking it. */
   hasMore(): boolean {
     this.#fill();

@@ -205,10 +205,10 @@ describe('download.via: auto', () => {
     expect(env.fake.requestsTo('media.download')).toHaveLength(2);
     const refused = env.fake.requestsTo('media.tmp_download').filter((r) => r.status === 400);
     expect(refused.length).toBeGreaterThanOrEqual(5);
-    expect(refused.length).toBeLessThanOrEqual(5 + LIMITS.concurrency);
     expect(events.filter((e) => e.event === 'download.retry').length).toBeGreaterThanOrEqual(4);
+    // Stopped once the refusals had gone on through limits.dailyCapBackoffMinutes (10) of back-off.
     expect(events.find((e) => e.event === 'download.tmp_url.stopped')?.message).toMatch(
-      /temporary-URL downloads .* stops for today/,
+      /temporary-URL downloads for 10 min .* stops for today/,
     );
     expect(events.some((e) => e.event === 'download.quota.spent')).toBe(true);
     const left = env.db.prepare("SELECT COUNT(*) AS n FROM media WHERE status = 'pending'").get() as {

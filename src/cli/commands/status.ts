@@ -200,8 +200,13 @@ function fetchPathLines(r: StatusReport): string[] {
   const tmp = r.fetchPaths?.find((p) => p.via === 'tmp-url');
   const direct = r.fetchPaths?.find((p) => p.via === 'direct');
   if (!tmp || !direct || (tmp.requests === 0 && (tmp.batchCalls ?? 0) === 0)) return [];
+  const stopped = [
+    ...(direct.stoppedToday ? ['direct (day spent)'] : []),
+    ...(tmp.stoppedToday ? ['temporary URLs (Feishu kept refusing them)'] : []),
+  ];
   return [
     `Paths      media today: direct ${formatCount(direct.files)} files, ${formatBytes(direct.bytes)}, ${formatCount(direct.requests)} requests;`,
     `           temporary URLs ${formatCount(tmp.files)} files, ${formatBytes(tmp.bytes)}, ${formatCount(tmp.requests)} fetches, ${formatCount(tmp.batchCalls ?? 0)} batch calls`,
+    ...(stopped.length ? [`           stopped for today: ${stopped.join(', ')}`] : []),
   ];
 }
