@@ -4,7 +4,7 @@ import type { StatusReport } from '../inventory/status.js';
 import { ExitCode } from './exit-codes.js';
 import { failingDocumentLines } from './failure-documents.js';
 import { fetchPathLines } from './fetch-path-lines.js';
-import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
+import { counted, formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 import { sizeDifferenceLines, unbackableLines } from './not-backed-up.js';
 
 /** What a run did, gathered for the closing summary and runs.summary_json. */
@@ -70,7 +70,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   out.push(
     row(
       'Found',
-      `${formatCount(a.documents.count ?? a.documents.total)} documents, ${formatCount(a.media.total.count)} media files` +
+      `${counted(a.documents.count ?? a.documents.total, 'document')}, ${counted(a.media.total.count, 'media file')}` +
         (a.media.total.bytes ? ` (${formatBytes(a.media.total.bytes)} known)` : ''),
     ),
   );
@@ -90,7 +90,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
           (c.gone ? `, ${formatCount(c.gone)} gone from Feishu (files kept)` : '') +
           `; ${formatCount(r.crawl.media.new)} new media, ` +
           (r.crawl.media.newVersions ? `${newVersionsText(r.crawl.media.newVersions)}, ` : '') +
-          `${formatCount(r.crawl.refs.gone)} references gone`,
+          `${counted(r.crawl.refs.gone, 'reference')} gone`,
       ),
     );
   }
@@ -106,12 +106,12 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       ),
     );
   }
-  if (docErrors) out.push(row('', `${formatCount(docErrors)} documents could not be read`));
+  if (docErrors) out.push(row('', `${counted(docErrors, 'document')} could not be read`));
   if (r.dryRun && r.plan) {
     out.push(
       row(
         'Would fetch',
-        `${formatCount(r.plan.files)} files, ${formatBytes(r.plan.bytesKnown)}` +
+        `${counted(r.plan.files, 'file')}, ${formatBytes(r.plan.bytesKnown)}` +
           (r.plan.unknownSize ? ` + ${formatCount(r.plan.unknownSize)} of unknown size` : '') +
           (r.plan.newVersions ? `, of which ${newVersionsText(r.plan.newVersions)}` : ''),
       ),
@@ -124,7 +124,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     out.push(
       row(
         'Downloaded',
-        `${formatCount(d.downloaded)} files, ${formatBytes(d.bytesPublished)} (${formatCount(d.requests)} requests)`,
+        `${counted(d.downloaded, 'file')}, ${formatBytes(d.bytesPublished)} (${counted(d.requests, 'request')})`,
       ),
     );
     const already = Math.max(0, (a.media.byStatus.done?.count ?? 0) - d.downloaded);
@@ -135,7 +135,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     out.push(
       row(
         d ? '' : 'Skipped',
-        `${formatCount(byOption)} whiteboards/drive files left out by option (archive.whiteboards, archive.driveFiles)`,
+        `${counted(byOption, 'whiteboard/drive file', 'whiteboards/drive files')} left out by option (archive.whiteboards, archive.driveFiles)`,
       ),
     );
   const gone = (d?.left ?? r.plan)?.skippedGone ?? 0;
@@ -143,7 +143,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     out.push(
       row(
         d || byOption ? '' : 'Skipped',
-        `${formatCount(gone)} files left out because their documents are gone from Feishu`,
+        `${counted(gone, 'file')} left out because ${gone === 1 ? 'its document is' : 'their documents are'} gone from Feishu`,
       ),
     );
   const failures = a.failures;
@@ -165,7 +165,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   const left = d?.left ?? (r.dryRun ? undefined : r.plan);
   if (left) {
     const text = left.files
-      ? `${formatCount(left.files)} files, ${formatBytes(left.bytesKnown)} for the next run`
+      ? `${counted(left.files, 'file')}, ${formatBytes(left.bytesKnown)} for the next run`
       : 'nothing';
     out.push(
       row(
@@ -217,16 +217,32 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   return fitted.join('\n');
 }
 
+/**
+ * Exit 3 for media-shaped objects nothing can download, and for nothing else: no document failed,
+ * no file failed or was left. Its result line names that cause, not "some files failed".
+ */
+function unbackableOnly(r: RunReport, exitCode: number): number {
+  const n = r.after.unbackable?.total ?? 0;
+  if (exitCode !== ExitCode.partial || n === 0 || (r.after.documents.byStatus.error ?? 0) > 0) return 0;
+  const left = r.download?.left;
+  return left && left.files + left.failedSkipped > 0 ? 0 : n;
+}
+
 /** How the run ended; a dry run says what would happen and that nothing was downloaded. */
 function resultText(r: RunReport, exitCode: number): string {
-  const stop = STOP_TEXT[exitCode] ?? 'done';
+  const unbackable = unbackableOnly(r, exitCode);
+  const cause = `${counted(unbackable, 'media-shaped object')} could not be backed up (see Not saved)`;
+  const stop = unbackable
+    ? `finished, but ${cause}: no API call downloads ${unbackable === 1 ? 'it' : 'them'}. Nothing to fix in Feishu or the config; please report it with a --record-shapes capture (README, "Not backed up")`
+    : (STOP_TEXT[exitCode] ?? 'done');
   if (!r.dryRun || !r.plan || exitCode === ExitCode.interrupted || exitCode === ExitCode.error) return stop;
   const p = r.plan;
   const what =
-    `dry run: ${formatCount(p.files)} files, ${formatBytes(p.bytesKnown)} known` +
+    `dry run: ${counted(p.files, 'file')}, ${formatBytes(p.bytesKnown)} known` +
     (p.unknownSize ? ` + ${formatCount(p.unknownSize)} of unknown size` : '') +
     ', would be downloaded; nothing was downloaded';
-  return exitCode === ExitCode.ok ? what : `${what}; some documents could not be read (see above)`;
+  if (exitCode === ExitCode.ok) return what;
+  return unbackable ? `${what}; ${cause}` : `${what}; some documents could not be read (see above)`;
 }
 
 /** Drive files Feishu lists with a later version than the one backed up. */
