@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/cli/summary.js';
 import { emptyPlan } from '../../src/download/plan.js';
-import { downloadSummary, statusReport } from './helpers.js';
+import { downloadSummary, REPORT_BASE, statusReport } from './helpers.js';
 
 const unbackable = { total: 2, groups: [] };
-const report = {
-  command: 'backup',
-  durationMs: 1000,
-  interrupted: false,
-  outputDir: 'out',
-  database: 'inv.sqlite',
-};
+const report = REPORT_BASE;
 
 describe('exit 3 when the only cause is media nothing can download', () => {
   it('says that cause and what to do, not "some files or documents failed"', () => {

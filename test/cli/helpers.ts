@@ -12,6 +12,15 @@ import {
   startFakeFeishu,
 } from '../fake-feishu/index.js';
 
+/** What a run report holds besides what the summary's tests are about. */
+export const REPORT_BASE = {
+  command: 'backup',
+  durationMs: 1000,
+  interrupted: false,
+  outputDir: 'out',
+  database: 'inv.sqlite',
+};
+
 /** A status with nothing in it, for the renderers' tests; `over` sets what a test is about. */
 export function statusReport(over: Partial<StatusReport> = {}): StatusReport {
   return {

@@ -5,7 +5,7 @@ import { describeProgress, emptyProgress } from '../../src/cli/progress.js';
 import { renderSummary } from '../../src/cli/summary.js';
 import { endMessage, startMessage } from '../../src/download/end-message.js';
 import { emptyPlan } from '../../src/download/plan.js';
-import { downloadSummary, statusReport } from './helpers.js';
+import { downloadSummary, REPORT_BASE, statusReport } from './helpers.js';
 
 const one = statusReport({
   documents: { total: 1, count: 1, byType: { docx: 1 }, byStatus: { done: 1 } },
@@ -16,13 +16,7 @@ const one = statusReport({
   },
   bytesOnDisk: 2048,
 });
-const report = {
-  command: 'backup',
-  durationMs: 1000,
-  interrupted: false,
-  outputDir: 'out',
-  database: 'inv.sqlite',
-};
+const report = REPORT_BASE;
 
 describe('one of a thing is said in the singular', () => {
   it('in the run summary', () => {
