@@ -1,8 +1,7 @@
 import { FeishuError } from '../feishu/errors.js';
-import type { RetryEvent } from '../feishu/retry-event.js';
 import { waitBeforeRetry } from '../feishu/retry-step.js';
+import { SingleFlight, type TokenCallOptions } from '../feishu/token-source.js';
 import { acquireLock, LockHeldError, type RunLock } from '../inventory/lock.js';
-import type { Clock } from '../limits/clock.js';
 import { LoginError } from './errors.js';
 import { needsRefresh } from './expiry.js';
 import { loginLockPath } from './store.js';
@@ -12,18 +11,9 @@ import { readLogin, recoverTemp, type SaveStep, type StoredLogin, saveLogin } fr
 /** The steps of a refresh, for failpoints (kill -9 tests) and debug logs. */
 export type RefreshStep = 'locked' | 'before-exchange' | 'after-exchange' | SaveStep;
 
-export interface UserTokenOptions {
+export interface UserTokenOptions extends TokenCallOptions {
   /** The login file (0600), one per config. */
   file: string;
-  baseUrl: string;
-  appId: string;
-  appSecret: string;
-  clock: Clock;
-  /** Waits for a slot in the `auth` bucket. */
-  pace: (bucket: 'auth') => Promise<void>;
-  maxRetries: number;
-  random: () => number;
-  onRetry: ((event: RetryEvent) => void) | undefined;
   /** Runs after each step of a refresh. */
   onStep?: ((step: RefreshStep) => void) | undefined;
   /** Told when another process holds the refresh lock and this one waits for it. */
@@ -44,7 +34,7 @@ export interface UserTokenOptions {
 export class UserToken {
   readonly #o: UserTokenOptions;
   #login: StoredLogin | undefined;
-  #refreshing: Promise<string> | undefined;
+  readonly #refreshing = new SingleFlight();
   /** An access token the server refused: never adopted from the file again. */
   #rejected: string | undefined;
 
@@ -61,10 +51,7 @@ export class UserToken {
     this.#login ??= this.#load();
     const login = this.#login;
     if (!needsRefresh(login, this.#o.clock.now())) return login.accessToken;
-    this.#refreshing ??= this.#refreshUnderLock().finally(() => {
-      this.#refreshing = undefined;
-    });
-    return this.#refreshing;
+    return this.#refreshing.run(() => this.#refreshUnderLock());
   }
 
   /** The server refused `token` (99991668/99991677): refresh before the next call. */

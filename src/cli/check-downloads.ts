@@ -1,12 +1,12 @@
 import type { Root } from '../config/index.js';
+import { DOWNLOAD_DISABLED_CAUSE } from '../download/download-disabled.js';
 import type { FeishuClient } from '../feishu/client.js';
 import type { RootCheck } from './check-probe.js';
 
 /** The optional scope that lets `members/auth` be asked (README, scopes table). */
 export const MEMBER_AUTH_SCOPE = 'docs:permission.member:auth';
 
-const DISABLED_FIX =
-  'The document\'s owner disabled downloads for the app\'s role (document permission settings > "Who can create copies, print and download"): ask the owner to allow it for readers, or give the app a role the setting allows, then run init --check again.';
+const DISABLED_FIX = `${DOWNLOAD_DISABLED_CAUSE}, then run init --check again.`;
 
 /**
  * Whether a readable document root lets the app download its files: "who can create copies, print

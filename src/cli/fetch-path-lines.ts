@@ -1,8 +1,5 @@
 import type { DownloadSummary } from '../download/index.js';
-import { formatBytes, formatCount } from './format.js';
-
-const plural = (n: number, one: string, many = `${one}s`): string =>
-  `${formatCount(n)} ${n === 1 ? one : many}`;
+import { counted, formatBytes } from './format.js';
 
 /**
  * The summary's lines about media per fetch path today (direct, temporary URLs), once temporary URLs
@@ -29,13 +26,13 @@ export function fetchPathLines(
   return [
     row(
       'Paths',
-      `direct: ${plural(direct.files, 'file')}, ${formatBytes(direct.bytes)}, ` +
-        `${plural(direct.requests, 'request')} today${stop(direct)}`,
+      `direct: ${counted(direct.files, 'file')}, ${formatBytes(direct.bytes)}, ` +
+        `${counted(direct.requests, 'request')} today${stop(direct)}`,
     ),
     row(
       '',
-      `temporary URLs: ${plural(tmp.files, 'file')}, ${formatBytes(tmp.bytes)}, ` +
-        `${plural(tmp.requests, 'fetch', 'fetches')} + ${plural(tmp.batchCalls ?? 0, 'batch call')} today${stop(tmp)}`,
+      `temporary URLs: ${counted(tmp.files, 'file')}, ${formatBytes(tmp.bytes)}, ` +
+        `${counted(tmp.requests, 'fetch', 'fetches')} + ${counted(tmp.batchCalls ?? 0, 'batch call')} today${stop(tmp)}`,
     ),
   ];
 }

@@ -1,18 +1,6 @@
 /** Small, dependency-free formatters and parsers for what operators type and read. */
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
-
-/** 1536 -> "1.5 KB" (powers of 1024, the way du and rclone show sizes). */
-export function formatBytes(n: number): string {
-  if (!Number.isFinite(n) || n < 0) return '?';
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${Math.round(v)} B` : `${v < 10 ? v.toFixed(1) : Math.round(v)} ${UNITS[u]}`;
-}
+export { counted, formatBytes, formatCount } from '../units.js';
 
 /** 3725 s -> "1h2m"; 75 s -> "1m15s"; 9 s -> "9s". */
 export function formatDuration(ms: number): string {
@@ -24,10 +12,6 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
   return `${Math.floor(h / 24)}d${h % 24}h`;
-}
-
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
 }
 
 const SIZE_FACTORS: Record<string, number> = {

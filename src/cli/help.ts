@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { didYouMean } from '../config/did-you-mean.js';
+import { GLOBAL_FLAGS } from './options.js';
 
 /**
  * Examples the way rclone and restic print them: what it does on one line, the whole command
@@ -25,13 +26,7 @@ export function examples<T>(
 
 /** Every long flag of every command: a misspelt flag is usually one of these. */
 export const ALL_FLAGS = [
-  'config',
-  'output-dir',
-  'database',
-  'json',
-  'quiet',
-  'verbose',
-  'progress-interval',
+  ...GLOBAL_FLAGS,
   'dry-run',
   'max-downloads',
   'max-bytes',

@@ -1,6 +1,6 @@
 import type { SizeDifferences } from '../inventory/listed-size.js';
 import type { UnbackableReport } from '../inventory/unbackable.js';
-import { formatCount, wrapText } from './format.js';
+import { counted, formatCount, wrapText } from './format.js';
 
 /** Where the README says what these counts mean and what to send us. */
 const README_HINT =
@@ -17,7 +17,7 @@ function printable(text: string): string {
  */
 export function unbackableLines(u: UnbackableReport | undefined, label: (text: string) => string): string[] {
   if (!u?.total) return [];
-  const out = [label(`${formatCount(u.total)} media-shaped objects could not be backed up (runs exit 3)`)];
+  const out = [label(`${counted(u.total, 'media-shaped object')} could not be backed up (runs exit 3)`)];
   for (const g of u.groups) {
     const what = printable(g.text.replace(/^\d+ /, ''));
     out.push(wrapText(`    ${formatCount(g.count).padStart(6)}  ${what}`, 79, '            '));
@@ -38,7 +38,9 @@ export function sizeDifferenceLines(
   if (!s?.count) return [];
   const out = [
     wrapText(
-      label(`${formatCount(s.count)} files' size differs from the listing (the server's bytes are kept)`),
+      label(
+        `${counted(s.count, "file's", "files'")} size differs from the listing (the server's bytes are kept)`,
+      ),
       79,
       '            ',
     ),

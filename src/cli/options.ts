@@ -27,6 +27,17 @@ export interface TransferArgs {
   recordShapes?: string;
 }
 
+/** The long flags `globalOptions` adds (help.ts lists them for "did you mean"). */
+export const GLOBAL_FLAGS = [
+  'config',
+  'output-dir',
+  'database',
+  'json',
+  'quiet',
+  'verbose',
+  'progress-interval',
+] as const;
+
 export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
   return (
     y
@@ -75,20 +86,7 @@ export function globalOptions<T>(y: Argv<T>): Argv<T & GlobalArgs> {
         if (a.quiet && a.verbose) throw new TypeError('Pass --quiet or --verbose, not both.');
         return true;
       })
-      .group(
-        [
-          'config',
-          'output-dir',
-          'database',
-          'json',
-          'quiet',
-          'verbose',
-          'progress-interval',
-          'help',
-          'version',
-        ],
-        'Global options:',
-      ) as unknown as Argv<T & GlobalArgs>
+      .group([...GLOBAL_FLAGS, 'help', 'version'], 'Global options:') as unknown as Argv<T & GlobalArgs>
   );
 }
 

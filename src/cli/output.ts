@@ -1,4 +1,5 @@
 import type { Level, LogEvent, Logger } from '../events.js';
+import { counted } from './format.js';
 import {
   LineProgress,
   type ProgressDisplay,
@@ -137,7 +138,7 @@ function progressEvent(s: ProgressState): LogEvent {
   return {
     level: 'info',
     event: 'progress',
-    message: `${s.phase}: ${s.docsCrawled} docs, ${s.mediaFound} media, ${s.filesDone}/${s.filesTotal} files`,
+    message: `${s.phase}: ${counted(s.docsCrawled, 'doc')}, ${s.mediaFound} media, ${s.filesDone}/${s.filesTotal} files`,
     ...s,
   };
 }

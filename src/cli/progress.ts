@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { displayWidth, formatBytes, formatCount, formatDuration, wrapText } from './format.js';
+import { counted, displayWidth, formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 
 /** What the live display shows; every field is optional so each phase fills in what it knows. */
 export interface ProgressState {
@@ -57,7 +57,7 @@ export class RateMeter {
 export function describeProgress(s: ProgressState, bytesPerSecond: number): { head: string; tail: string } {
   const quota = s.quotaLeft === undefined ? '' : `  quota left ${formatCount(s.quotaLeft)}`;
   const failed = s.failed ? `  ${formatCount(s.failed)} failed` : '';
-  const head = `${s.phase.padEnd(8)} ${formatCount(s.docsCrawled)} docs  ${formatCount(s.mediaFound)} media files${quota}${failed}`;
+  const head = `${s.phase.padEnd(8)} ${counted(s.docsCrawled, 'doc')}  ${counted(s.mediaFound, 'media file')}${quota}${failed}`;
   if (s.filesTotal === 0 && s.phase === 'crawl')
     return { head, tail: 'listing documents; downloads start after the crawl' };
   const files = `${formatCount(s.filesDone)}/${formatCount(s.filesTotal)} files`;
@@ -66,7 +66,7 @@ export function describeProgress(s: ProgressState, bytesPerSecond: number): { he
     // "93 MB/106 MB ETA 2s" would be a promise with 140 files of unknown size still to come.
     return {
       head,
-      tail: `${files}  ${formatBytes(s.bytesDone)}, ${formatCount(s.unknownSize)} sizes unknown  ${rate}`,
+      tail: `${files}  ${formatBytes(s.bytesDone)}, ${counted(s.unknownSize, 'size')} unknown  ${rate}`,
     };
   }
   const left = s.bytesTotal - s.bytesDone;

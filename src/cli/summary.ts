@@ -4,8 +4,9 @@ import type { StatusReport } from '../inventory/status.js';
 import { ExitCode } from './exit-codes.js';
 import { failingDocumentLines } from './failure-documents.js';
 import { fetchPathLines } from './fetch-path-lines.js';
-import { formatBytes, formatCount, formatDuration, wrapText } from './format.js';
+import { counted, formatBytes, formatCount, formatDuration, wrapText } from './format.js';
 import { sizeDifferenceLines, unbackableLines } from './not-backed-up.js';
+import { resultText } from './result-text.js';
 
 /** What a run did, gathered for the closing summary and runs.summary_json. */
 export interface RunReport {
@@ -44,16 +45,6 @@ export function exitCodeFor(r: Omit<RunReport, 'durationMs'>): number {
   return ExitCode.ok;
 }
 
-const STOP_TEXT: Record<number, string> = {
-  [ExitCode.ok]: 'everything in scope is backed up',
-  [ExitCode.partial]: 'finished, but some files or documents failed (see above)',
-  [ExitCode.rootUnreadable]: 'a root could not be read at all (see above); share it with the app',
-  [ExitCode.quota]: "today's download quota is spent; the next run continues",
-  [ExitCode.budget]: 'the run budget was reached; the next run continues',
-  [ExitCode.interrupted]: 'interrupted; the next run resumes where this one stopped',
-  [ExitCode.error]: 'stopped by an error (see above)',
-};
-
 /** The closing summary: found, downloaded, skipped, failed (by reason, with the fix), left. */
 export function renderSummary(r: RunReport, exitCode: number): string {
   const a = r.after;
@@ -70,7 +61,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   out.push(
     row(
       'Found',
-      `${formatCount(a.documents.count ?? a.documents.total)} documents, ${formatCount(a.media.total.count)} media files` +
+      `${counted(a.documents.count ?? a.documents.total, 'document')}, ${counted(a.media.total.count, 'media file')}` +
         (a.media.total.bytes ? ` (${formatBytes(a.media.total.bytes)} known)` : ''),
     ),
   );
@@ -90,7 +81,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
           (c.gone ? `, ${formatCount(c.gone)} gone from Feishu (files kept)` : '') +
           `; ${formatCount(r.crawl.media.new)} new media, ` +
           (r.crawl.media.newVersions ? `${newVersionsText(r.crawl.media.newVersions)}, ` : '') +
-          `${formatCount(r.crawl.refs.gone)} references gone`,
+          `${counted(r.crawl.refs.gone, 'reference')} gone`,
       ),
     );
   }
@@ -106,12 +97,12 @@ export function renderSummary(r: RunReport, exitCode: number): string {
       ),
     );
   }
-  if (docErrors) out.push(row('', `${formatCount(docErrors)} documents could not be read`));
+  if (docErrors) out.push(row('', `${counted(docErrors, 'document')} could not be read`));
   if (r.dryRun && r.plan) {
     out.push(
       row(
         'Would fetch',
-        `${formatCount(r.plan.files)} files, ${formatBytes(r.plan.bytesKnown)}` +
+        `${counted(r.plan.files, 'file')}, ${formatBytes(r.plan.bytesKnown)}` +
           (r.plan.unknownSize ? ` + ${formatCount(r.plan.unknownSize)} of unknown size` : '') +
           (r.plan.newVersions ? `, of which ${newVersionsText(r.plan.newVersions)}` : ''),
       ),
@@ -124,7 +115,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     out.push(
       row(
         'Downloaded',
-        `${formatCount(d.downloaded)} files, ${formatBytes(d.bytesPublished)} (${formatCount(d.requests)} requests)`,
+        `${counted(d.downloaded, 'file')}, ${formatBytes(d.bytesPublished)} (${counted(d.requests, 'request')})`,
       ),
     );
     const already = Math.max(0, (a.media.byStatus.done?.count ?? 0) - d.downloaded);
@@ -135,7 +126,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     out.push(
       row(
         d ? '' : 'Skipped',
-        `${formatCount(byOption)} whiteboards/drive files left out by option (archive.whiteboards, archive.driveFiles)`,
+        `${counted(byOption, 'whiteboard/drive file', 'whiteboards/drive files')} left out by option (archive.whiteboards, archive.driveFiles)`,
       ),
     );
   const gone = (d?.left ?? r.plan)?.skippedGone ?? 0;
@@ -143,7 +134,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
     out.push(
       row(
         d || byOption ? '' : 'Skipped',
-        `${formatCount(gone)} files left out because their documents are gone from Feishu`,
+        `${counted(gone, 'file')} left out because ${gone === 1 ? 'its document is' : 'their documents are'} gone from Feishu`,
       ),
     );
   const failures = a.failures;
@@ -165,7 +156,7 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   const left = d?.left ?? (r.dryRun ? undefined : r.plan);
   if (left) {
     const text = left.files
-      ? `${formatCount(left.files)} files, ${formatBytes(left.bytesKnown)} for the next run`
+      ? `${counted(left.files, 'file')}, ${formatBytes(left.bytesKnown)} for the next run`
       : 'nothing';
     out.push(
       row(
@@ -215,18 +206,6 @@ export function renderSummary(r: RunReport, exitCode: number): string {
   fitted.push(row('Files', r.outputDir));
   fitted.push(row('Inventory', r.database));
   return fitted.join('\n');
-}
-
-/** How the run ended; a dry run says what would happen and that nothing was downloaded. */
-function resultText(r: RunReport, exitCode: number): string {
-  const stop = STOP_TEXT[exitCode] ?? 'done';
-  if (!r.dryRun || !r.plan || exitCode === ExitCode.interrupted || exitCode === ExitCode.error) return stop;
-  const p = r.plan;
-  const what =
-    `dry run: ${formatCount(p.files)} files, ${formatBytes(p.bytesKnown)} known` +
-    (p.unknownSize ? ` + ${formatCount(p.unknownSize)} of unknown size` : '') +
-    ', would be downloaded; nothing was downloaded';
-  return exitCode === ExitCode.ok ? what : `${what}; some documents could not be read (see above)`;
 }
 
 /** Drive files Feishu lists with a later version than the one backed up. */

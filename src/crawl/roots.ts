@@ -4,7 +4,7 @@ import type { DocumentRepo } from '../inventory/documents.js';
 import type { Db } from '../inventory/open.js';
 import { setRootDocument, upsertRoot } from '../inventory/roots.js';
 import type { Root } from '../roots/types.js';
-import { rootTitle } from '../sources/root-title.js';
+import { rootTitle, titleTakesACall } from '../sources/root-title.js';
 import type { SourceContext, Target } from '../sources/types.js';
 import { rootTarget } from './root-target.js';
 import type { Scheduler } from './scheduler.js';
@@ -78,7 +78,7 @@ export class CrawlRoots {
     const { docs, runId, ctx, log } = this.options;
     for (const root of this.roots) {
       const target = rootTarget(root);
-      if (target.title || (target.type !== 'folder' && target.type !== 'wiki_space')) continue;
+      if (target.title || !titleTakesACall(target.type)) continue;
       try {
         const title = await rootTitle(ctx, target);
         if (title) docs.see({ type: target.type, token: target.token, title }, runId);

@@ -4,7 +4,7 @@ import { nullLogger } from '../events.js';
 import { MediaQueue, type MediaRow } from '../inventory/media-queue.js';
 import { MediaStates } from '../inventory/media-states.js';
 import { downloadOne } from './download-one.js';
-import { endMessage } from './end-message.js';
+import { endMessage, startMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
 import type { FileResult } from './file-result.js';
 import { LaneScheduler } from './lane-scheduler.js';
@@ -227,7 +227,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   log({
     level: 'info',
     event: 'download.start',
-    message: `Downloading ${plan.files} file(s) (${plan.bytesKnown} bytes known) at ${limits.qps}/s, ${summary.quota.remaining} request(s) left today.`,
+    message: startMessage(plan, limits.qps, summary.quota.remaining),
     files: plan.files,
     quota: summary.quota,
   });

@@ -101,8 +101,11 @@ export class ExplainedForbidden extends FeishuError {
 
 const NOT_SHARED_FIX =
   'The app cannot view the document that holds this file: add the app as a collaborator of that document (or of its folder, wiki space or base), then run with --retry-failed.';
-const DISABLED_FIX =
-  'The document\'s owner disabled downloads for the app\'s role (document permission settings > "Who can create copies, print and download"): ask the owner to allow it for readers, or give the app a role the setting allows, then run with --retry-failed. Nothing was saved for this file; no preview is kept in its place.';
+/** The cause and what the owner can do, worded once (init --check ends it its own way). */
+export const DOWNLOAD_DISABLED_CAUSE =
+  'The document\'s owner disabled downloads for the app\'s role (document permission settings > "Who can create copies, print and download"): ask the owner to allow it for readers, or give the app a role the setting allows';
+/** The fix of a `download_disabled` file, the one wording media-fixes.ts gives for that kind too. */
+export const DOWNLOAD_DISABLED_FIX = `${DOWNLOAD_DISABLED_CAUSE}, then run with --retry-failed. Nothing was saved for this file; no preview is kept in its place.`;
 
 /** The refused download's error, told apart: the document forbids downloads, or the app cannot see it. */
 export async function explainForbidden(
@@ -125,6 +128,6 @@ export async function explainForbidden(
   return new ExplainedForbidden(
     error.operation,
     init,
-    verdict === 'download_disabled' ? DISABLED_FIX : NOT_SHARED_FIX,
+    verdict === 'download_disabled' ? DOWNLOAD_DISABLED_FIX : NOT_SHARED_FIX,
   );
 }

@@ -1,8 +1,17 @@
-import type { DownloadSummary } from './types.js';
+import { counted, formatBytes, formatCount } from '../units.js';
+import type { DownloadPlan, DownloadSummary } from './types.js';
+
+/**
+ * The first line of a download run, within 80 columns even for millions of files and terabytes:
+ * "Downloading 1,234,567 files (1023 GB known) at 5/s; 10,000 requests left today."
+ */
+export function startMessage(plan: DownloadPlan, qps: number, requestsLeft: number): string {
+  return `Downloading ${counted(plan.files, 'file')} (${formatBytes(plan.bytesKnown)} known) at ${qps}/s; ${counted(requestsLeft, 'request')} left today.`;
+}
 
 /** The last line of a download run: what was done, what is left, and why it stopped. */
 export function endMessage(s: DownloadSummary): string {
-  const base = `Downloaded ${s.downloaded} file(s), ${s.bytesReceived} bytes in ${s.requests} request(s); ${s.left.files} left.`;
+  const base = `Downloaded ${counted(s.downloaded, 'file')}, ${formatBytes(s.bytesReceived)} in ${counted(s.requests, 'request')}; ${formatCount(s.left.files)} left.`;
   switch (s.stopReason) {
     case 'quota': {
       if (s.monthlyQuota) return `${base} Stopped: ${s.monthlyQuota.message}. ${s.monthlyQuota.fix}`;

@@ -1,13 +1,12 @@
 import type { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
-import { ExplainedForbidden } from './download-disabled.js';
+import { DOWNLOAD_DISABLED_FIX, ExplainedForbidden } from './download-disabled.js';
 
 /** Fix sentences for media, more precise than the generic ones. */
 export const MEDIA_FIXES: Record<string, string> = {
   permission:
     'The app cannot read this file: add the app as a collaborator of the document (or base) that contains it, then run with --retry-failed. If it already is one, the owner may have disabled downloads (see download_disabled); enable the scope docs:permission.member:auth so the next run can tell which.',
-  download_disabled:
-    'The document\'s owner disabled downloads for the app\'s role (document permission settings > "Who can create copies, print and download"): ask the owner to allow it for readers, or give the app a role the setting allows, then run with --retry-failed. Nothing was saved for this file; no preview is kept in its place.',
+  download_disabled: DOWNLOAD_DISABLED_FIX,
   not_found:
     // Not "crawl again": this is said right after a crawl that still listed the file.
     'The file was deleted from Feishu, though its document still lists it; nothing to do: copies already saved are kept.',

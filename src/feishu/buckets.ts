@@ -16,6 +16,8 @@ export const CRAWL_BUCKETS = [
   'bitable.records',
   'drive.folder_meta',
   'wiki.space',
+  'sheets.spreadsheet',
+  'drive.metas',
 ] as const;
 
 /**
@@ -179,6 +181,18 @@ export const DOCUMENTED_LIMITS: Readonly<Record<Bucket, BucketLimit>> = {
     limit: 100,
     windowMs: MINUTE,
     doc: 'https://open.feishu.cn/document/server-docs/docs/wiki-v2/space/get',
+  },
+  // Asked once per spreadsheet root and crawl, for the root's title.
+  'sheets.spreadsheet': {
+    limit: 100,
+    windowMs: MINUTE,
+    doc: 'https://open.feishu.cn/document/server-docs/docs/sheets-v3/spreadsheet/get',
+  },
+  // 1000/min and 50/s; the minute is the tighter: asked once per drive-file root and crawl, for its title.
+  'drive.metas': {
+    limit: 1000,
+    windowMs: MINUTE,
+    doc: 'https://open.feishu.cn/document/server-docs/docs/drive-v1/file/batch_query',
   },
 };
 

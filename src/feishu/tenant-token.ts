@@ -1,21 +1,11 @@
 import { request as undiciRequest } from 'undici';
-import type { Clock } from '../limits/clock.js';
 import { envelopeError } from './envelope.js';
 import { FeishuError, fromSdkError } from './errors.js';
-import type { RetryEvent } from './retry-event.js';
 import { waitBeforeRetry } from './retry-step.js';
 import type { Answer } from './shapes/recorder.js';
+import { SingleFlight, type TokenCallOptions } from './token-source.js';
 
-export interface TenantTokenOptions {
-  baseUrl: string;
-  appId: string;
-  appSecret: string;
-  clock: Clock;
-  /** Waits for a slot in the `auth` bucket (the client's limiter, counted in its calls). */
-  pace: (bucket: 'auth') => Promise<void>;
-  maxRetries: number;
-  random: () => number;
-  onRetry: ((event: RetryEvent) => void) | undefined;
+export interface TenantTokenOptions extends TokenCallOptions {
   /** `--record-shapes`: sees each token answer (its shape only is kept; see src/feishu/shapes/). */
   observe?: ((answer: Answer) => void) | undefined;
 }
@@ -40,7 +30,7 @@ interface TokenAnswer {
 export class TenantToken {
   readonly #options: TenantTokenOptions;
   #token: CachedToken | undefined;
-  #tokenPromise: Promise<string> | undefined;
+  readonly #fetching = new SingleFlight();
 
   constructor(options: TenantTokenOptions) {
     this.#options = options;
@@ -50,10 +40,7 @@ export class TenantToken {
   async get(): Promise<string> {
     const cached = this.#token;
     if (cached && this.#options.clock.now() < cached.refreshAt) return cached.value;
-    this.#tokenPromise ??= this.#fetchToken().finally(() => {
-      this.#tokenPromise = undefined;
-    });
-    return this.#tokenPromise;
+    return this.#fetching.run(() => this.#fetchToken());
   }
 
   /** Forgets `token` if it is the current one, so the next `get` fetches a new one. */

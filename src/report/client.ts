@@ -168,7 +168,7 @@ export const REPORT_JS = String.raw`
     }
     viewLen = out;
     spacer.style.height = viewLen * ROW_H + 'px';
-    countEl.textContent = viewLen === n ? 'All ' + fmtCount(n) + ' files' : 'Showing ' + fmtCount(viewLen) + ' of ' + fmtCount(n) + ' files';
+    countEl.textContent = viewLen === n ? 'All ' + fmtCount(n) + (n === 1 ? ' file' : ' files') : 'Showing ' + fmtCount(viewLen) + ' of ' + fmtCount(n) + ' files';
     countEl.setAttribute('data-count', String(viewLen));
     noRows.hidden = viewLen !== 0;
     viewport.scrollTop = 0;

@@ -32,7 +32,7 @@ export function notBackedUpSection(n: NotBackedUp | undefined): string {
         .join('')}</ul></div>`,
   );
   const sizes = n.sizeDiffers.count
-    ? `<div class="failure"><div class="head"><span>${formatCount(n.sizeDiffers.count)} files' size differs from the listing: the server's bytes are kept</span></div>` +
+    ? `<div class="failure"><div class="head"><span>${formatCount(n.sizeDiffers.count)} ${n.sizeDiffers.count === 1 ? "file's" : "files'"} size differs from the listing: the server's bytes are kept</span></div>` +
       `<ul>${n.sizeDiffers.files
         .map(
           (f) =>

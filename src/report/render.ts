@@ -134,7 +134,7 @@ function filesSection(d: ReportData): string {
 <input id="search" type="search" placeholder="Search names, SHA-256, documents, paths…" aria-label="Search files" autocomplete="off">
 <select id="filter-state" aria-label="Filter by state"><option value="">All states</option>${stateOptions}</select>
 <select id="filter-mime" aria-label="Filter by type"><option value="">All types</option>${mimeOptions}</select>
-<span class="count" id="row-count" data-count="${d.media.length}">All ${formatCount(d.media.length)} files</span>
+<span class="count" id="row-count" data-count="${d.media.length}">All ${formatCount(d.media.length)} file${d.media.length === 1 ? '' : 's'}</span>
 </div>
 <div class="table" role="table" aria-label="Media files" aria-rowcount="${d.media.length + 1}">
 <div class="thead" role="row">${head}</div>

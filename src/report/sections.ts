@@ -33,7 +33,7 @@ export function summaryBand(d: ReportData): string {
   const segments = MEDIA_STATES.map((s, i) => {
     const files = d.byState[s].files;
     if (files === 0) return '';
-    const label = `${STATE_LABELS[s]}: ${formatCount(files)} files (${percent(files, total)})`;
+    const label = `${STATE_LABELS[s]}: ${formatCount(files)} file${files === 1 ? '' : 's'} (${percent(files, total)})`;
     return `<span class="c-${STATE_CLASS[i]}" style="width:${((100 * files) / total).toFixed(3)}%" data-filter-state="${i}" title="${e(label)}"></span>`;
   }).join('');
   const legend = MEDIA_STATES.map(
@@ -158,7 +158,7 @@ export function aboutSection(d: ReportData): string {
     ? `<ul>${d.roots
         .map(
           (r) =>
-            `<li>${rootLink(r)} <code>${e(r.spec)}</code> — ${r.crawled ? `${formatCount(r.documents)} documents` : 'not crawled yet'}</li>`,
+            `<li>${rootLink(r)} <code>${e(r.spec)}</code> — ${r.crawled ? `${formatCount(r.documents)} document${r.documents === 1 ? '' : 's'}` : 'not crawled yet'}</li>`,
         )
         .join('')}</ul>`
     : '—';

@@ -1,4 +1,13 @@
-import type { SourceContext, Target } from './types.js';
+import { driveFileTitle } from './drive/file-title.js';
+import { spreadsheetTitle } from './sheets/title.js';
+import type { DocType, SourceContext, Target } from './types.js';
+
+/** The root types whose title takes a call of its own (a document's own read gives the others'). */
+const TITLED_BY_A_CALL: ReadonlySet<DocType> = new Set(['folder', 'wiki_space', 'sheet', 'file']);
+
+export function titleTakesACall(type: DocType): boolean {
+  return TITLED_BY_A_CALL.has(type);
+}
 
 interface FolderMeta {
   name?: string;
@@ -9,8 +18,9 @@ interface SpaceInfo {
 }
 
 /**
- * The title of a root that no listing names: a drive folder or a wiki space configured by its token
- * or URL. Undefined for other kinds (a document's own read gives its title) and for an empty name.
+ * The title of a root that no listing names: a drive folder, a wiki space, a spreadsheet or a drive
+ * file configured by its token or URL. Undefined for other kinds (a document's own read gives its
+ * title) and for an empty name.
  * Throws the call's FeishuError; the caller keeps its fallback name.
  */
 export async function rootTitle(ctx: SourceContext, target: Target): Promise<string | undefined> {
@@ -32,5 +42,7 @@ export async function rootTitle(ctx: SourceContext, target: Target): Promise<str
     );
     return data.space?.name || undefined;
   }
+  if (target.type === 'sheet') return spreadsheetTitle(ctx, target.token);
+  if (target.type === 'file') return driveFileTitle(ctx, target.token);
   return undefined;
 }

@@ -2,23 +2,11 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderView } from '../../src/archive/view/render-view.js';
-import { downloadAll } from '../../src/download/index.js';
-import { startRun } from '../../src/inventory/runs.js';
-import { allWikiRoots, type Harness, harness, rootFolder } from '../crawl/harness.js';
+import { allWikiRoots, harness, rootFolder } from '../crawl/harness.js';
 import { addDocx, addFolder, block, demoTenant, emptyTenant, startFakeFeishu } from '../fake-feishu/index.js';
 import { expectGolden } from './golden.js';
+import { backup } from './helpers.js';
 import { checkViewLinks } from './link-check.js';
-
-async function backup(h: Harness): Promise<void> {
-  await h.run();
-  await downloadAll({
-    client: h.client,
-    db: h.db,
-    outputDir: h.config.outputDir,
-    runId: startRun(h.db, 'download'),
-    limits: { qps: 1000, perDay: 100_000, concurrency: 4, dayBoundaryTimeZone: 'Asia/Shanghai' },
-  });
-}
 
 /** A `tree`-style listing of a folder (names sorted by code point, as `LC_ALL=C tree` prints them). */
 function treeListing(dir: string): string {

@@ -2,26 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderView } from '../../src/archive/view/render-view.js';
-import { downloadAll } from '../../src/download/index.js';
-import { startRun } from '../../src/inventory/runs.js';
 import { smallTenant } from '../crawl/fixtures.js';
-import { allWikiRoots, type Harness, harness, rootFolder } from '../crawl/harness.js';
+import { allWikiRoots, harness, rootFolder } from '../crawl/harness.js';
 import { addRealSampleDocs, type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
+import { backup } from './helpers.js';
 import { checkViewLinks, markdownLinks } from './link-check.js';
 import { parseCsv } from './rfc4180.js';
 
 let fake: FakeFeishu | undefined;
-
-async function backup(h: Harness): Promise<void> {
-  await h.run();
-  await downloadAll({
-    client: h.client,
-    db: h.db,
-    outputDir: h.config.outputDir,
-    runId: startRun(h.db, 'download'),
-    limits: { qps: 1000, perDay: 100_000, concurrency: 4, dayBoundaryTimeZone: 'Asia/Shanghai' },
-  });
-}
 
 describe('the browsable view', () => {
   it('links every image, attachment and embedded document to a file that exists after a full backup', async () => {

@@ -1,7 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredLogin } from '../../src/auth/token-file.js';
 import { saveLogin } from '../../src/auth/token-file.js';
+import { tempDir } from '../cli/helpers.js';
 import {
   addDocx,
   addMedia,
@@ -93,4 +94,29 @@ export function writeUserConfig(dir: string, fake: FakeFeishu, extra: Record<str
   };
   writeFileSync(file, JSON.stringify(config, null, 2), { mode: 0o600 });
   return file;
+}
+
+/** Where a user-auth run in `dir` keeps its files: the output folder, the inventory and the login. */
+export interface UserPlace {
+  backup: string;
+  database: string;
+  login: string;
+}
+
+export function placeOf(dir: string): UserPlace {
+  const backup = join(dir, 'backup');
+  mkdirSync(backup, { recursive: true });
+  const database = join(backup, 'inventory.sqlite');
+  return { backup, database, login: `${database}.login.json` };
+}
+
+/** A fresh folder with the user signed in (`seedLogin`) where a run looks, and a user-auth config. */
+export function signedIn(
+  world: UserWorld,
+  options: { accessExpired?: boolean } = {},
+): { dir: string; p: UserPlace; login: StoredLogin; config: string } {
+  const dir = tempDir();
+  const p = placeOf(dir);
+  const login = seedLogin(world.fake, p.login, options);
+  return { dir, p, login, config: writeUserConfig(dir, world.fake) };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { readLogin } from '../../src/auth/token-file.js';
 import { runCli, tempDir } from '../cli/helpers.js';
 import { mediaContentKey, mediaSha256 } from '../fake-feishu/index.js';
 import { hashTree } from '../reliability/harness.js';
-import { seedLogin, startUserWorld, type UserWorld, writeUserConfig } from './helpers.js';
+import { placeOf, signedIn, startUserWorld, type UserWorld, writeUserConfig } from './helpers.js';
 
 let world: UserWorld | undefined;
 afterEach(async () => {
@@ -15,20 +15,10 @@ afterEach(async () => {
   world = undefined;
 });
 
-function placeOf(dir: string): { backup: string; database: string; login: string } {
-  const backup = join(dir, 'backup');
-  mkdirSync(backup, { recursive: true });
-  const database = join(backup, 'inventory.sqlite');
-  return { backup, database, login: `${database}.login.json` };
-}
-
 describe('auth: user', () => {
   it('backs up My Space as the signed-in user: media the tenant token cannot see, every call with the user token', async () => {
     world = await startUserWorld();
-    const dir = tempDir();
-    const p = placeOf(dir);
-    seedLogin(world.fake, p.login);
-    const config = writeUserConfig(dir, world.fake);
+    const { p, config } = signedIn(world);
     const r = await runCli(['backup', '--config', config]);
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
@@ -87,10 +77,7 @@ describe('auth: user', () => {
 
   it('an expired login exits 2 with "run feishu-backup login" and touches nothing already backed up', async () => {
     world = await startUserWorld();
-    const dir = tempDir();
-    const p = placeOf(dir);
-    seedLogin(world.fake, p.login);
-    const config = writeUserConfig(dir, world.fake);
+    const { p, config } = signedIn(world);
     expect((await runCli(['backup', '--config', config])).code).toBe(0);
     const before = hashTree(p.backup, 'media');
     expect(before.size).toBe(2);
@@ -123,10 +110,7 @@ describe('auth: user', () => {
 
   it('status shows who is signed in, the scopes and when the refresh token expires; logout forgets it', async () => {
     world = await startUserWorld();
-    const dir = tempDir();
-    const p = placeOf(dir);
-    const login = seedLogin(world.fake, p.login);
-    const config = writeUserConfig(dir, world.fake);
+    const { p, login, config } = signedIn(world);
     expect((await runCli(['backup', '--config', config])).code).toBe(0);
     const s = await runCli(['status', '--config', config]);
     expect(s.code).toBe(0);
@@ -143,13 +127,10 @@ describe('auth: user', () => {
 
   it('warns in the run summary and status two days before the login ends; export says who saw each document', async () => {
     world = await startUserWorld();
-    const dir = tempDir();
-    const p = placeOf(dir);
-    const login = seedLogin(world.fake, p.login);
+    const { p, login, config } = signedIn(world);
     const { saveLogin } = await import('../../src/auth/token-file.js');
     // Consented 364 days ago: Feishu asks for a new consent at 365.
     saveLogin(p.login, { ...login, signedInAt: Date.now() - 364 * 86_400_000 });
-    const config = writeUserConfig(dir, world.fake);
     const r = await runCli(['backup', '--config', config]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warn: The Feishu login of Li Lei ends in about 2\d h .*365 days/);
@@ -166,10 +147,7 @@ describe('auth: user', () => {
 
   it('never prints or stores the user tokens, old or refreshed, even with --json --verbose', async () => {
     world = await startUserWorld();
-    const dir = tempDir();
-    const p = placeOf(dir);
-    const old = seedLogin(world.fake, p.login, { accessExpired: true });
-    const config = writeUserConfig(dir, world.fake);
+    const { p, login: old, config } = signedIn(world, { accessExpired: true });
     const r = await runCli(['backup', '--json', '--verbose', '--config', config]);
     expect(r.code).toBe(0);
     const fresh = readLogin(p.login)!;
@@ -184,10 +162,7 @@ describe('auth: user', () => {
 
   it('a login revoked mid-run stops the run with exit 2: nothing is marked gone, nothing on disk changes', async () => {
     world = await startUserWorld();
-    const dir = tempDir();
-    const p = placeOf(dir);
-    seedLogin(world.fake, p.login);
-    const config = writeUserConfig(dir, world.fake);
+    const { p, config } = signedIn(world);
     expect((await runCli(['backup', '--config', config])).code).toBe(0);
     const before = hashTree(p.backup, 'media');
     // The user is removed from the tenant: even a freshly refreshed token is refused (99991668).

@@ -177,10 +177,10 @@ describe('backup', () => {
     tenant.drive.delete(plans.documentId);
     plans.access = 'deleted';
     plan.state = 'deleted';
-    const gone = /1 files left out because their documents are gone from Feishu/;
+    const gone = /1 file left out because its document is gone from Feishu/;
     const dry = await runCli(['backup', '--dry-run', '--config', config]);
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toMatch(/Would fetch\s+1 files/);
+    expect(dry.stdout).toMatch(/Would fetch\s+1 file,/);
     // Image blocks carry no name: the list shows tokens until a download learns the names.
     expect(dry.stdout).toContain(`Would download:\n         ?  ${logo.token}\n──`);
     expect(dry.stdout).toMatch(new RegExp(`Skipped\\s+${gone.source}`));

@@ -42,7 +42,7 @@ describe('backup of a drive file that got a new version', () => {
     // The summary wraps at 80 columns: read it as one line.
     const drySummary = dry.stdout.replace(/\s+/g, ' ');
     expect(drySummary).toMatch(/Crawled .*1 new version of a drive file/);
-    expect(drySummary).toMatch(/Would fetch 1 files, .*of which 1 new version of a drive file/);
+    expect(drySummary).toMatch(/Would fetch 1 file, .*of which 1 new version of a drive file/);
     expect(fake.requestsTo('drive.download')).toHaveLength(1);
 
     const status = await runCli(['status', '--config', config]);
@@ -51,7 +51,7 @@ describe('backup of a drive file that got a new version', () => {
 
     const second = await runCli(['backup', '--config', config]);
     expect(second.code, second.stderr).toBe(0);
-    expect(second.stdout).toMatch(/Downloaded\s+1 files/);
+    expect(second.stdout).toMatch(/Downloaded\s+1 file,/);
     expect(fake.requestsTo('drive.download')).toHaveLength(2);
     const newBytes = mediaBytes(tenant.seed, mediaContentKey(file), 0, 6500);
     const [after] = await mediaRows(database);

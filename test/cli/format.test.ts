@@ -8,7 +8,7 @@ import { exitCodeFor, renderSummary } from '../../src/cli/summary.js';
 import { emptyCounts } from '../../src/crawl/summary.js';
 import { emptyPlan } from '../../src/download/plan.js';
 import type { ExportRow } from '../../src/inventory/export.js';
-import type { StatusReport } from '../../src/inventory/status.js';
+import { downloadSummary, statusReport } from './helpers.js';
 
 describe('flag values', () => {
   it('reads sizes in powers of 1024', () => {
@@ -153,16 +153,9 @@ describe('terminal layout', () => {
 });
 
 describe('documents gone from Feishu', () => {
-  const after: StatusReport = {
+  const after = statusReport({
     documents: { total: 10, byType: { docx: 10 }, byStatus: { done: 6, error: 1, gone: 3 } },
-    media: { total: { count: 0, bytes: 0 }, byStatus: {}, goneFromFeishu: { count: 0, bytes: 0 } },
-    bytesOnDisk: 0,
-    snapshots: { count: 0, bytes: 0 },
-    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
-    quotas: [],
-    runs: [],
-    failures: [],
-  };
+  });
 
   it('status counts them beside the documents with errors', () => {
     expect(renderStatus(after, 'inv.sqlite', 'out', 'Asia/Shanghai')).toContain(
@@ -201,7 +194,7 @@ describe('documents gone from Feishu', () => {
 });
 
 describe('files whose documents are gone from Feishu', () => {
-  const after: StatusReport = {
+  const after = statusReport({
     documents: { total: 2, byType: { docx: 2 }, byStatus: { done: 1, gone: 1 } },
     media: {
       total: { count: 5, bytes: 500 },
@@ -209,12 +202,7 @@ describe('files whose documents are gone from Feishu', () => {
       goneFromFeishu: { count: 3, bytes: 300 },
     },
     bytesOnDisk: 200,
-    snapshots: { count: 0, bytes: 0 },
-    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
-    quotas: [],
-    runs: [],
-    failures: [],
-  };
+  });
   const plan = { ...emptyPlan(), skippedGone: 3 };
   const report = {
     command: 'backup',
@@ -243,19 +231,7 @@ describe('files whose documents are gone from Feishu', () => {
   });
 
   it('are neither left for the next run nor a reason for exit 3', () => {
-    const download = {
-      stopReason: 'complete' as const,
-      downloaded: 0,
-      bytesReceived: 0,
-      bytesPublished: 0,
-      requests: 0,
-      failures: [],
-      left: plan,
-      quota: { bucket: 'media.download', day: '2026-01-01', used: 0, limit: 10, remaining: 10, resetsAt: 0 },
-      quotas: [],
-      quotaSpent: [],
-      durationMs: 0,
-    };
+    const download = downloadSummary({ left: plan });
     expect(exitCodeFor({ ...report, dryRun: false, download })).toBe(0);
     const text = renderSummary({ ...report, dryRun: false, download }, 0);
     expect(text).toMatch(
@@ -266,7 +242,7 @@ describe('files whose documents are gone from Feishu', () => {
 });
 
 describe('a spent download day in the run summary', () => {
-  const after: StatusReport = {
+  const after = statusReport({
     documents: { total: 1, byType: { docx: 1 }, byStatus: { done: 1 } },
     media: {
       total: { count: 3, bytes: 300 },
@@ -274,33 +250,26 @@ describe('a spent download day in the run summary', () => {
       goneFromFeishu: { count: 0, bytes: 0 },
     },
     bytesOnDisk: 100,
-    snapshots: { count: 0, bytes: 0 },
-    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
-    quotas: [],
-    runs: [],
-    failures: [],
-  };
-  const download = (quotaSpentBy: Record<string, 'counter' | 'server'>) => ({
-    stopReason: 'quota' as const,
-    downloaded: 1,
-    bytesReceived: 100,
-    bytesPublished: 100,
-    requests: 3,
-    failures: [],
-    left: { ...emptyPlan(), files: 2 },
-    quota: {
-      bucket: 'media.download',
-      day: '2026-01-01',
-      used: 3,
-      limit: 10_000,
-      remaining: 9_997,
-      resetsAt: 0,
-    },
-    quotas: [],
-    quotaSpent: Object.keys(quotaSpentBy),
-    quotaSpentBy,
-    durationMs: 0,
   });
+  const download = (quotaSpentBy: Record<string, 'counter' | 'server'>) =>
+    downloadSummary({
+      stopReason: 'quota',
+      downloaded: 1,
+      bytesReceived: 100,
+      bytesPublished: 100,
+      requests: 3,
+      left: { ...emptyPlan(), files: 2 },
+      quota: {
+        bucket: 'media.download',
+        day: '2026-01-01',
+        used: 3,
+        limit: 10_000,
+        remaining: 9_997,
+        resetsAt: 0,
+      },
+      quotaSpent: Object.keys(quotaSpentBy),
+      quotaSpentBy,
+    });
   const report = {
     command: 'backup',
     dryRun: false,
@@ -323,25 +292,13 @@ describe('a spent download day in the run summary', () => {
 });
 
 describe('status per fetch path', () => {
-  const base: StatusReport = {
-    documents: { total: 0, byType: {}, byStatus: {} },
-    media: { total: { count: 0, bytes: 0 }, byStatus: {}, goneFromFeishu: { count: 0, bytes: 0 } },
-    bytesOnDisk: 0,
-    snapshots: { count: 0, bytes: 0 },
-    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
-    quotas: [],
-    runs: [],
-    failures: [],
-  };
-
   it('shows today per path once temporary URLs were used, in 80 columns, and nothing before', () => {
-    const used: StatusReport = {
-      ...base,
+    const used = statusReport({
       fetchPaths: [
         { via: 'direct', files: 10_000, bytes: 3e9, requests: 10_000 },
         { via: 'tmp-url', files: 4212, bytes: 1.2e9, requests: 4212, batchCalls: 843 },
       ],
-    };
+    });
     const text = renderStatus(used, 'inv.sqlite', 'out', 'Asia/Shanghai');
     expect(text).toMatch(
       /Paths {6}media today: direct 10,000 files, .*, 10,000 requests;\n {11}temporary URLs 4,212 files, .*, 4,212 fetches, 843 batch calls/,
@@ -349,13 +306,12 @@ describe('status per fetch path', () => {
     for (const line of text.split('\n').filter((l) => /Paths|temporary URLs/.test(l))) {
       expect(line.length).toBeLessThanOrEqual(80);
     }
-    const unused: StatusReport = {
-      ...base,
+    const unused = statusReport({
       fetchPaths: [
         { via: 'direct', files: 3, bytes: 30, requests: 3 },
         { via: 'tmp-url', files: 0, bytes: 0, requests: 0, batchCalls: 0 },
       ],
-    };
+    });
     expect(renderStatus(unused, 'inv.sqlite', 'out', 'Asia/Shanghai')).not.toContain('Paths');
   });
 });

@@ -2,12 +2,57 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { emptyPlan } from '../../src/download/plan.js';
+import type { DownloadSummary } from '../../src/download/types.js';
+import type { StatusReport } from '../../src/inventory/status.js';
 import {
   type FakeFeishu,
   type GenerateOptions,
   generateTenant,
   startFakeFeishu,
 } from '../fake-feishu/index.js';
+
+/** What a run report holds besides what the summary's tests are about. */
+export const REPORT_BASE = {
+  command: 'backup',
+  durationMs: 1000,
+  interrupted: false,
+  outputDir: 'out',
+  database: 'inv.sqlite',
+};
+
+/** A status with nothing in it, for the renderers' tests; `over` sets what a test is about. */
+export function statusReport(over: Partial<StatusReport> = {}): StatusReport {
+  return {
+    documents: { total: 0, byType: {}, byStatus: {} },
+    media: { total: { count: 0, bytes: 0 }, byStatus: {}, goneFromFeishu: { count: 0, bytes: 0 } },
+    bytesOnDisk: 0,
+    snapshots: { count: 0, bytes: 0 },
+    quota: { day: '2026-01-01', used: 0, limit: undefined, left: undefined },
+    quotas: [],
+    runs: [],
+    failures: [],
+    ...over,
+  };
+}
+
+/** A download that did nothing and left nothing, for the summary's tests; `over` sets the rest. */
+export function downloadSummary(over: Partial<DownloadSummary> = {}): DownloadSummary {
+  return {
+    stopReason: 'complete',
+    downloaded: 0,
+    bytesReceived: 0,
+    bytesPublished: 0,
+    requests: 0,
+    failures: [],
+    left: emptyPlan(),
+    quota: { bucket: 'media.download', day: '2026-01-01', used: 0, limit: 10, remaining: 10, resetsAt: 0 },
+    quotas: [],
+    quotaSpent: [],
+    durationMs: 0,
+    ...over,
+  };
+}
 
 export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');
 
@@ -32,6 +77,31 @@ export async function startTenant(options: GenerateOptions = {}): Promise<FakeFe
       maxMediaBytes: 8192,
       ...options,
     }),
+  });
+}
+
+/** The small tenant with every document readable and every file downloadable: a backup exits 0. */
+export async function startHealthyTenant(options: GenerateOptions = {}): Promise<FakeFeishu> {
+  const fake = await startTenant(options);
+  makeHealthy(fake);
+  return fake;
+}
+
+/**
+ * Makes every media download trickle at `bytesPerSecond`; resolves when the first one starts, so a
+ * test knows the run is in its download phase (and, slow enough, stays there).
+ */
+export function trickleDownloads(fake: FakeFeishu, bytesPerSecond: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    fake.inject({
+      route: 'media.download',
+      fault: { kind: 'slow', bytesPerSecond },
+      times: 1000,
+      match: () => {
+        resolve();
+        return true;
+      },
+    });
   });
 }
 

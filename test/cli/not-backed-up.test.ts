@@ -42,9 +42,12 @@ describe('what cannot be backed up is said, by the CLI', () => {
 
     const r = await runCli(['backup', '--config', config]);
     expect(r.code, r.stderr).toBe(3);
-    expect(r.stdout).toMatch(/Not saved\s+1 media-shaped objects could not be backed up/);
+    expect(r.stdout).toMatch(/Not saved\s+1 media-shaped object could not be backed up/);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      'Result finished, but 1 media-shaped object could not be backed up (see Not saved): no API call downloads it.',
+    );
     expect(r.stdout).toContain('cell images came without a file token: not backed up');
-    expect(r.stdout).toContain("Sizes       1 files' size differs from the listing");
+    expect(r.stdout).toContain("Sizes       1 file's size differs from the listing");
     // Both files that have a token are on disk; the one whose listing is off with the server's bytes.
     expect(r.stdout).toMatch(/Downloaded\s+2 files/);
 

@@ -5,13 +5,14 @@ import { displayWidth } from '../../src/cli/format.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import {
   BIN,
-  makeHealthy,
   mediaRows,
   runCli,
   runRows,
   spawnCli,
+  startHealthyTenant,
   startTenant,
   tempDir,
+  trickleDownloads,
   writeConfig,
 } from './helpers.js';
 
@@ -19,8 +20,7 @@ let fake: FakeFeishu | undefined;
 
 describe('a dry run', () => {
   it('ends with what would happen, downloads nothing, and is recorded as a dry run', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     const config = writeConfig(dir, fake);
     const r = await runCli(['backup', '--dry-run', '--config', config]);
@@ -40,22 +40,11 @@ describe('a dry run', () => {
 
 describe('the live display and the summary', () => {
   it('count media files the same way (a file shared by documents once, not per reference)', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     // Every download hangs (1 byte/s), so the run surely reaches its download phase and stays there:
     // the phase change alone makes the next progress line differ, so one is written.
-    const inFlight = new Promise<void>((resolve) => {
-      fake!.inject({
-        route: 'media.download',
-        fault: { kind: 'slow', bytesPerSecond: 1 },
-        times: 1000,
-        match: () => {
-          resolve();
-          return true;
-        },
-      });
-    });
+    const inFlight = trickleDownloads(fake, 1);
     const cli = spawnCli(['backup', '--progress-interval', '0.1', '--config', writeConfig(dir, fake)]);
     await inFlight;
     await cli.waitFor(/progress: download\s+\d+ docs\s+\d+ media files/);
@@ -73,8 +62,7 @@ describe('the live display and the summary', () => {
 
 describe('a run with failures at 80 columns', () => {
   it('keeps every summary line within 80 columns and groups failed files into one warning', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     // Forbidden and deleted files, a few of each.
     const picked = [...fake.expectedMedia().values()].filter((m) => m.kind === 'media').slice(0, 4);
     picked.forEach((m, i) => {
@@ -98,20 +86,9 @@ describe('a run with failures at 80 columns', () => {
   });
 
   it('heads an interrupted run "interrupted", not "finished"', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
-    const inFlight = new Promise<void>((resolve) => {
-      fake!.inject({
-        route: 'media.download',
-        fault: { kind: 'slow', bytesPerSecond: 100 },
-        times: 1000,
-        match: () => {
-          resolve();
-          return true;
-        },
-      });
-    });
+    const inFlight = trickleDownloads(fake, 100);
     const cli = spawnCli(['backup', '--config', writeConfig(dir, fake)]);
     await inFlight;
     cli.child.kill('SIGINT');

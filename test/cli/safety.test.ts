@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import {
-  makeHealthy,
   mediaRows,
   runCli,
   runRows,
   spawnCli,
+  startHealthyTenant,
   startTenant,
   tempDir,
+  trickleDownloads,
   writeConfig,
 } from './helpers.js';
 
@@ -33,21 +34,6 @@ function writeLock(dir: string, pid: number, file = 'inventory.sqlite.lock'): st
   return lock;
 }
 
-/** Makes every download trickle at `bytesPerSecond`; resolves once the first one is in flight. */
-function trickleDownloads(f: FakeFeishu, bytesPerSecond: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    f.inject({
-      route: 'media.download',
-      fault: { kind: 'slow', bytesPerSecond },
-      times: 1000,
-      match: () => {
-        resolve();
-        return true;
-      },
-    });
-  });
-}
-
 describe('one run at a time', () => {
   it('exits 6 at once, naming the holder, while another live run holds the lock', async () => {
     fake = await startTenant();
@@ -64,8 +50,7 @@ describe('one run at a time', () => {
   });
 
   it('takes over the stale lock of a killed run and says so', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     const config = writeConfig(dir, fake);
     // A pid that has certainly exited: a child we ran to completion.
@@ -95,8 +80,7 @@ describe('one run per output folder', () => {
   });
 
   it('holds the output folder lock only while it runs', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     const r = await runCli(['backup', '--config', writeConfig(dir, fake)]);
     expect(r.code, r.stderr).toBe(0);
@@ -106,8 +90,7 @@ describe('one run per output folder', () => {
 
 describe('off a terminal', () => {
   it('writes a progress line every interval while downloading', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     // Waits for a download to reach the fake before the signal: a progress line can be written
     // before any download is sent, and a SIGINT then would leave the slow fault unfired.
@@ -122,8 +105,7 @@ describe('off a terminal', () => {
 
 describe('interruption', () => {
   it('on SIGINT parks in-flight files, records the run, exits 130; the next run resumes and completes', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     const config = writeConfig(dir, fake);
     // Downloads trickle, so the signal lands mid-file.
@@ -147,8 +129,7 @@ describe('interruption', () => {
   });
 
   it('treats SIGTERM (systemd, docker stop) like Ctrl-C', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     const started = trickleDownloads(fake, 200);
     const cli = spawnCli(['backup', '--config', writeConfig(dir, fake)]);
@@ -161,8 +142,7 @@ describe('interruption', () => {
   });
 
   it('exits at once with 130 on a second SIGINT, leaving an inventory the next run can use', async () => {
-    fake = await startTenant();
-    makeHealthy(fake);
+    fake = await startHealthyTenant();
     const dir = tempDir();
     const config = writeConfig(dir, fake);
     // So slow that the first Ctrl-C cannot finish the files: only the second one ends the run.

@@ -26,6 +26,8 @@ export type RouteName =
   | 'drive.member_auth'
   | 'drive.folder_meta'
   | 'wiki.space'
+  | 'sheets.spreadsheet'
+  | 'drive.metas'
   /** The pre-signed URL handed out by media.tmp_url (no Authorization header). */
   | 'media.tmp_download'
   /** My Space's root folder (drive/explorer/v2/root_folder/meta). */

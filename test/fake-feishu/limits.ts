@@ -76,6 +76,10 @@ export const DOCUMENTED_LIMITS: Partial<Record<RouteName, RateLimit>> = {
   'board.image': { perSecond: 10 },
   // https://open.feishu.cn/document/server-docs/docs/permission/permission-member/auth (100 次/分钟)
   'drive.member_auth': { perMinute: 100 },
+  // https://open.feishu.cn/document/server-docs/docs/sheets-v3/spreadsheet/get (100 次/分钟)
+  'sheets.spreadsheet': { perMinute: 100 },
+  // https://open.feishu.cn/document/server-docs/docs/drive-v1/file/batch_query (1000 次/分钟、50 次/秒)
+  'drive.metas': { perSecond: 50, perMinute: 1000 },
 };
 
 /** Hours added to UTC before cutting days: Feishu's day is China's (UTC+8) [unconfirmed]. */

@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { exportRows } from '../../src/inventory/export.js';
-import { openInventory } from '../../src/inventory/open.js';
+import { teamAndHandbook } from './helpers.js';
 
 /**
  * A drive folder (its listing gave URLs on the tenant's domain) holding a base and a spreadsheet,
  * and a wiki space whose page holds a docx; one file in each.
  */
 function inventory() {
-  const db = openInventory(':memory:');
+  const db = teamAndHandbook();
   db.exec(`
-    INSERT INTO roots (id, spec, kind, token) VALUES (1, 'folder:fldTeam', 'folder', 'fldTeam'),
-                                                     (2, 'wiki:7001', 'wiki', '7001');
-    INSERT INTO documents (id, type, token, title, url, root_id, status) VALUES
-      (1, 'folder', 'fldTeam', 'Team', 'https://acme.feishu.cn/drive/folder/fldTeam', 1, 'done'),
-      (2, 'bitable', 'bascnApp', 'Roadmap', 'https://acme.feishu.cn/base/bascnApp', 1, 'done'),
-      (3, 'bitable_table', 'bascnApp_tblTasks', 'Tasks', NULL, 1, 'done'),
-      (4, 'sheet', 'shtcnBudget', 'Budget', 'https://acme.feishu.cn/sheets/shtcnBudget', 1, 'done'),
-      (5, 'wiki_space', '7001', 'Handbook', NULL, 2, 'done'),
-      (6, 'wiki_node', 'wikcnPage', 'Onboarding', NULL, 2, 'done'),
-      (7, 'docx', 'doxcnOnb', 'Onboarding', NULL, 2, 'done');
-    INSERT INTO document_links (parent_id, child_id) VALUES (1, 2), (2, 3), (1, 4), (5, 6), (6, 7);
     INSERT INTO media (id, file_token, name, size, bytes_on_disk, status, path) VALUES
       (1, 'boxcnA', 'a.png', NULL, 1234, 'done', 'media/na/boxcnA/a.png'),
       (2, 'boxcnB', 'b.pdf', 99, NULL, 'pending', NULL),
@@ -27,8 +16,7 @@ function inventory() {
     INSERT INTO media_refs (media_id, document_id, location, kind) VALUES
       (1, 3, 'recX/fldFiles', 'bitable_attachment'),
       (2, 4, 's1!B2', 'sheet_attachment'),
-      (3, 7, 'blkImage', 'image');
-    UPDATE roots SET document_id = CASE id WHEN 1 THEN 1 ELSE 5 END;`);
+      (3, 7, 'blkImage', 'image');`);
   return db;
 }
 

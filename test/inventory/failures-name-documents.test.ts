@@ -1,26 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { renderStatus } from '../../src/cli/commands/status.js';
 import { renderSummary } from '../../src/cli/summary.js';
-import { openInventory } from '../../src/inventory/open.js';
 import { readStatus } from '../../src/inventory/status.js';
+import { teamAndHandbook } from './helpers.js';
 
 /** A base table with two files refused for one reason (two different raw messages), a sheet with one. */
 function inventory() {
-  const db = openInventory(':memory:');
+  const db = teamAndHandbook();
   db.exec(`
-    INSERT INTO roots (id, spec, kind, token) VALUES (1, 'folder:fldTeam', 'folder', 'fldTeam'),
-                                                     (2, 'wiki:7001', 'wiki', '7001');
-    INSERT INTO documents (id, type, token, title, url, root_id, status) VALUES
-      (1, 'folder', 'fldTeam', 'Team', 'https://acme.feishu.cn/drive/folder/fldTeam', 1, 'done'),
-      (2, 'bitable', 'bascnApp', 'Roadmap', 'https://acme.feishu.cn/base/bascnApp', 1, 'done'),
-      (3, 'bitable_table', 'bascnApp_tblTasks', 'Tasks', NULL, 1, 'done'),
-      (4, 'sheet', 'shtcnBudget', 'Budget', 'https://acme.feishu.cn/sheets/shtcnBudget', 1, 'done'),
-      (5, 'wiki_space', '7001', NULL, NULL, 2, 'done'),
-      (6, 'wiki_node', 'wikcnPage', 'Onboarding', NULL, 2, 'done'),
-      (7, 'docx', 'doxcnOnb', 'Onboarding', NULL, 2, 'error');
-    UPDATE documents SET error_kind = 'permission', error_message = 'forbidden 1770032',
+    -- No listing gave the wiki space a title.
+    UPDATE documents SET title = NULL WHERE id = 5;
+    UPDATE documents SET status = 'error', error_kind = 'permission', error_message = 'forbidden 1770032',
       error_fix = 'Add the app to the document.' WHERE id = 7;
-    INSERT INTO document_links (parent_id, child_id) VALUES (1, 2), (2, 3), (1, 4), (5, 6), (6, 7);
     INSERT INTO media (id, file_token, name, status, error_kind, error_code, error_message, error_fix) VALUES
       (1, 'boxcnA', 'a.png', 'failed', 'permission', 'FEISHU_PERMISSION', 'HTTP 403 for boxcnA', 'Add the app to the document (or base) that contains it.'),
       (2, 'boxcnB', 'b.png', 'failed', 'permission', 'FEISHU_PERMISSION', 'HTTP 403 for boxcnB', 'Add the app to the document (or base) that contains it.'),
@@ -28,8 +19,7 @@ function inventory() {
     INSERT INTO media_refs (media_id, document_id, location, kind) VALUES
       (1, 3, 'recX/fldFiles', 'bitable_attachment'),
       (2, 3, 'recY/fldFiles', 'bitable_attachment'),
-      (3, 4, 's1!B2', 'sheet_attachment');
-    UPDATE roots SET document_id = CASE id WHEN 1 THEN 1 ELSE 5 END;`);
+      (3, 4, 's1!B2', 'sheet_attachment');`);
   return db;
 }
 

@@ -19,17 +19,25 @@ import { doneButNotOnDisk, inventoryState, partialFiles } from './harness.js';
  * - file size limit (`ulimit -f`, EFBIG): any user on Linux/macOS; proves the handling of a write that
  *   the OS refuses mid-file, through the real write path (the kernel refuses, not a mock);
  * - ENOSPC on a small tmpfs: root only (mount), the real "disk full";
- * - EACCES: as root, the CLI runs as `nobody` (root ignores permission bits); as another user, on a
- *   directory without write permission.
+ * - EACCES: on a directory without write permission. Root ignores permission bits, so as root the
+ *   CLI runs without the capabilities that override them (`setpriv`, util-linux), still uid 0: it can
+ *   read the checkout wherever the clone lies. Without setpriv it runs as `nobody`, which must be able
+ *   to read the checkout (not so in a clone inside a private 0700 folder, such as `mktemp -d` makes).
  */
 const isRoot = process.getuid?.() === 0;
 const canMount = isRoot && process.platform === 'linux' && spawnSync('mount', ['--version']).status === 0;
-/**
- * As root the EACCES case runs the CLI as `nobody`, which must be able to read the checkout: a clone
- * inside a private (0700) folder is out of its reach, and then the case is skipped rather than failed.
- */
+const DROP_DAC = ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--'];
+const canDropDac = isRoot && spawnSync(DROP_DAC[0]!, [...DROP_DAC.slice(1), 'true']).status === 0;
 const nobodyCanRunCli =
-  !isRoot || spawnSync(process.execPath, [BIN, '--version'], { uid: 65534, gid: 65534 }).status === 0;
+  !canDropDac && spawnSync(process.execPath, [BIN, '--version'], { uid: 65534, gid: 65534 }).status === 0;
+/** How the EACCES case runs the CLI so that permission bits bind it; undefined: it cannot here. */
+const refusable: { prefix?: string[]; uid?: number } | undefined = !isRoot
+  ? {}
+  : canDropDac
+    ? { prefix: DROP_DAC }
+    : nobodyCanRunCli
+      ? { uid: 65534 }
+      : undefined;
 
 let fake: FakeFeishu | undefined;
 const cleanups: (() => void)[] = [];
@@ -56,15 +64,18 @@ function config(dir: string, f: FakeFeishu, extra: Record<string, unknown> = {})
 
 function run(
   args: string[],
-  options: { shellPrefix?: string; uid?: number; gid?: number } = {},
+  options: { shellPrefix?: string; prefix?: string[]; uid?: number; gid?: number } = {},
 ): Promise<CliResult> {
   const env = { ...process.env, NO_PROXY: '127.0.0.1', no_proxy: '127.0.0.1' };
+  const [first, ...rest] = options.prefix ?? [];
   const child = options.shellPrefix
     ? spawn('sh', ['-c', `${options.shellPrefix}; exec "$0" "$@"`, process.execPath, BIN, ...args], { env })
-    : spawn(process.execPath, [BIN, ...args], {
-        env,
-        ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
-      });
+    : first
+      ? spawn(first, [...rest, process.execPath, BIN, ...args], { env })
+      : spawn(process.execPath, [BIN, ...args], {
+          env,
+          ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
+        });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -140,7 +151,7 @@ describe('a write the OS refuses', () => {
     },
   );
 
-  it.skipIf(!nobodyCanRunCli)(
+  it.skipIf(!refusable)(
     'stops on an output directory it may not write to (EACCES) with a clear message, and completes once fixed',
     async () => {
       fake = await tenant();
@@ -154,8 +165,8 @@ describe('a write the OS refuses', () => {
       mkdirSync(dbDir);
       const cfg = config(dir, fake, { database: './db/inventory.sqlite' });
       chmodSync(cfg, 0o644);
-      const asUser = isRoot ? { uid: 65534, gid: 65534 } : {};
-      if (isRoot) chownSync(dbDir, 65534, 65534);
+      const asUser = refusable ?? {};
+      if (asUser.uid !== undefined) chownSync(dbDir, asUser.uid, asUser.uid);
       const r = await run(['backup', '--config', cfg], asUser);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/EACCES/);

@@ -9,6 +9,7 @@ import { writeHtmlReport } from '../../report/index.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type ExportFormat, ReaderGoneError, writeExport } from '../export-writer.js';
+import { counted } from '../format.js';
 import { examplesText } from '../help.js';
 import { locateInventory, openExistingInventory, type Place } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
@@ -54,7 +55,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
           const report = htmlReport(db, place, args.out);
           output.info(
             'export.done',
-            `Wrote the audit report (${report.mediaFiles} media files) to ${report.path}.`,
+            `Wrote the audit report (${counted(report.mediaFiles, 'media file')}) to ${report.path}.`,
             {
               rows: report.mediaFiles,
               out: report.path,
@@ -71,7 +72,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
           // --json is about log events; with no --out the export itself is stdout, so no events there.
           try {
             const rows = await writeExport(exportRows(db), args.format, process.stdout);
-            if (!args.json && !args.quiet) process.stderr.write(`Exported ${rows} media rows.\n`);
+            if (!args.json && !args.quiet) process.stderr.write(`Exported ${counted(rows, 'media row')}.\n`);
           } catch (e) {
             if (!(e instanceof ReaderGoneError)) throw e;
           }
@@ -85,7 +86,10 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
           file.end();
           await finished(file);
           await rename(tmp, args.out);
-          output.info('export.done', `Exported ${rows} media rows to ${args.out}.`, { rows, out: args.out });
+          output.info('export.done', `Exported ${counted(rows, 'media row')} to ${args.out}.`, {
+            rows,
+            out: args.out,
+          });
           output.resultEvent('export', `exported ${rows} rows`, { rows, out: args.out, format: args.format });
         } catch (e) {
           file.destroy();

@@ -7,7 +7,7 @@ import { applyMediaMoves } from '../../download/media-moves.js';
 import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../../inventory/lock.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { formatCount } from '../format.js';
+import { counted, formatCount } from '../format.js';
 import { examplesText } from '../help.js';
 import { openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
@@ -57,7 +57,7 @@ export function describeView(s: ViewSummary, outputDir: string): string {
   const lines = [
     row(
       'View',
-      `${formatCount(s.documents)} documents, ${formatCount(s.files)} files in ${path.join(outputDir, 'view')}`,
+      `${counted(s.documents, 'document')}, ${counted(s.files, 'file')} in ${path.join(outputDir, 'view')}`,
     ),
     row(
       'Links',
@@ -66,10 +66,7 @@ export function describeView(s: ViewSummary, outputDir: string): string {
   ];
   if (s.unreadable.length > 0)
     lines.push(
-      row(
-        'Unreadable',
-        `${formatCount(s.unreadable.length)} snapshots (listed in view/index.md); run verify`,
-      ),
+      row('Unreadable', `${counted(s.unreadable.length, 'snapshot')} (listed in view/index.md); run verify`),
     );
   return lines.join('\n');
 }

@@ -6,7 +6,7 @@ import { readStatus, type StatusReport } from '../../inventory/status.js';
 import { type TargetCounts, targetCounts } from '../../inventory/target-objects.js';
 import { ExitCode } from '../exit-codes.js';
 import { failingDocumentLines } from '../failure-documents.js';
-import { formatBytes, formatCount, wrapText } from '../format.js';
+import { counted, formatBytes, formatCount, wrapText } from '../format.js';
 import { examplesText } from '../help.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { readLoginStatus, renderLoginStatus } from '../login-status.js';
@@ -84,12 +84,12 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     .map((s) => `${s} ${formatCount(r.media.byStatus[s]!.count)}`)
     .join(', ');
   lines.push(
-    `Media      ${formatCount(r.media.total.count)} files, ${formatBytes(r.media.total.bytes)} known${media ? `: ${media}` : ''}`,
+    `Media      ${counted(r.media.total.count, 'file')}, ${formatBytes(r.media.total.bytes)} known${media ? `: ${media}` : ''}`,
   );
   const gone = r.media.goneFromFeishu;
   if (gone.count) {
     lines.push(
-      `           ${formatCount(gone.count)} files left out because their documents are gone from Feishu`,
+      `           ${counted(gone.count, 'file')} left out because ${gone.count === 1 ? 'its document is' : 'their documents are'} gone from Feishu`,
     );
   }
   if (r.media.newVersions) {
@@ -100,7 +100,7 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
     lines.push(
       // Learnt only where a first `extra` was refused (ExtraChoice): a table that took the server's
       // form at once is not counted.
-      `           extra learnt: ${formatCount(adv.server)} tables server form, ${formatCount(adv.attachments)} documented form`,
+      `           extra learnt: ${counted(adv.server, 'table')} server form, ${formatCount(adv.attachments)} documented form`,
     );
   }
   lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
@@ -109,7 +109,7 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
   );
   const q = r.quota;
   const limit = q.limit === undefined ? '' : ` of ${formatCount(q.limit)}, ${formatCount(q.left ?? 0)} left`;
-  lines.push(`Quota      ${formatCount(q.used)} downloads used today${limit} (${q.day}, ${tz})`);
+  lines.push(`Quota      ${counted(q.used, 'download')} used today${limit} (${q.day}, ${tz})`);
   const drive = r.quotas?.find((u) => u.bucket === 'drive.download');
   const board = r.quotas?.find((u) => u.bucket === 'board.image');
   if (drive && board) {
@@ -205,8 +205,8 @@ function fetchPathLines(r: StatusReport): string[] {
     ...(tmp.stoppedToday ? ['temporary URLs (Feishu kept refusing them)'] : []),
   ];
   return [
-    `Paths      media today: direct ${formatCount(direct.files)} files, ${formatBytes(direct.bytes)}, ${formatCount(direct.requests)} requests;`,
-    `           temporary URLs ${formatCount(tmp.files)} files, ${formatBytes(tmp.bytes)}, ${formatCount(tmp.requests)} fetches, ${formatCount(tmp.batchCalls ?? 0)} batch calls`,
+    `Paths      media today: direct ${counted(direct.files, 'file')}, ${formatBytes(direct.bytes)}, ${counted(direct.requests, 'request')};`,
+    `           temporary URLs ${counted(tmp.files, 'file')}, ${formatBytes(tmp.bytes)}, ${counted(tmp.requests, 'fetch', 'fetches')}, ${counted(tmp.batchCalls ?? 0, 'batch call')}`,
     ...(stopped.length ? [`           stopped for today: ${stopped.join(', ')}`] : []),
   ];
 }

@@ -6,7 +6,7 @@ import { verifyFiles } from '../../inventory/verify.js';
 import { checkBucket, makeS3Client } from '../../target/s3-client.js';
 import { type ObjectCheck, verifyObjects } from '../../target/verify-objects.js';
 import { ExitCode } from '../exit-codes.js';
-import { formatBytes, formatCount } from '../format.js';
+import { counted, formatBytes, formatCount } from '../format.js';
 import { examplesText } from '../help.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
@@ -64,7 +64,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
               : ExitCode.ok;
           output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, objects, exitCode });
           const lines = [
-            `Verified ${formatCount(summary.checked)} files (${formatBytes(summary.bytesHashed)} hashed): ` +
+            `Verified ${counted(summary.checked, 'file')} (${formatBytes(summary.bytesHashed)} hashed): ` +
               `${formatCount(summary.ok)} ok, ${formatCount(summary.missing)} missing, ${formatCount(summary.corrupt)} corrupt.`,
           ];
           for (const f of findings.slice(0, 20))
@@ -72,7 +72,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
           if (findings.length > 20) lines.push(`  ... and ${findings.length - 20} more (see --json)`);
           if (findings.length && args.repair) {
             lines.push(
-              `Queued ${summary.requeued} files for download again: run \`feishu-backup download\` to fetch them.`,
+              `Queued ${counted(summary.requeued, 'file')} for download again: run \`feishu-backup download\` to fetch them.`,
             );
             if (summary.requeuedGone)
               lines.push(
@@ -105,7 +105,7 @@ async function verifyBucket(
 
 function objectLines(c: ObjectCheck, where: string): string[] {
   const lines = [
-    `Checked ${formatCount(c.checked)} objects in ${where} by HEAD: ${formatCount(c.ok)} ok, ${formatCount(c.findings.length)} missing or different.`,
+    `Checked ${counted(c.checked, 'object')} in ${where} by HEAD: ${formatCount(c.ok)} ok, ${formatCount(c.findings.length)} missing or different.`,
   ];
   for (const f of c.findings.slice(0, 20)) lines.push(`  ${f.problem.padEnd(7)} ${f.key} (${f.detail})`);
   if (c.findings.length) lines.push('The next `feishu-backup backup` or `download` uploads them again.');

@@ -2,6 +2,7 @@ import type { RouteName } from '../contract.js';
 import { bitableRoutes } from './bitable.js';
 import { docxRoutes } from './docx.js';
 import { driveRoutes } from './drive.js';
+import { driveMetasRoutes } from './drive-metas.js';
 import { mediaRoutes } from './media.js';
 import { permissionRoutes } from './permission.js';
 import type { RouteDef } from './route.js';
@@ -11,6 +12,7 @@ import { wikiRoutes } from './wiki.js';
 
 const ROUTES: RouteDef[] = [
   ...driveRoutes,
+  ...driveMetasRoutes,
   ...wikiRoutes,
   ...docxRoutes,
   ...sheetsRoutes,

@@ -63,6 +63,26 @@ function readRange(sheet: Sheet, raw: string, asText: boolean, revision: number)
 
 export const sheetsRoutes: RouteDef[] = [
   {
+    // https://open.feishu.cn/document/server-docs/docs/sheets-v3/spreadsheet/get: the spreadsheet's
+    // title, owner, token and URL; errors as the other v3 routes (1310213, 1310214, 1310249, HTTP 400).
+    name: 'sheets.spreadsheet',
+    method: 'GET',
+    pattern: /^\/open-apis\/sheets\/v3\/spreadsheets\/(?<token>[^/]+)$/,
+    handle(req, { tenant }) {
+      allowParams(req.query, ['user_id_type']);
+      const ss = findSpreadsheet(tenant, req.params.token!);
+      if ('kind' in ss) return ss;
+      return ok({
+        spreadsheet: {
+          title: ss.title,
+          owner_id: 'ou_fakeowner',
+          token: ss.token,
+          url: `https://fake.feishu.cn/sheets/${ss.token}`,
+        },
+      });
+    },
+  },
+  {
     // https://open.feishu.cn/document/server-docs/docs/sheets-v3/spreadsheet-sheet/query
     name: 'sheets.query',
     method: 'GET',
