@@ -8,6 +8,7 @@ import { downloadAll } from '../src/download/download-all.js';
 import type { DownloadSummary } from '../src/download/types.js';
 import { FeishuClient } from '../src/feishu/client.js';
 import { openInventory } from '../src/inventory/open.js';
+import { keepWasmOnBaseline } from '../src/v8-memory.js';
 
 export interface ChildJob {
   url: string;
@@ -27,6 +28,8 @@ export interface ChildResult {
 
 /** The child: one downloadAll on a prepared inventory, reporting its own wall time and peak RSS. */
 export async function child(job: ChildJob): Promise<void> {
+  // As the CLI does first thing (src/cli/main.ts).
+  keepWasmOnBaseline();
   const db = openInventory(job.dbFile);
   const client = new FeishuClient({ appId: job.appId, appSecret: job.appSecret, baseUrl: job.url });
   const runId = Number(

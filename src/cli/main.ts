@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { keepWasmOnBaseline } from '../v8-memory.js';
 import { exportCommand } from './commands/export.js';
 import { initCommand } from './commands/init.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
@@ -14,6 +15,8 @@ import { ALL_FLAGS, examples, unknownFlagHint } from './help.js';
 import { installStreamRedaction } from './redact.js';
 import { packageVersion } from './version.js';
 
+// Before the first HTTP request (see v8-memory.ts): ~35 MiB less at the peak of every run.
+keepWasmOnBaseline();
 // Before anything can print: every byte to stdout/stderr passes the redactor.
 installStreamRedaction();
 // A reader that closed the pipe (`status | head`) is not an error: further output goes nowhere and

@@ -1,8 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeTarget } from '../config/target.js';
 import type { Config } from '../config/types.js';
-import { checkBucket, makeS3Client } from '../target/s3-client.js';
-import { type UploadSummary, uploadAll } from '../target/upload-all.js';
+import type { UploadSummary } from '../target/upload-all.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes, formatCount } from './format.js';
 import type { Session } from './session.js';
@@ -13,6 +12,8 @@ import type { Session } from './session.js';
  */
 export async function prepareTarget(config: Config): Promise<S3Client | undefined> {
   if (!config.target) return undefined;
+  // Loaded only when a target is configured: the AWS SDK is ~23 MiB of a run's memory (BENCHMARKS.md).
+  const { checkBucket, makeS3Client } = await import('../target/s3-client.js');
   const client = makeS3Client(config.target);
   await checkBucket(client, config.target);
   return client;
@@ -26,6 +27,7 @@ export async function uploadStep(
 ): Promise<UploadSummary | undefined> {
   const target = s.config.target;
   if (!target) return undefined;
+  const { uploadAll } = await import('../target/upload-all.js');
   const progress = s.output.startProgress();
   progress.update({ phase: 'upload' });
   let summary: UploadSummary;

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { droppedBuffers } from '../v8-memory.js';
 
 /** Bytes written in one `writev`: large enough to keep syscalls rare, small enough to bound memory. */
 const BATCH_BYTES = 1 << 20;
@@ -17,8 +18,13 @@ export class BatchedWrites {
   readonly #fh: FileHandle;
   /** Where the next batch goes: every byte below it belongs to a write issued by now. */
   #issued: number;
-  #pending: Uint8Array[] = [];
+  /** Queued bytes, copied into batch buffers (the last one filling); see `queue`. */
+  #pending: Buffer[] = [];
+  /** Bytes in the last pending buffer. */
+  #fill = 0;
   #pendingBytes = 0;
+  /** Batch buffers whose write is done, reused for the next batches. */
+  #free: Buffer[] = [];
   /**
    * The writes in flight, oldest first. Batches are written positionally while the next ones are
    * received and hashed (at most WRITES_IN_FLIGHT, so memory stays bounded); awaiting each write
@@ -51,10 +57,28 @@ export class BatchedWrites {
     return this.#writing.length < WRITES_IN_FLIGHT;
   }
 
-  /** Queues a chunk after the bytes already queued. */
+  /**
+   * Queues a chunk after the bytes already queued, copied into a batch buffer: the chunk itself (a
+   * view of the socket's read buffer) is free to go as soon as it is hashed. Kept until their batch
+   * is written, the chunks outlived the young generation and waited for a full garbage collection,
+   * tens of MiB of them at a time; the batch buffers are a few, reused.
+   */
   queue(chunk: Uint8Array): void {
-    this.#pending.push(chunk);
+    let from = 0;
+    while (from < chunk.byteLength) {
+      let buf = this.#pending.at(-1);
+      if (buf === undefined || this.#fill === buf.byteLength) {
+        buf = this.#free.pop() ?? Buffer.allocUnsafeSlow(BATCH_BYTES);
+        this.#pending.push(buf);
+        this.#fill = 0;
+      }
+      const n = Math.min(chunk.byteLength - from, buf.byteLength - this.#fill);
+      buf.set(n === chunk.byteLength ? chunk : chunk.subarray(from, from + n), this.#fill);
+      this.#fill += n;
+      from += n;
+    }
     this.#pendingBytes += chunk.byteLength;
+    droppedBuffers(chunk.byteLength);
   }
 
   /** Issues the pending bytes as the next write, once a write slot is free. */
@@ -67,16 +91,22 @@ export class BatchedWrites {
   /** Starts the write of the pending bytes at their position (the caller checked a slot is free). */
   issue(): void {
     if (this.#pendingBytes === 0) return;
-    const chunks = this.#pending;
+    const buffers = this.#pending;
+    const chunks = buffers.map((b, i) => (i === buffers.length - 1 ? b.subarray(0, this.#fill) : b));
     const bytes = this.#pendingBytes;
     const at = this.#issued;
     this.#pending = [];
+    this.#fill = 0;
     this.#pendingBytes = 0;
     this.#issued += bytes;
     const writing = this.#writeAll(chunks, bytes, at);
     // A failure surfaces at the next flush or drain, which await it; not as an unhandled rejection.
     writing.then(
-      () => this.#writing.splice(this.#writing.indexOf(writing), 1),
+      () => {
+        this.#writing.splice(this.#writing.indexOf(writing), 1);
+        // Written: its buffers serve the next batches (as many as can be in use at once, no more).
+        for (const b of buffers) if (this.#free.length <= WRITES_IN_FLIGHT) this.#free.push(b);
+      },
       () => undefined,
     );
     this.#writing.push(writing);

@@ -3,10 +3,10 @@ import { Agent } from 'undici';
 import { nullLogger } from '../events.js';
 import { MediaQueue, type MediaRow } from '../inventory/media-queue.js';
 import { MediaStates } from '../inventory/media-states.js';
+import { switchWhenSpent } from './auto-switch.js';
 import { downloadOne } from './download-one.js';
 import { endMessage, startMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
-import type { FileResult } from './file-result.js';
 import { LaneScheduler } from './lane-scheduler.js';
 import { cappedUsage, checkLimits, makeLanes, makeTmpPath, useTmpUrls } from './lanes.js';
 import { linkAllDone } from './link-all.js';
@@ -14,23 +14,10 @@ import { asLocalFatal } from './local-errors.js';
 import { pathSummary } from './path-summary.js';
 import { planDownloads } from './plan.js';
 import { quotaStops } from './quota-stops.js';
+import { ResultTally } from './result-tally.js';
 import type { Lane, RunContext } from './run-context.js';
-import type {
-  DownloadOptions,
-  DownloadProgress,
-  DownloadSummary,
-  FailureGroup,
-  StopReason,
-} from './types.js';
-
-const STOP_PRIORITY: Record<StopReason, number> = {
-  complete: 0,
-  budget: 1,
-  quota: 2,
-  interrupted: 3,
-  fatal: 4,
-};
-const MAX_EXAMPLES = 5;
+import { RunStop } from './run-stop.js';
+import type { DownloadOptions, DownloadProgress, DownloadSummary } from './types.js';
 
 /**
  * Downloads every media file the inventory still lacks (see `MediaQueue` for the order), within the
@@ -63,18 +50,9 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   };
   if (options.dryRun) return summary;
 
-  const internal = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, internal.signal]) : internal.signal;
-  const state: { reason: StopReason } = { reason: 'complete' };
-  // Made once the run context exists; `stop` and `spend` wake its waiting workers.
-  let wakeWorkers = (): void => undefined;
-  const stop = (reason: Exclude<StopReason, 'complete'>, fatal?: { code: string; message: string }): void => {
-    if (STOP_PRIORITY[reason] > STOP_PRIORITY[state.reason]) state.reason = reason;
-    if (fatal && !summary.fatal) summary.fatal = fatal;
-    if (reason === 'fatal') internal.abort(new Error(fatal?.message ?? 'fatal error'));
-    // Workers waiting for a free lane look again, and see the run stopping.
-    wakeWorkers();
-  };
+  const run = new RunStop(summary);
+  const signal = options.signal ? AbortSignal.any([options.signal, run.signal]) : run.signal;
+  const { stop } = run;
   const onUserAbort = (): void => stop('interrupted');
   options.signal?.addEventListener('abort', onUserAbort, { once: true });
   if (options.signal?.aborted) stop('interrupted');
@@ -123,7 +101,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     quota,
     lanes,
     // A spent lane wakes the workers waiting on it, so they take another lane's files.
-    ...quotaStops(summary, log, stop, () => wakeWorkers()),
+    ...quotaStops(summary, log, stop, () => run.onStop()),
     states: new MediaStates(options.db),
     extras: new ExtraChoice(options.db),
     clock,
@@ -137,28 +115,12 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
       report(false);
     },
     stop,
-    stopping: () => state.reason !== 'complete',
-    halted: () => state.reason !== 'complete' && state.reason !== 'budget',
+    stopping: () => run.reason !== 'complete',
+    halted: () => run.reason !== 'complete' && run.reason !== 'budget',
   };
 
   // `auto`: once the direct media day is spent, media goes on through temporary URLs instead.
-  const spendLane = ctx.spend;
-  ctx.spend = (lane, by) => {
-    const tmp = ctx.tmp;
-    if (tmp?.via === 'auto' && !tmp.switched && lane === lanes.media && !lane.spent) {
-      useTmpUrls(lane, tmp);
-      tmp.directSpentBy = by;
-      const u = tmp.directQuota!.usage();
-      log({
-        level: 'warn',
-        event: 'download.via.tmp_url',
-        message: `Today's media.download calls are spent (${u.used}/${u.limit}); media goes on through temporary URLs (download.via: auto).`,
-        quota: u,
-      });
-      return;
-    }
-    spendLane(lane, by);
-  };
+  switchWhenSpent(ctx, lanes.media);
   ctx.tmp = makeTmpPath(options, clock, {
     dispatcher,
     signal,
@@ -168,26 +130,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   });
   if (ctx.tmp?.via === 'tmp-url') useTmpUrls(lanes.media, ctx.tmp);
 
-  const groups = new Map<string, FailureGroup>();
-  const record = (row: { file_token: string; name: string | null }, r: FileResult): void => {
-    if (r.type === 'done') {
-      summary.downloaded++;
-      summary.bytesPublished += r.bytes;
-      progress.filesDone++;
-    } else if (r.type === 'failed' || r.type === 'error') {
-      progress.filesFailed++;
-      const key = `${r.type}:${r.error.kind}`;
-      let g = groups.get(key);
-      if (!g) {
-        g = { kind: r.error.kind, status: r.type, count: 0, fix: r.fix, examples: [] };
-        groups.set(key, g);
-      }
-      g.count++;
-      if (g.examples.length < MAX_EXAMPLES) {
-        g.examples.push({ fileToken: row.file_token, name: row.name, message: r.error.message });
-      }
-    }
-  };
+  const tally = new ResultTally(summary, progress);
 
   // One queue per lane, each in the documented order; the scheduler gives a worker the next file of a
   // lane that can start now, so a file waits for its own endpoint's pace and counter only.
@@ -202,7 +145,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     ctx.tmp.urls.lookahead = (n) =>
       mediaQueue.peek(n).map((r) => ({ fileToken: r.file_token, extra: ctx.extras.first(r) }));
   }
-  wakeWorkers = () => scheduler.wake();
+  run.onStop = () => scheduler.wake();
   const budget = options.budget ?? {};
   let started = 0;
   const overBudget = (): boolean =>
@@ -239,7 +182,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
       try {
         const result = await downloadOne(ctx, row);
         later = result.type === 'later';
-        record(row, result);
+        tally.record(row, result);
       } catch (e) {
         // A bug or an unexpected error in one file must not lose the others: record it as retryable.
         stop('fatal', { code: 'DOWNLOAD_UNEXPECTED', message: (e as Error).message ?? String(e) });
@@ -258,7 +201,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   }
   // A spent counter left files for tomorrow: the run ends with 'quota' unless something worse happened.
   if (summary.quotaSpent.length > 0) stop('quota');
-  const stopReason = state.reason;
+  const stopReason = run.reason;
   if (stopReason !== 'fatal' && stopReason !== 'interrupted') {
     await linkAllDone(options.db, options.outputDir, log);
   }
@@ -266,7 +209,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   summary.stopReason = stopReason;
   summary.requests = ctx.counters.requests;
   summary.bytesReceived = ctx.counters.bytesReceived;
-  summary.failures = [...groups.values()].sort((a, b) => b.count - a.count);
+  summary.failures = tally.failures();
   summary.left = planDownloads(options.db, planOptions);
   summary.quota = quota.usage();
   summary.quotas = cappedUsage(lanes);

@@ -3,8 +3,7 @@ import { describeTarget } from '../../config/target.js';
 import type { Config } from '../../config/types.js';
 import type { Db } from '../../inventory/open.js';
 import { verifyFiles } from '../../inventory/verify.js';
-import { checkBucket, makeS3Client } from '../../target/s3-client.js';
-import { type ObjectCheck, verifyObjects } from '../../target/verify-objects.js';
+import type { ObjectCheck } from '../../target/verify-objects.js';
 import { ExitCode } from '../exit-codes.js';
 import { counted, formatBytes, formatCount } from '../format.js';
 import { examplesText } from '../help.js';
@@ -98,6 +97,11 @@ async function verifyBucket(
   signal: AbortSignal,
 ): Promise<ObjectCheck | undefined> {
   if (!target) return undefined;
+  // The AWS SDK only when a target is configured (see upload-step.ts).
+  const [{ checkBucket, makeS3Client }, { verifyObjects }] = await Promise.all([
+    import('../../target/s3-client.js'),
+    import('../../target/verify-objects.js'),
+  ]);
   const client = makeS3Client(target);
   await checkBucket(client, target);
   return verifyObjects({ client, db, target, signal });

@@ -1,0 +1,57 @@
+/**
+ * Two V8 settings that keep a download run's memory small, set from inside the process so that they
+ * hold however the tool is started (`npx`, the bin, a service) on Node 20, 22 and 24 alike; each flag
+ * exists in all three (`node --v8-options`). Measured in BENCHMARKS.md (Download, peak RSS).
+ */
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/**
+ * WebAssembly stays on V8's baseline compiler. undici parses HTTP with llhttp compiled to wasm; V8
+ * then re-compiles the parser's one huge function with its optimizing compiler in the background,
+ * which took ~35 MiB of compiler memory for a moment early in every run: the process's peak RSS.
+ * The parser only skips over a body's bytes (undici copies each chunk into wasm memory and hands a
+ * view of it back), so the optimized code is not missed: same throughput in paired runs.
+ * Call before the first HTTP request (undici compiles the parser on its first connection).
+ */
+export function keepWasmOnBaseline(): void {
+  v8.setFlagsFromString('--liftoff-only');
+}
+
+/**
+ * Bytes of dropped buffers between two minor collections. Peak RSS of a 2 GiB download: 16 MiB ~7 MiB
+ * more than 8 MiB, 4 MiB ~1-2 MiB less than 8 MiB, for the same CPU within the noise.
+ */
+const YOUNG_GC_BYTES = 4 << 20;
+let dropped = 0;
+
+/** Counts `bytes` of buffers just let go of; every YOUNG_GC_BYTES, a minor collection (see below). */
+export function droppedBuffers(bytes: number): void {
+  dropped += bytes;
+  if (dropped < YOUNG_GC_BYTES) return;
+  dropped = 0;
+  collectYoungGarbage();
+}
+
+/** The isolate's `gc()`, made reachable once; null where it cannot be (then nothing is collected). */
+let collect: ((options: { type: 'minor' }) => void) | null | undefined;
+
+/**
+ * A minor (young-generation) collection now. Each socket read is a fresh 64 KiB ArrayBuffer that the
+ * body hands over and the download drops once hashed and copied (batched-writes.ts). V8 frees them
+ * only at a collection, and with so little JS allocated per chunk it waits for the external-memory
+ * limit (tens of MiB of dead buffers) and then runs full mark-compacts. A scavenge every few MiB
+ * frees them young, for less CPU than those mark-compacts cost.
+ */
+export function collectYoungGarbage(): void {
+  if (collect === undefined) {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      // A new context sees the flag; the function it gets collects the whole isolate's heap.
+      collect = vm.runInNewContext('gc') as typeof collect;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.({ type: 'minor' });
+}
