@@ -14,6 +14,7 @@ import {
 import { recordedUpload } from '../inventory/target-uploads.js';
 import { classifyTargetError } from './errors.js';
 import { objectMatches, sha256OfFile, uploadFile } from './upload-object.js';
+import { CORRUPT_IN_BUCKET } from './verify-objects.js';
 
 export interface UploadFailure {
   key: string;
@@ -89,7 +90,11 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
     for (let c = queue.shift(); c && !o.signal?.aborted; c = queue.shift()) {
       const key = target.prefix + c.path;
       try {
-        if (await objectMatches(client, target.bucket, key, c.sha256, c.size)) {
+        // A HEAD is not trusted for an object whose bytes `verify --deep` found corrupt.
+        if (
+          c.errorCode !== CORRUPT_IN_BUCKET &&
+          (await objectMatches(client, target.bucket, key, c.sha256, c.size))
+        ) {
           markUploaded(db, target.bucket, key, c.sha256, c.size);
           summary.alreadyThere++;
           progress(c);
