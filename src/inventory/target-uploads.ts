@@ -71,13 +71,3 @@ export function forgetUpload(db: Db, bucket: string, key: string): void {
       WHERE bucket = ? AND object_key = ?`,
   ).run(bucket, key);
 }
-
-/** Parts recorded for uploads still in flight: what `status` and the report call "pending". */
-export function pendingUploadBytes(db: Db, bucket: string): { uploads: number; bytes: number } {
-  return db
-    .prepare(
-      `SELECT COUNT(DISTINCT upload_id) AS uploads, COALESCE(SUM(size), 0) AS bytes
-         FROM target_upload_parts WHERE bucket = ?`,
-    )
-    .get(bucket) as { uploads: number; bytes: number };
-}

@@ -110,6 +110,10 @@ describe('backup into an S3-compatible bucket', () => {
     );
     expect(verify.stdout).toContain(`missing nightly/${gone!.path}`);
     expect(verify.stdout).toContain(`differs nightly/${changed!.path}`);
+    const status = await runCli(['status', '--config', config], { env: s3.env });
+    expect(status.stdout).toMatch(/files on disk uploaded and checked, 2 failed/);
+    expect(status.stdout).toContain(`failed nightly/${gone!.path}: missing_in_bucket: not in the bucket`);
+    expect(status.stdout).toContain('the next backup or download uploads the failed ones again');
 
     const again = await runCli(['download', '--config', config], { env: s3.env });
     expect(again.code, again.stderr + again.stdout).toBe(0);

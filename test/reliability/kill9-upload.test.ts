@@ -128,6 +128,10 @@ describe('kill -9 during a multipart upload', () => {
       ).map((r) => r.n);
       before.close();
       expect(recorded.length).toBeGreaterThanOrEqual(2);
+      const status = await runCli(['status', '--config', withTarget], { env: s3m.env });
+      expect(status.stdout).toMatch(
+        /1 multipart upload interrupted \([\d.]+ MB sent\): the next backup or download continues them/,
+      );
       proxy.seen.length = 0;
 
       const last = await runCli(['download', '--config', withTarget], { env: s3m.env });
