@@ -37,7 +37,7 @@ const MiB = 1024 ** 2;
 export interface UploadBenchOptions {
   /** @default 2 GiB */
   fileBytes?: number;
-  /** Interleaved rounds (each: one backup upload, one SDK upload, order alternating). @default 3 */
+  /** Interleaved rounds (each: one backup upload, one SDK upload, order alternating). @default 5 */
   rounds?: number;
   write?: boolean;
 }
@@ -92,7 +92,7 @@ export async function runUploadBench(opts: UploadBenchOptions = {}): Promise<Fig
   };
   const rounds: Round[] = [];
   try {
-    for (let i = 0; i < (opts.rounds ?? 3); i++) {
+    for (let i = 0; i < (opts.rounds ?? 5); i++) {
       const round: Partial<Round> = {};
       for (const mode of i % 2 === 0 ? (['backup', 'sdk'] as const) : (['sdk', 'backup'] as const)) {
         await clean();
