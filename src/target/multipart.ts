@@ -18,7 +18,7 @@ import {
   recordUploadStarted,
 } from '../inventory/target-uploads.js';
 import { isNoSuchUpload, listServerParts, stripQuotes } from './list-parts.js';
-import { BufferPool, PARTS_IN_FLIGHT, partSizeFor } from './part-buffers.js';
+import { partSizeFor, poolFor } from './part-buffers.js';
 import { ChecksumMismatchError, objectParams } from './upload-params.js';
 
 export interface MultipartOptions {
@@ -165,7 +165,7 @@ async function sendParts(
 ): Promise<{ sha256: string; partsSent: number; partsReused: number }> {
   const fh = await open(o.file, 'r');
   const whole = createHash('sha256');
-  const pool = new BufferPool(PARTS_IN_FLIGHT, partSize);
+  const pool = poolFor(partSize);
   const inFlight = new Set<Promise<void>>();
   let failure: unknown;
   let partsSent = 0;
@@ -176,7 +176,13 @@ async function sendParts(
       o.signal?.throwIfAborted();
       const buf = await pool.take();
       const len = Math.min(partSize, o.size - (n - 1) * partSize);
-      const bytes = await readFully(fh, buf, len, (n - 1) * partSize);
+      let bytes: Buffer;
+      try {
+        bytes = await readFully(fh, buf, len, (n - 1) * partSize);
+      } catch (e) {
+        pool.give(buf);
+        throw e;
+      }
       whole.update(bytes);
       const md5 = createHash('md5').update(bytes).digest();
       const recorded = upload.parts.get(n);

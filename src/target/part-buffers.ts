@@ -1,4 +1,4 @@
-/** Parts of 8 MiB, 4 in flight: at most ~32 MiB of a file in memory, whatever its size. */
+/** Parts of 8 MiB, 4 in flight: at most ~32 MiB of parts in memory, whatever the sizes (see poolFor). */
 export const PART_SIZE = 8 * 1024 * 1024;
 export const PARTS_IN_FLIGHT = 4;
 
@@ -39,4 +39,17 @@ export class BufferPool {
     if (next) next(b);
     else this.free.push(b);
   }
+}
+
+let shared: BufferPool | undefined;
+
+/**
+ * The buffers for a file's parts: for 8 MiB parts, one pool for the whole process, so however many
+ * files upload at once at most PARTS_IN_FLIGHT parts (32 MiB) are in memory; a file with larger parts
+ * (over ~78 GiB) gets its own. Every buffer taken must be given back, on every path.
+ */
+export function poolFor(partSize: number): BufferPool {
+  if (partSize !== PART_SIZE) return new BufferPool(PARTS_IN_FLIGHT, partSize);
+  shared ??= new BufferPool(PARTS_IN_FLIGHT, PART_SIZE);
+  return shared;
 }

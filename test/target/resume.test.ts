@@ -162,6 +162,29 @@ describe('a multipart upload interrupted by one run is continued by the next', (
     },
   );
 
+  it('keeps at most four parts in memory however many large files upload at once, and each arrives intact', async () => {
+    const files = ['boxTwoA0001', 'boxTwoB0001', 'boxTwoC0001'].map((token) => {
+      const bytes = randomBytes(2 * 8 * MiB + 77);
+      return { bytes, key: `feishu/${addDone(db, dir, token, bytes, 'big.zip')}` };
+    });
+    const t = testTarget(proxy.endpoint);
+
+    const summary = await uploadAll({
+      client: makeS3Client(t),
+      db,
+      target: t,
+      outputDir: dir,
+      runId: 2,
+      concurrency: 3,
+    });
+
+    expect(summary).toMatchObject({ uploaded: 3, failed: 0 });
+    expect(proxy.partsSent()).toHaveLength(9);
+    expect(proxy.maxPartsAtOnce()).toBeLessThanOrEqual(4);
+    const reader = makeS3Client(testTarget(s3.endpoint));
+    for (const f of files) expect(sha(await getBytes(reader, f.key))).toBe(sha(f.bytes));
+  });
+
   it('does not complete an upload whose local copy is damaged: no object, the row failed with the fix', async () => {
     const good = randomBytes(FILE_BYTES);
     const rel = addDone(db, dir, 'boxDamage01', good, 'big.zip');

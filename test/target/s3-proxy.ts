@@ -17,6 +17,8 @@ export interface SeenRequest {
 export interface S3Proxy {
   endpoint: string;
   seen: SeenRequest[];
+  /** The most UploadPart requests the server had open at once. */
+  maxPartsAtOnce(): number;
   /** UploadPart requests seen, as part numbers, optionally only for one upload id. */
   partsSent(uploadId?: string): number[];
   /** Requests naming this upload id are answered 404 NoSuchUpload (ListParts too, unless `listParts: false`). */
@@ -33,6 +35,8 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
   const target = new URL(upstream);
   const seen: SeenRequest[] = [];
   const forgotten = new Map<string, { listParts: boolean }>();
+  let partsOpen = 0;
+  let partsPeak = 0;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://proxy');
     const entry: SeenRequest = {
@@ -42,6 +46,10 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
       status: 0,
     };
     seen.push(entry);
+    if (req.method === 'PUT' && url.searchParams.has('partNumber')) {
+      partsPeak = Math.max(partsPeak, ++partsOpen);
+      res.on('close', () => partsOpen--);
+    }
     const uploadId = url.searchParams.get('uploadId');
     const gone = uploadId ? forgotten.get(uploadId) : undefined;
     if (gone && (req.method !== 'GET' || gone.listParts)) {
@@ -91,6 +99,7 @@ export async function startS3Proxy(upstream: string): Promise<S3Proxy> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     seen,
+    maxPartsAtOnce: () => partsPeak,
     partsSent: (uploadId) =>
       seen
         .filter(
