@@ -11,6 +11,7 @@ import { execFile, spawn } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import {
   closeSync,
+  fsyncSync,
   mkdirSync,
   mkdtempSync,
   openSync,
@@ -139,6 +140,8 @@ function writeRandomFile(file: string, size: number): string {
       writeSync(fd, buf, 0, n);
       done += n;
     }
+    // On disk before the first round: else its writeback competes with the first upload's disk writes.
+    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

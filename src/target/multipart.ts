@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import {
-  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   type S3Client,
@@ -13,12 +12,13 @@ import type { Db } from '../inventory/open.js';
 import {
   forgetUpload,
   type RecordedPart,
-  recordedUpload,
   recordPart,
   recordUploadStarted,
 } from '../inventory/target-uploads.js';
-import { isNoSuchUpload, listServerParts, stripQuotes } from './list-parts.js';
+import { abortQuietly } from './abort-upload.js';
+import { isNoSuchUpload } from './list-parts.js';
 import { partSizeFor, poolFor } from './part-buffers.js';
+import { resumable } from './resume-upload.js';
 import { ChecksumMismatchError, objectParams } from './upload-params.js';
 
 export interface MultipartOptions {
@@ -39,7 +39,7 @@ export interface MultipartResult {
   partsReused: number;
 }
 
-interface Upload {
+export interface Upload {
   uploadId: string;
   parts: Map<number, RecordedPart>;
 }
@@ -96,44 +96,6 @@ export async function uploadMultipart(o: MultipartOptions): Promise<MultipartRes
       upload = undefined;
     }
   }
-}
-
-/** The upload an earlier run left for this object, when it can be continued; else it is let go. */
-async function resumable(o: MultipartOptions, partSize: number): Promise<Upload | undefined> {
-  const rec = recordedUpload(o.db, o.target.bucket, o.key);
-  if (!rec) return undefined;
-  if (rec.sha256 !== o.sha256 || rec.partSize !== partSize) {
-    // Made for other bytes (a new version of the file), or by a version that did not record them.
-    await abortQuietly(o, rec.uploadId);
-    forgetUpload(o.db, o.target.bucket, o.key);
-    return undefined;
-  }
-  const server = await listServerParts(o.client, o.target.bucket, o.key, rec.uploadId, o.signal);
-  if (server.kind === 'unknown') {
-    o.log?.({
-      level: 'warn',
-      event: 'upload.restarted',
-      message: `The server no longer knows the multipart upload recorded for ${o.key} (NoSuchUpload); it is started over.`,
-      key: o.key,
-    });
-    forgetUpload(o.db, o.target.bucket, o.key);
-    return undefined;
-  }
-  const parts = new Map<number, RecordedPart>();
-  for (const p of rec.parts) {
-    const held = server.kind === 'parts' ? server.parts.get(p.partNumber) : undefined;
-    if (server.kind === 'unsupported' || (held?.etag === stripQuotes(p.etag) && held.size === p.size)) {
-      parts.set(p.partNumber, p);
-    }
-  }
-  o.log?.({
-    level: 'info',
-    event: 'upload.resumed',
-    message: `Continuing the multipart upload of ${o.key}: ${parts.size} part${parts.size === 1 ? '' : 's'} already sent.`,
-    key: o.key,
-    parts: parts.size,
-  });
-  return { uploadId: rec.uploadId, parts };
 }
 
 async function create(o: MultipartOptions, partSize: number): Promise<Upload> {
@@ -254,28 +216,4 @@ async function readFully(fh: FileHandle, buf: Buffer, len: number, position: num
     got += bytesRead;
   }
   return buf.subarray(0, len);
-}
-
-/**
- * Asks the server to drop an upload and its parts. Failure is logged, not thrown: s3rver does not
- * implement it, and a bucket lifecycle rule (AbortIncompleteMultipartUpload) frees such parts anyway.
- */
-export async function abortQuietly(
-  o: Pick<MultipartOptions, 'client' | 'target' | 'key' | 'log'>,
-  uploadId: string,
-): Promise<void> {
-  try {
-    await o.client.send(
-      new AbortMultipartUploadCommand({ Bucket: o.target.bucket, Key: o.key, UploadId: uploadId }),
-    );
-  } catch (e) {
-    if (isNoSuchUpload(e)) return;
-    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-    o.log?.({
-      level: 'warn',
-      event: 'upload.abort_failed',
-      message: `The multipart upload left for ${o.key} could not be aborted (${err.name ?? 'error'}${err.$metadata?.httpStatusCode ? `, HTTP ${err.$metadata.httpStatusCode}` : ''}); its parts stay in the bucket until a lifecycle rule (AbortIncompleteMultipartUpload) removes them.`,
-      key: o.key,
-    });
-  }
 }

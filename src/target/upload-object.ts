@@ -7,7 +7,8 @@ import type { Target } from '../config/types.js';
 import type { Logger } from '../events.js';
 import type { Db } from '../inventory/open.js';
 import { forgetUpload, recordedUpload } from '../inventory/target-uploads.js';
-import { abortQuietly, uploadMultipart } from './multipart.js';
+import { abortQuietly } from './abort-upload.js';
+import { uploadMultipart } from './multipart.js';
 import { PART_SIZE } from './part-buffers.js';
 import { ChecksumMismatchError, objectParams, SHA256_META } from './upload-params.js';
 
