@@ -10,6 +10,7 @@ import { runDownloadBench } from './download.js';
 import { reportSection, runReportBench } from './report.js';
 import { runScaleBench } from './scale.js';
 import { runTmpDayBench } from './tmp-day.js';
+import { runUploadBench } from './upload.js';
 
 const benches: [string, () => Promise<unknown>][] = [
   ['crawl', () => runCrawlBench({ write: true })],
@@ -20,6 +21,7 @@ const benches: [string, () => Promise<unknown>][] = [
   // The longest: 100,000 documents take most of an hour on a busy 2-core machine.
   ['scale', () => runScaleBench({ write: true })],
   ['archive', () => runArchiveBench({ write: true })],
+  ['upload', () => runUploadBench({ write: true })],
   [
     'report',
     async () => {

@@ -9,6 +9,8 @@ export interface UploadCandidate {
   size: number;
   /** The multipart upload an earlier run left unfinished for this key, if any. */
   uploadId: string | null;
+  /** Why the last upload or verify failed; `corrupt_in_bucket` (verify --deep) forbids trusting a HEAD. */
+  errorCode: string | null;
 }
 
 /**
@@ -20,14 +22,14 @@ export function uploadCandidates(db: Db, bucket: string, prefix: string): Upload
   return db
     .prepare(
       `SELECT m.id AS mediaId, m.path AS path, m.sha256 AS sha256, m.bytes_on_disk AS size,
-              t.upload_id AS uploadId
+              t.upload_id AS uploadId, t.error_code AS errorCode
          FROM media m
          LEFT JOIN target_objects t ON t.bucket = @bucket AND t.object_key = @prefix || m.path
         WHERE m.status = 'done' AND m.path IS NOT NULL AND m.sha256 IS NOT NULL
           AND m.bytes_on_disk IS NOT NULL
           AND (t.id IS NULL OR t.status <> 'done' OR t.sha256 IS NOT m.sha256)
        UNION ALL
-       SELECT NULL, s.path, s.sha256, s.bytes, t.upload_id
+       SELECT NULL, s.path, s.sha256, s.bytes, t.upload_id, t.error_code
          FROM snapshots s
          LEFT JOIN target_objects t ON t.bucket = @bucket AND t.object_key = @prefix || s.path
         WHERE t.id IS NULL OR t.status <> 'done' OR t.sha256 IS NOT s.sha256

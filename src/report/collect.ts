@@ -12,6 +12,7 @@ import {
   largestDocuments,
   safeUrls,
 } from './queries.js';
+import { collectTarget } from './target.js';
 import type { MediaState, ReportData, ReportMedia, ReportMeta } from './types.js';
 
 interface MediaRow {
@@ -131,6 +132,7 @@ function collect(db: Db, meta: ReportMeta): ReportData {
     documents: documents.referenced,
     media,
     notBackedUp: collectNotBackedUp(db),
+    ...(meta.target ? { target: collectTarget(db, meta.target) } : {}),
   };
 }
 

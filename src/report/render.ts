@@ -7,6 +7,7 @@ import { notBackedUpSection } from './not-backed-up.js';
 import { firstScreen, shaBlob, type TablePayload, tablePayload } from './payload.js';
 import { aboutSection, chartsGrid, failuresSection, rootLink, summaryBand } from './sections.js';
 import { REPORT_CSS } from './styles.js';
+import { targetSection } from './target.js';
 import { MEDIA_STATES, type ReportData, STATE_LABELS } from './types.js';
 
 export type { TablePayload } from './payload.js';
@@ -62,6 +63,7 @@ ${summaryBand(d)}
 ${chartsGrid(d)}
 ${failuresSection(d)}
 ${notBackedUpSection(d.notBackedUp)}
+${targetSection(d.target)}
 ${filesSection(d)}
 ${aboutSection(d)}
 </main>

@@ -1,5 +1,7 @@
+import type { Target } from '../config/types.js';
 import type { FailingDocument } from '../inventory/failing-documents.js';
 import type { NotBackedUp } from './not-backed-up.js';
+import type { ReportTarget } from './target.js';
 
 /**
  * What the audit report shows, gathered once from the inventory (`collectReportData`) and rendered
@@ -32,6 +34,8 @@ export interface ReportMeta {
   roots: readonly string[];
   /** @default now */
   generatedAt?: Date;
+  /** The object storage target from the config, when there is one (README "Object storage"). */
+  target?: Target;
 }
 
 export interface CountAndBytes {
@@ -161,4 +165,6 @@ export interface ReportData {
   media: ReportMedia[];
   /** Media nothing could download, and files kept at another size than listed (issue 18). */
   notBackedUp?: NotBackedUp;
+  /** The object storage target and what of the backup is in it. */
+  target?: ReportTarget;
 }

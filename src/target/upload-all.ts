@@ -11,8 +11,10 @@ import {
   markUploading,
   uploadCandidates,
 } from '../inventory/target-objects.js';
+import { recordedUpload } from '../inventory/target-uploads.js';
 import { classifyTargetError } from './errors.js';
-import { abortStaleUpload, objectMatches, sha256OfFile, uploadFile } from './upload-object.js';
+import { objectMatches, sha256OfFile, uploadFile } from './upload-object.js';
+import { CORRUPT_IN_BUCKET } from './verify-objects.js';
 
 export interface UploadFailure {
   key: string;
@@ -88,31 +90,28 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
     for (let c = queue.shift(); c && !o.signal?.aborted; c = queue.shift()) {
       const key = target.prefix + c.path;
       try {
-        const notAborted = c.uploadId && (await abortStaleUpload(client, target.bucket, key, c.uploadId));
-        if (notAborted) {
-          o.log?.({
-            level: 'warn',
-            event: 'upload.abort_failed',
-            message: `The multipart upload an interrupted run left for ${key} could not be aborted (${notAborted}); its parts stay in the bucket until a lifecycle rule (AbortIncompleteMultipartUpload) removes them.`,
-            key,
-          });
-        }
-        if (await objectMatches(client, target.bucket, key, c.sha256, c.size)) {
+        // A HEAD is not trusted for an object whose bytes `verify --deep` found corrupt.
+        if (
+          c.errorCode !== CORRUPT_IN_BUCKET &&
+          (await objectMatches(client, target.bucket, key, c.sha256, c.size))
+        ) {
           markUploaded(db, target.bucket, key, c.sha256, c.size);
           summary.alreadyThere++;
           progress(c);
           continue;
         }
-        markUploading(db, target.bucket, key, c.mediaId, o.runId);
+        // The recorded upload id is kept: a multipart upload an earlier run left is continued.
+        markUploading(db, target.bucket, key, c.mediaId, o.runId, c.uploadId);
         await uploadFile({
           client,
+          db,
           target,
           key,
           file: path.join(o.outputDir, ...c.path.split('/')),
           sha256: c.sha256,
           size: c.size,
-          onUploadId: (id) => markUploading(db, target.bucket, key, c.mediaId, o.runId, id),
           ...(o.signal ? { signal: o.signal } : {}),
+          ...(o.log ? { log: o.log } : {}),
         });
         markUploaded(db, target.bucket, key, c.sha256, c.size);
         o.log?.({ level: 'debug', event: 'upload.file', message: `Uploaded ${key}.`, key, bytes: c.size });
@@ -162,8 +161,8 @@ async function uploadInventory(o: UploadAllOptions): Promise<boolean> {
     await db.backup(copy);
     const sha256 = await sha256OfFile(copy);
     const { size } = statSync(copy);
-    markUploading(db, target.bucket, key, null, o.runId);
-    await uploadFile({ client, target, key, file: copy, sha256, size });
+    markUploading(db, target.bucket, key, null, o.runId, recordedUpload(db, target.bucket, key)?.uploadId);
+    await uploadFile({ client, db, target, key, file: copy, sha256, size, ...(o.log ? { log: o.log } : {}) });
     markUploaded(db, target.bucket, key, sha256, size);
     return true;
   } catch (e) {

@@ -1,29 +1,18 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
+import { readFile, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import {
-  AbortMultipartUploadCommand,
-  DeleteObjectCommand,
-  HeadObjectCommand,
-  type PutObjectCommandInput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Target } from '../config/types.js';
+import type { Logger } from '../events.js';
+import type { Db } from '../inventory/open.js';
+import { forgetUpload, recordedUpload } from '../inventory/target-uploads.js';
+import { abortQuietly } from './abort-upload.js';
+import { uploadMultipart } from './multipart.js';
+import { PART_SIZE } from './part-buffers.js';
+import { ChecksumMismatchError, objectParams, SHA256_META } from './upload-params.js';
 
-/** The object metadata key holding the file's SHA-256 (hex): `x-amz-meta-sha256`. */
-export const SHA256_META = 'sha256';
-
-/** Parts of 8 MiB, 4 in flight: at most ~32 MiB of a file in memory, whatever its size. */
-const PART_SIZE = 8 * 1024 * 1024;
-const QUEUE_SIZE = 4;
-
-/** The local bytes do not hash to what the inventory recorded, or the bucket holds other bytes. */
-export class ChecksumMismatchError extends Error {
-  override readonly name = 'ChecksumMismatchError';
-  readonly code = 'checksum_mismatch';
-}
+export { ChecksumMismatchError, SHA256_META };
 
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -50,79 +39,61 @@ export async function objectMatches(
 
 export interface UploadFileOptions {
   client: S3Client;
+  /** Where the multipart upload in flight and its parts are recorded (target_objects row must exist). */
+  db: Db;
   target: Target;
   key: string;
   file: string;
   sha256: string;
   size: number;
-  /** Called once the multipart upload has an id, so the inventory can record it. */
-  onUploadId?: (uploadId: string) => void;
   signal?: AbortSignal;
+  log?: Logger;
 }
 
+const REFETCH = 'run `feishu-backup verify --repair`, then `feishu-backup download`, to fetch it again';
+
 /**
- * Uploads one local file (lib-storage `Upload`: one PUT for small files, multipart for large) with
- * its SHA-256 as object metadata, hashing the bytes as they go out; then HEADs the object and
- * accepts it only when the metadata and length match. The file is hashed once before upload too,
- * so a file damaged on disk is never stored under the SHA-256 of the good one.
+ * Uploads one local file with its SHA-256 as object metadata, then HEADs the object and accepts it
+ * only when the metadata and length match. Up to one part (8 MiB): read into memory, hashed, and
+ * sent by one PutObject with Content-MD5, so the bytes checked are the bytes sent. Larger: the
+ * resumable multipart upload (multipart.ts), which hashes as it reads and completes only when the
+ * whole file matched. Either way a copy damaged on disk never appears in the bucket.
+ * (`@aws-sdk/lib-storage` is not used: it cannot continue another process's upload, and for one
+ * part it adds nothing to PutObject. The benchmark measures against it.)
  */
-export async function uploadFile(o: UploadFileOptions): Promise<void> {
-  const before = await sha256OfFile(o.file);
-  if (before !== o.sha256) {
+export async function uploadFile(o: UploadFileOptions): Promise<{ partsSent: number; partsReused: number }> {
+  const { size } = await stat(o.file);
+  if (size !== o.size) {
     throw new ChecksumMismatchError(
-      `the local copy hashes to ${before.slice(0, 12)}…, not the ${o.sha256.slice(0, 12)}… recorded when it was downloaded; not uploaded (run \`feishu-backup verify\`)`,
+      `the local copy has ${size} bytes, not the ${o.size} recorded when it was downloaded; not uploaded (${REFETCH})`,
     );
   }
-  const hash = createHash('sha256');
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk);
-      done(null, chunk);
-    },
-  });
-  const body = createReadStream(o.file).pipe(hashing);
-  const params: PutObjectCommandInput = {
-    Bucket: o.target.bucket,
-    Key: o.key,
-    Body: body,
-    Metadata: { [SHA256_META]: o.sha256 },
-  };
-  if (o.target.storageClass)
-    params.StorageClass = o.target.storageClass as PutObjectCommandInput['StorageClass'];
-  if (o.target.objectLockDays) {
-    // COMPLIANCE: no one, not even the account root, can delete or shorten it before the date.
-    params.ObjectLockMode = 'COMPLIANCE';
-    params.ObjectLockRetainUntilDate = new Date(Date.now() + o.target.objectLockDays * 86_400_000);
-  }
-  const upload = new Upload({
-    client: o.client,
-    params,
-    partSize: PART_SIZE,
-    queueSize: QUEUE_SIZE,
-    leavePartsOnError: false,
-  });
-  let reported = false;
-  upload.on('httpUploadProgress', () => {
-    if (!reported && upload.uploadId) {
-      reported = true;
-      o.onUploadId?.(upload.uploadId);
+  let result = { partsSent: 1, partsReused: 0 };
+  if (o.size > PART_SIZE) {
+    result = await uploadMultipart(o);
+  } else {
+    const stale = recordedUpload(o.db, o.target.bucket, o.key);
+    if (stale) {
+      await abortQuietly(o, stale.uploadId);
+      forgetUpload(o.db, o.target.bucket, o.key);
     }
-  });
-  const abort = (): void => void upload.abort();
-  o.signal?.addEventListener('abort', abort, { once: true });
-  try {
-    await upload.done();
-  } finally {
-    o.signal?.removeEventListener('abort', abort);
-  }
-  const sent = hash.digest('hex');
-  if (sent !== o.sha256) {
-    // The file changed while it was read: the object claims a SHA-256 its bytes do not have.
-    await o.client
-      .send(new DeleteObjectCommand({ Bucket: o.target.bucket, Key: o.key }))
-      .catch(() => undefined);
-    throw new ChecksumMismatchError(
-      `the file changed while it was uploaded (sent ${sent.slice(0, 12)}…); the object was deleted and is uploaded again next run`,
+    const bytes = await readFile(o.file);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    if (sha256 !== o.sha256) {
+      throw new ChecksumMismatchError(
+        `the local copy hashes to ${sha256.slice(0, 12)}…, not the ${o.sha256.slice(0, 12)}… recorded when it was downloaded; not uploaded (${REFETCH})`,
+      );
+    }
+    await o.client.send(
+      new PutObjectCommand({
+        Bucket: o.target.bucket,
+        Key: o.key,
+        Body: bytes,
+        ContentLength: bytes.length,
+        ContentMD5: createHash('md5').update(bytes).digest('base64'),
+        ...objectParams(o.target, o.sha256),
+      }),
+      o.signal ? { abortSignal: o.signal } : {},
     );
   }
   if (!(await objectMatches(o.client, o.target.bucket, o.key, o.sha256, o.size))) {
@@ -130,26 +101,5 @@ export async function uploadFile(o: UploadFileOptions): Promise<void> {
       `after the upload the bucket's HEAD does not show SHA-256 ${o.sha256.slice(0, 12)}… and ${o.size} bytes; uploaded again next run`,
     );
   }
-}
-
-/**
- * An interrupted multipart upload an earlier run recorded: asks the server to abort it, freeing its
- * parts, before a fresh upload. Returns why that failed, if it did (the caller warns; a bucket
- * lifecycle rule with AbortIncompleteMultipartUpload frees such parts anyway).
- */
-export async function abortStaleUpload(
-  client: S3Client,
-  bucket: string,
-  key: string,
-  uploadId: string,
-): Promise<string | undefined> {
-  try {
-    await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
-    return undefined;
-  } catch (e) {
-    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-    // 404 NoSuchUpload: it was completed or aborted already.
-    if (err.$metadata?.httpStatusCode === 404) return undefined;
-    return `${err.name ?? 'error'}${err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : ''}`;
-  }
+  return result;
 }

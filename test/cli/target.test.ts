@@ -110,12 +110,74 @@ describe('backup into an S3-compatible bucket', () => {
     );
     expect(verify.stdout).toContain(`missing nightly/${gone!.path}`);
     expect(verify.stdout).toContain(`differs nightly/${changed!.path}`);
+    const status = await runCli(['status', '--config', config], { env: s3.env });
+    expect(status.stdout).toMatch(/files on disk uploaded and checked, 2 failed/);
+    expect(status.stdout).toContain(`failed nightly/${gone!.path}: missing_in_bucket: not in the bucket`);
+    expect(status.stdout).toContain('the next backup or download uploads the failed ones again');
 
     const again = await runCli(['download', '--config', config], { env: s3.env });
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(again.stdout).toMatch(/Uploaded\s+2 files/);
     const clean = await runCli(['verify', '--config', config], { env: s3.env });
     expect(clean.code, clean.stdout).toBe(0);
+  });
+
+  it('verify --deep downloads and re-hashes each object: bytes replaced behind a right HEAD are found (exit 3), then uploaded again', async () => {
+    const fake = await startTenant();
+    makeHealthy(fake);
+    s3 = await startS3(['backup']);
+    const dir = tempDir();
+    const config = s3Config(dir, fake, s3);
+    expect((await runCli(['backup', '--config', config], { env: s3.env })).code).toBe(0);
+    const rows = (await mediaRows(join(dir, 'staging', 'inventory.sqlite'))).filter(
+      (m) => m.status === 'done',
+    );
+    const [gone, rotten] = rows;
+    const client = new S3Client({
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
+    });
+    await client.send(new DeleteObjectCommand({ Bucket: 'backup', Key: `nightly/${gone!.path}` }));
+    // Same length, same SHA-256 metadata, other bytes: only re-hashing the object can tell.
+    const good = readFileSync(join(dir, 'staging', rotten!.path!));
+    const bad = Buffer.from(good);
+    bad[0] = bad[0]! ^ 0xff;
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'backup',
+        Key: `nightly/${rotten!.path}`,
+        Body: bad,
+        Metadata: { sha256: sha256(join(dir, 'staging', rotten!.path!)) },
+      }),
+    );
+
+    // HEAD finds the deleted object, but the replaced bytes pass: their metadata and length are right.
+    const head = await runCli(['verify', '--config', config], { env: s3.env });
+    expect(head.code).toBe(3);
+    expect(head.stdout).toMatch(/Checked \d+ objects in .* 1 missing or different/);
+    expect(head.stdout).toContain(`missing nightly/${gone!.path}`);
+    expect(head.stdout).not.toContain(rotten!.path!);
+
+    const deep = await runCli(['verify', '--deep', '--config', config], { env: s3.env });
+    expect(deep.code, deep.stderr + deep.stdout).toBe(3);
+    expect(deep.stdout).toMatch(
+      /Downloaded and re-hashed \d+ objects \([^)]+\) from s3:\/\/backup\/nightly\/ .*: \d+ ok, 1 missing, different or corrupt/,
+    );
+    expect(deep.stdout).toMatch(
+      new RegExp(
+        `corrupt nightly/${rotten!.path!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(its ${good.length} bytes hash to`,
+      ),
+    );
+    expect(deep.stdout).toContain('The next `feishu-backup backup` or `download` uploads them again.');
+
+    const again = await runCli(['download', '--config', config], { env: s3.env });
+    expect(again.code, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).toMatch(/Uploaded\s+2 files/);
+    const clean = await runCli(['verify', '--deep', '--config', config], { env: s3.env });
+    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.stdout).toMatch(/Downloaded and re-hashed \d+ objects .*: (\d+) ok, 0 missing/);
   });
 
   it('stops before the crawl with exit 2 when the bucket does not exist, naming the fix', async () => {

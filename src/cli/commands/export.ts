@@ -112,5 +112,6 @@ function htmlReport(db: Db, place: Place, out: string | undefined): ReturnType<t
     outputDir: place.outputDir,
     baseUrl: place.config?.baseUrl ?? 'unknown (no config given)',
     roots: place.config?.roots.map(rootSpec) ?? [],
+    ...(place.config?.target ? { target: place.config.target } : {}),
   });
 }

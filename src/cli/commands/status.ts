@@ -1,9 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { describeTarget } from '../../config/target.js';
-import type { Target } from '../../config/types.js';
 import { kindWord, splitKinds } from '../../inventory/document-names.js';
 import { readStatus, type StatusReport } from '../../inventory/status.js';
-import { type TargetCounts, targetCounts } from '../../inventory/target-objects.js';
 import { ExitCode } from '../exit-codes.js';
 import { failingDocumentLines } from '../failure-documents.js';
 import { counted, formatBytes, formatCount, wrapText } from '../format.js';
@@ -14,6 +11,7 @@ import { sizeDifferenceLines, unbackableLines } from '../not-backed-up.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
 import { runCommand } from '../runner.js';
 import { newVersionsText } from '../summary.js';
+import { readTargetStatus, targetLines } from '../target-status.js';
 import { todayIn } from '../today.js';
 
 export const statusCommand: CommandModule<object, GlobalArgs> = {
@@ -40,7 +38,7 @@ export const statusCommand: CommandModule<object, GlobalArgs> = {
         const report = readStatus(db, options);
         const login = place.config ? readLoginStatus(place.config) : undefined;
         const target = place.config?.target;
-        const uploads = target ? targetCounts(db, target.bucket, target.prefix) : undefined;
+        const uploads = target ? readTargetStatus(db, target) : undefined;
         const fields = {
           database: place.database,
           outputDir: place.outputDir,
@@ -149,19 +147,6 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
   lines.push(...unbackableLines(r.unbackable, (t) => `Not saved  ${t}`));
   lines.push(...sizeDifferenceLines(r.sizeDiffers, (t) => `Sizes      ${t}`));
   return lines.join('\n');
-}
-
-/** The object storage target: where, and how much of what is on disk is in the bucket (verified by HEAD). */
-export function targetLines(t: Target, c: TargetCounts): string[] {
-  const inv = c.inventoryUploadedAt
-    ? `inventory copied ${c.inventoryUploadedAt.replace('T', ' ').slice(0, 16)} UTC`
-    : 'inventory not copied yet';
-  const failed = c.failed ? `, ${formatCount(c.failed)} failed` : '';
-  return [
-    `Target     ${describeTarget(t)}`,
-    `           ${formatCount(c.uploaded)} of ${formatCount(c.mediaDone)} files on disk uploaded and checked${failed}`,
-    `           ${formatCount(c.snapshotsUploaded)} of ${formatCount(c.snapshots)} snapshots uploaded; ${inv}`,
-  ];
 }
 
 /** Full reads: how many documents changed while their skip key did not, each with its document. */

@@ -9,11 +9,13 @@ import { counted, formatBytes, formatCount } from '../format.js';
 import { examplesText } from '../help.js';
 import { locateInventory, openExistingInventory } from '../inventory-access.js';
 import { type GlobalArgs, globalOptions } from '../options.js';
+import type { Output } from '../output.js';
 import { runCommand } from '../runner.js';
 import { withSession } from '../session.js';
 
 interface VerifyArgs extends GlobalArgs {
   repair: boolean;
+  deep: boolean;
 }
 
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
@@ -27,10 +29,17 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         describe:
           'Queue missing and corrupt files for download again (the next backup/download fetches them)',
       })
+      .option('deep', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'With a target bucket: download every uploaded object and re-hash it, instead of a HEAD per object',
+      })
       .epilogue(
         examplesText([
           ['Re-hash every file on disk against the inventory', 'verify'],
           ['Queue missing and corrupt files again, then fetch them', 'verify --repair'],
+          ['Also download and re-hash every object in the bucket', 'verify --deep'],
           ['', 'download'],
         ]),
       ) as unknown as Argv<VerifyArgs>,
@@ -54,13 +63,14 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
               progress.update({ filesDone: p.checked, filesTotal: p.total, bytesDone: p.bytesHashed }),
           });
           output.stopProgress();
-          const objects = await verifyBucket(s.config?.target, s.db, s.signals.signal);
+          const objects = await verifyBucket(s.config?.target, s.db, s.signals.signal, args.deep, output);
           const { findings, ...counts } = summary;
-          const exitCode = summary.interrupted
-            ? ExitCode.interrupted
-            : summary.missing + summary.corrupt > 0 || (objects?.findings.length ?? 0) > 0
-              ? ExitCode.partial
-              : ExitCode.ok;
+          const exitCode =
+            summary.interrupted || objects?.interrupted
+              ? ExitCode.interrupted
+              : summary.missing + summary.corrupt > 0 || (objects?.findings.length ?? 0) > 0
+                ? ExitCode.partial
+                : ExitCode.ok;
           output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, objects, exitCode });
           const lines = [
             `Verified ${counted(summary.checked, 'file')} (${formatBytes(summary.bytesHashed)} hashed): ` +
@@ -90,11 +100,16 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     ),
 };
 
-/** With a target: HEAD every object the inventory records as uploaded (README "Object storage"). */
+/**
+ * With a target: HEAD every object the inventory records as uploaded, or with `--deep` download and
+ * re-hash each (README "Object storage").
+ */
 async function verifyBucket(
   target: Config['target'],
   db: Db,
   signal: AbortSignal,
+  deep: boolean,
+  output: Output,
 ): Promise<ObjectCheck | undefined> {
   if (!target) return undefined;
   // The AWS SDK only when a target is configured (see upload-step.ts).
@@ -104,15 +119,35 @@ async function verifyBucket(
   ]);
   const client = makeS3Client(target);
   await checkBucket(client, target);
-  return verifyObjects({ client, db, target, signal });
+  const progress = output.startProgress();
+  progress.update({ phase: deep ? 'verify --deep' : 'verify objects' });
+  try {
+    return await verifyObjects({
+      client,
+      db,
+      target,
+      deep,
+      signal,
+      onProgress: (p) =>
+        progress.update({ filesDone: p.checked, filesTotal: p.total, bytesDone: p.bytesHashed }),
+    });
+  } finally {
+    output.stopProgress();
+  }
 }
 
 function objectLines(c: ObjectCheck, where: string): string[] {
   const lines = [
-    `Checked ${counted(c.checked, 'object')} in ${where} by HEAD: ${formatCount(c.ok)} ok, ${formatCount(c.findings.length)} missing or different.`,
+    c.mode === 'deep'
+      ? `Downloaded and re-hashed ${counted(c.checked, 'object')} (${formatBytes(c.bytesHashed)}) from ${where}: ${formatCount(c.ok)} ok, ${formatCount(c.findings.length)} missing, different or corrupt.`
+      : `Checked ${counted(c.checked, 'object')} in ${where} by HEAD: ${formatCount(c.ok)} ok, ${formatCount(c.findings.length)} missing or different.`,
   ];
   for (const f of c.findings.slice(0, 20)) lines.push(`  ${f.problem.padEnd(7)} ${f.key} (${f.detail})`);
+  if (c.findings.length > 20) lines.push(`  ... and ${c.findings.length - 20} more (see --json)`);
   if (c.findings.length) lines.push('The next `feishu-backup backup` or `download` uploads them again.');
+  if (c.interrupted) lines.push('Interrupted: not every object was checked.');
+  if (c.mode === 'head' && !c.findings.length && c.checked)
+    lines.push('`verify --deep` downloads each object and re-hashes its bytes.');
   return lines;
 }
 
