@@ -1,4 +1,4 @@
-import { describeTarget } from '../config/target.js';
+import { DEFAULT_STAGING_LIMIT, describeTarget } from '../config/target.js';
 import type { Target } from '../config/types.js';
 import type { Db } from '../inventory/open.js';
 import { type TargetCounts, targetCounts } from '../inventory/target-objects.js';
@@ -27,7 +27,7 @@ export function targetLines(t: Target, c: TargetStatus): string[] {
   const failed = c.failed ? `, ${formatCount(c.failed)} failed` : '';
   const lines = [
     `Target     ${describeTarget(t)}`,
-    `           ${formatCount(c.uploaded)} of ${formatCount(c.mediaDone)} files on disk uploaded and checked${failed}`,
+    `           ${formatCount(c.uploaded)} of ${formatCount(c.mediaDone)} files ${t.keepLocal ? 'on disk' : 'downloaded'} uploaded and checked${failed}`,
     `           ${formatCount(c.snapshotsUploaded)} of ${formatCount(c.snapshots)} snapshots uploaded; ${inv}`,
   ];
   if (c.inFlight.uploads) {
@@ -35,6 +35,10 @@ export function targetLines(t: Target, c: TargetStatus): string[] {
       `           ${formatCount(c.inFlight.uploads)} multipart upload${c.inFlight.uploads === 1 ? '' : 's'} interrupted (${formatBytes(c.inFlight.bytesSent)} sent): the next backup or download continues them`,
     );
   }
+  if (!t.keepLocal)
+    lines.push(
+      `           keepLocal false: files are removed locally once checked in the bucket (staging limit ${formatBytes(t.stagingLimit ?? DEFAULT_STAGING_LIMIT)})`,
+    );
   for (const f of c.failures) lines.push(`           failed ${f.key}: ${f.code}: ${f.message}`);
   if (c.failed) lines.push('           the next backup or download uploads the failed ones again');
   return lines;

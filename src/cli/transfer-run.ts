@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { renderView, type ViewSummary } from '../archive/view/render-view.js';
 import { expiryWarning } from '../auth/expiry.js';
 import { archiveOf, type Config, downloadOf } from '../config/types.js';
@@ -9,6 +11,7 @@ import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import { recordApiCalls } from '../inventory/runs.js';
 import { readStatus } from '../inventory/status.js';
+import { storedLocallyOrInBucket } from '../inventory/target-staging.js';
 import { apiCallCounts } from './api-calls.js';
 import { makeClient } from './client-factory.js';
 import { describeView } from './commands/render.js';
@@ -22,7 +25,7 @@ import { preflight } from './preflight.js';
 import type { Outcome, Session } from './session.js';
 import { exitCodeFor, type RunReport, renderSummary } from './summary.js';
 import { todayIn } from './today.js';
-import { exitCodeWithUpload, prepareTarget, uploadStep } from './upload-step.js';
+import { exitCodeWithUpload, prepareTarget, startStaging, uploadStep } from './upload-step.js';
 
 export type Mode = 'backup' | 'crawl' | 'download';
 export type Args = GlobalArgs & TransferArgs;
@@ -91,6 +94,8 @@ async function transferWith(
   const skipSources = skippedSources(config);
   const plan = planDownloads(db, { retryFailed: args.retryFailed === true, skipSources });
   // The tenant's monthly API calls are spent (99991403): a download would meet the same answer.
+  // keepLocal false: downloads and uploads interleave within the staging limit (README "Object storage").
+  const staged = s3 && config.target && !config.target.keepLocal ? await startStaging(s, s3) : undefined;
   if (mode !== 'crawl' && !dryRun && !signal.aborted && !crawl?.monthlyQuota) {
     live.planned(plan);
     const budget: { maxDownloads?: number; maxBytes?: number; deadline?: number } = {};
@@ -121,18 +126,21 @@ async function transferWith(
       signal: s.signals.signal,
       log: failures.log,
       onProgress: (p) => live.downloaded(p),
+      ...(staged ? { staging: staged.gate, byDocument: false } : {}),
     });
     live.finished();
     failures.sayGrouped();
   }
   if (download) calls.download = download.requests;
   output.stopProgress();
+  // Files still uploading from the downloads (or left on disk by a stopped run) finish first.
+  await staged?.area.drain();
   writeShapes();
   const login = client.userToken?.login;
   const loginWarning = login ? expiryWarning(login, Date.now()) : undefined;
   if (loginWarning) output.warn('auth.expiring', loginWarning);
   const view = mode === 'backup' && !dryRun && !signal.aborted ? renderViewStep(s) : undefined;
-  const upload = s3 && !signal.aborted ? await uploadStep(s, s3, signal) : undefined;
+  const upload = s3 && !signal.aborted ? await uploadStep(s, s3, signal, staged?.summary) : staged?.summary;
 
   if (dryRun) listPlanned(s, args.verbose, skipSources);
   const after = readStatus(db, {
@@ -216,7 +224,10 @@ function endpointRates(config: Config): { driveQps: number; boardQps?: number } 
 function renderViewStep(s: Session): ViewSummary | undefined {
   if (!archiveOf(s.config).view) return undefined;
   try {
-    return renderView(s.db, s.config.outputDir);
+    const outputDir = s.config.outputDir;
+    const onDisk = (p: string): boolean => existsSync(path.join(outputDir, p));
+    const target = s.config.target;
+    return renderView(s.db, outputDir, target && storedLocallyOrInBucket(s.db, target, onDisk));
   } catch (e) {
     s.output.warn(
       'view.failed',

@@ -1,7 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeTarget } from '../config/target.js';
 import type { Config } from '../config/types.js';
+import type { StagedRun } from '../target/staged-run.js';
 import type { UploadSummary } from '../target/upload-all.js';
+import { counted } from '../units.js';
 import { ExitCode } from './exit-codes.js';
 import { formatBytes, formatCount } from './format.js';
 import type { Session } from './session.js';
@@ -19,11 +21,33 @@ export async function prepareTarget(config: Config): Promise<S3Client | undefine
   return client;
 }
 
-/** The upload phase: its own phase after the downloads, so the download engine is not touched. */
+/**
+ * keepLocal false: the staging area the downloads go through (src/target/staged-run.ts); it removes
+ * local copies already in the bucket and starts uploading files a stopped run left on disk.
+ */
+export async function startStaging(s: Session, client: S3Client): Promise<StagedRun> {
+  const { startStagedRun } = await import('../target/staged-run.js');
+  return startStagedRun({
+    client,
+    db: s.db,
+    target: s.config.target!,
+    outputDir: s.config.outputDir,
+    runId: s.runId,
+    signal: s.signals.signal,
+    log: s.output.log,
+  });
+}
+
+/**
+ * The upload phase after the downloads: media files not uploaded yet, snapshots, the view,
+ * versions/, the per-document manifests and the inventory copy. `staged` holds what the uploads
+ * during the downloads did (keepLocal false); the phase adds to it.
+ */
 export async function uploadStep(
   s: Session,
   client: S3Client,
   signal: AbortSignal,
+  staged?: UploadSummary,
 ): Promise<UploadSummary | undefined> {
   const target = s.config.target;
   if (!target) return undefined;
@@ -41,6 +65,7 @@ export async function uploadStep(
       signal,
       log: s.output.log,
       onProgress: (p) => progress.update(p),
+      ...(staged ? { summary: staged } : {}),
     });
   } finally {
     s.output.stopProgress();
@@ -52,6 +77,17 @@ export async function uploadStep(
   if (summary.failed) {
     lines.push(`            ${formatCount(summary.failed)} not uploaded (retried next run):`);
     for (const f of summary.failures.slice(0, 5)) lines.push(`              ${f.key}: ${f.message}`);
+  }
+  if (summary.manifestsUploaded)
+    lines.push(
+      `            ${counted(summary.manifestsUploaded, 'document manifest')} (by-document/) written`,
+    );
+  if (summary.staging) {
+    const st = summary.staging;
+    lines.push(
+      `            staging: ${counted(st.deleted, 'file')} removed locally after upload; peak ${formatBytes(st.peakBytes)} of the ${formatBytes(st.limit)} limit` +
+        (st.full ? ' (downloads stopped: the staged files could not be uploaded)' : ''),
+    );
   }
   lines.push(
     summary.inventoryUploaded

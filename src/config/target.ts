@@ -18,6 +18,8 @@ export const targetSchema = z.strictObject({
   /** Local folder the files are downloaded to before upload, when outputDir is an s3:// URL. */
   stagingDir: z.string().min(1).optional(),
   keepLocal: z.boolean().optional(),
+  /** With keepLocal false: bytes staged locally at most (a number, or "2GiB", "500MB"). */
+  stagingLimit: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
 });
 
 export interface Target {
@@ -31,14 +33,21 @@ export interface Target {
   forcePathStyle: boolean;
   storageClass?: string;
   objectLockDays?: number;
-  /** Uploaded files stay in the local folder. Only `true` is built so far (see README). @default true */
+  /**
+   * Uploaded files stay in the local folder. With false the folder is a staging area: a media file
+   * is deleted locally once its object is uploaded and checked by HEAD (README "Object storage").
+   * @default true
+   */
   keepLocal: boolean;
+  /** With keepLocal false: the bytes of media files staged locally at once (set only then). @default 2 GiB */
+  stagingLimit?: number;
 }
 
 export const TARGET_FIXES: Record<string, string> = {
   'target.bucket': 'use an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)',
   'target.endpoint': 'use the http(s) URL of the S3 endpoint, e.g. "http://127.0.0.1:9000" for MinIO',
   'target.objectLockDays': 'use a whole number of days from 1 to 36500',
+  'target.stagingLimit': 'use a size in bytes, or a string such as "2GiB" or "500MB"',
   outputDir: 'set "outputDir" to a folder, or to "s3://<bucket>/<prefix>"',
 };
 
@@ -84,16 +93,53 @@ export function resolveTarget(
     forcePathStyle: raw?.forcePathStyle ?? endpoint !== undefined,
     keepLocal: raw?.keepLocal ?? true,
   };
+  if (!target.keepLocal) target.stagingLimit = parseStagingLimit(raw?.stagingLimit, problems);
   if (endpoint) target.endpoint = endpoint;
   if (raw?.storageClass) target.storageClass = raw.storageClass;
   if (raw?.objectLockDays) target.objectLockDays = raw.objectLockDays;
-  if (raw?.keepLocal === false) {
+  if (raw?.stagingLimit !== undefined && target.keepLocal) {
     problems.push(
-      'target.keepLocal: false is not built yet (uploaded files always stay in the local folder); remove it',
+      'target.stagingLimit: only applies with "keepLocal": false (every file stays on disk otherwise); remove it or set keepLocal to false',
     );
   }
   const localDir = url ? (raw?.stagingDir ?? DEFAULT_STAGING_DIR) : outputDir;
   return { localDir, target };
+}
+
+/** The default staging limit with keepLocal false: 2 GiB. */
+export const DEFAULT_STAGING_LIMIT = 2 * 1024 ** 3;
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1000,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1000 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1000 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1000 ** 4,
+  tib: 1024 ** 4,
+};
+
+/** `target.stagingLimit`: bytes, or "2GiB" / "500MB" / "1.5G" (binary for K/M/G/T and KiB…, decimal for KB…). */
+export function parseStagingLimit(raw: number | string | undefined, problems: string[]): number {
+  if (raw === undefined) return DEFAULT_STAGING_LIMIT;
+  if (typeof raw === 'number') return raw;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+  const factor = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  const bytes = m && factor !== undefined ? Math.floor(Number(m[1]) * factor) : 0;
+  if (bytes < 1) {
+    problems.push(
+      `target.stagingLimit: ${JSON.stringify(raw)} is not a size; ${TARGET_FIXES['target.stagingLimit']}`,
+    );
+    return DEFAULT_STAGING_LIMIT;
+  }
+  return bytes;
 }
 
 /** How the target is named to the user: `s3://bucket/prefix` and the endpoint when not AWS. */

@@ -7,6 +7,7 @@ import { switchWhenSpent } from './auto-switch.js';
 import { downloadOne } from './download-one.js';
 import { endMessage, startMessage } from './end-message.js';
 import { ExtraChoice } from './extra-choice.js';
+import type { FileResult } from './file-result.js';
 import { LaneScheduler } from './lane-scheduler.js';
 import { cappedUsage, checkLimits, makeLanes, makeTmpPath, useTmpUrls } from './lanes.js';
 import { linkAllDone } from './link-all.js';
@@ -117,6 +118,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
     stop,
     stopping: () => run.reason !== 'complete',
     halted: () => run.reason !== 'complete' && run.reason !== 'budget',
+    byDocument: options.byDocument !== false,
   };
 
   // `auto`: once the direct media day is spent, media goes on through temporary URLs instead.
@@ -177,16 +179,25 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   const worker = async (): Promise<void> => {
     for (let next = await takeNext(); next; next = await takeNext()) {
       const { row, lane } = next;
+      // Object storage without local copies: wait until uploads leave room on disk for this file.
+      const reservation = options.staging ? await options.staging.admit(row, signal) : undefined;
+      if (options.staging && reservation === undefined) {
+        scheduler.done(row, lane, true);
+        if (!ctx.stopping()) stop(signal.aborted ? 'interrupted' : 'budget');
+        return;
+      }
       progress.inFlight++;
       let later = false;
+      let result: FileResult | undefined;
       try {
-        const result = await downloadOne(ctx, row);
+        result = await downloadOne(ctx, row);
         later = result.type === 'later';
         tally.record(row, result);
       } catch (e) {
         // A bug or an unexpected error in one file must not lose the others: record it as retryable.
         stop('fatal', { code: 'DOWNLOAD_UNEXPECTED', message: (e as Error).message ?? String(e) });
       } finally {
+        if (reservation !== undefined) options.staging?.finished(reservation, row, result);
         scheduler.done(row, lane, later);
         progress.inFlight--;
         report(true);
@@ -202,7 +213,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   // A spent counter left files for tomorrow: the run ends with 'quota' unless something worse happened.
   if (summary.quotaSpent.length > 0) stop('quota');
   const stopReason = run.reason;
-  if (stopReason !== 'fatal' && stopReason !== 'interrupted') {
+  if (stopReason !== 'fatal' && stopReason !== 'interrupted' && options.byDocument !== false) {
     await linkAllDone(options.db, options.outputDir, log);
   }
 

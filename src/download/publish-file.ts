@@ -69,18 +69,19 @@ export async function publishFile(
       path: kept.path,
     });
   }
-  await linkByDocument(ctx.db, ctx.outputDir, {
-    id: row.id,
-    fileToken: row.file_token,
-    path: rel,
-    source: row.source,
-  }).catch((e: unknown) =>
-    ctx.log({
-      level: 'warn',
-      event: 'download.link.failed',
-      message: `Could not add the by-document entries of ${row.file_token}: ${(e as Error).message}`,
+  if (ctx.byDocument !== false)
+    await linkByDocument(ctx.db, ctx.outputDir, {
+      id: row.id,
       fileToken: row.file_token,
-    }),
-  );
+      path: rel,
+      source: row.source,
+    }).catch((e: unknown) =>
+      ctx.log({
+        level: 'warn',
+        event: 'download.link.failed',
+        message: `Could not add the by-document entries of ${row.file_token}: ${(e as Error).message}`,
+        fileToken: row.file_token,
+      }),
+    );
   return { type: 'done', bytes: file.bytes, path: rel };
 }

@@ -89,4 +89,6 @@ export interface RunContext {
   stopping: () => boolean;
   /** True when in-flight files must not make another request either (quota, interrupt, fatal; not budget). */
   halted: () => boolean;
+  /** Add `by-document/` entries for a published file (DownloadOptions.byDocument). @default true */
+  byDocument?: boolean;
 }

@@ -1,9 +1,11 @@
 import type { Logger } from '../events.js';
 import type { FeishuClient } from '../feishu/client.js';
+import type { MediaRow } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
 import type { QuotaUsage } from '../inventory/quota.js';
 import type { Clock } from '../limits/clock.js';
+import type { FileResult } from './file-result.js';
 import type { FetchPathSummary } from './path-summary.js';
 
 export interface DownloadLimits {
@@ -70,6 +72,23 @@ export interface DownloadOptions {
   maxRetries?: number;
   /** Source of randomness for backoff jitter. @default Math.random */
   random?: () => number;
+  /**
+   * Add `by-document/` entries for each stored file. Off with an object storage target that does not
+   * keep files locally (the bucket has per-document manifests instead). @default true
+   */
+  byDocument?: boolean;
+  /** Bounds the bytes on disk (object storage with keepLocal false): asked before each file starts. */
+  staging?: DownloadStaging;
+}
+
+/**
+ * A gate on local disk use: `admit` resolves once the file fits (with a reservation to give back), or
+ * undefined when no room will come (then no further file starts); `finished` is told how each
+ * admitted file ended, so a published one can be uploaded and removed.
+ */
+export interface DownloadStaging {
+  admit(row: MediaRow, signal: AbortSignal): Promise<number | undefined>;
+  finished(reservation: number, row: MediaRow, result: FileResult | undefined): void;
 }
 
 export interface DownloadProgress {

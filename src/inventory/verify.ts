@@ -25,6 +25,8 @@ export interface VerifySummary {
   requeued: number;
   /** Of those, files whose documents are gone from Feishu: a download leaves them out until a crawl finds them again. */
   requeuedGone: number;
+  /** Files left to the bucket check: their object is in the bucket, their local copy removed (keepLocal false). */
+  inBucket: number;
   findings: VerifyFinding[];
   interrupted: boolean;
 }
@@ -39,6 +41,11 @@ export interface VerifyOptions {
   signal?: AbortSignal;
   log?: Logger;
   onProgress?: (p: { checked: number; total: number; bytesHashed: number }) => void;
+  /**
+   * Object storage with keepLocal false: files whose object is recorded as checked in this bucket
+   * are not looked for on disk (they were removed after upload); the bucket check covers them.
+   */
+  inBucket?: { bucket: string; prefix: string };
 }
 
 interface DoneRow {
@@ -71,11 +78,20 @@ export async function sha256File(
 export async function verifyFiles(options: VerifyOptions): Promise<VerifySummary> {
   const { db, outputDir, signal } = options;
   const root = resolve(outputDir);
-  const rows = db
+  const all = db
     .prepare(
       "SELECT id, file_token, path, sha256, bytes_on_disk FROM media WHERE status = 'done' AND path IS NOT NULL ORDER BY id",
     )
     .all() as DoneRow[];
+  const inBucket = options.inBucket;
+  const uploaded = inBucket
+    ? db.prepare<[string, string, string | null], { n: number }>(
+        `SELECT 1 AS n FROM target_objects WHERE bucket = ? AND object_key = ? AND status = 'done' AND sha256 = ?`,
+      )
+    : undefined;
+  const rows = uploaded
+    ? all.filter((r) => !uploaded.get(inBucket!.bucket, inBucket!.prefix + r.path, r.sha256))
+    : all;
   const requeue = db.prepare(
     `UPDATE media SET status = 'pending', error_kind = NULL, error_code = NULL, error_message = NULL,
             error_fix = NULL WHERE id = ? AND status = 'done'`,
@@ -91,6 +107,7 @@ export async function verifyFiles(options: VerifyOptions): Promise<VerifySummary
     bytesHashed: 0,
     requeued: 0,
     requeuedGone: 0,
+    inBucket: all.length - rows.length,
     findings: [],
     interrupted: false,
   };

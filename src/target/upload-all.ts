@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Target } from '../config/types.js';
@@ -11,10 +11,15 @@ import {
   markUploading,
   uploadCandidates,
 } from '../inventory/target-objects.js';
+import { objectDone } from '../inventory/target-staging.js';
 import { recordedUpload } from '../inventory/target-uploads.js';
 import { classifyTargetError } from './errors.js';
-import { objectMatches, sha256OfFile, uploadFile } from './upload-object.js';
-import { CORRUPT_IN_BUCKET } from './verify-objects.js';
+import { buildManifests } from './manifests.js';
+import { mirrorItems } from './mirror-files.js';
+import type { StagingSummary } from './staging.js';
+import { sha256OfFile, uploadFile } from './upload-object.js';
+import type { UploadContext, UploadItem } from './upload-one.js';
+import { runQueue } from './upload-queue.js';
 
 export interface UploadFailure {
   key: string;
@@ -32,6 +37,10 @@ export interface UploadSummary {
   failures: UploadFailure[];
   /** The inventory copy was uploaded and verified. */
   inventoryUploaded: boolean;
+  /** Per-document manifests (by-document/<type>/<token>.json) uploaded because they changed. */
+  manifestsUploaded: number;
+  /** keepLocal false: the staging area's figures for the run. */
+  staging?: StagingSummary;
 }
 
 export interface UploadAllOptions {
@@ -42,6 +51,8 @@ export interface UploadAllOptions {
   runId: number;
   signal?: AbortSignal;
   log?: Logger;
+  /** Carried on from the uploads during the downloads (keepLocal false). */
+  summary?: UploadSummary;
   /** Files uploaded at once (each multipart upload has its own 4 parts in flight). @default 2 */
   concurrency?: number;
   /** After each file: files and bytes done of the total. */
@@ -55,23 +66,43 @@ export interface UploadAllOptions {
 }
 
 /**
- * The upload phase, run after the downloads: every media file complete on disk, and every document
- * snapshot, not yet in the bucket with its SHA-256 is uploaded under `prefix + its local path` (the bucket mirrors the local
- * layout) and verified by HEAD; then a consistent copy of the inventory (`db.backup()`) goes to
- * `prefix + inventory.sqlite`. A setup problem (credentials revoked mid-run) stops the phase with a
+ * The upload phase, run after the downloads: every media file complete on disk, every document
+ * snapshot, the view and the kept earlier versions (versions/), not yet in the bucket with their
+ * SHA-256, are uploaded under `prefix + their local path` (the bucket mirrors the local layout) and
+ * verified by HEAD; then the per-document manifests that changed (by-document/<type>/<token>.json,
+ * standing for the local hard links), and last a consistent copy of the inventory (`db.backup()`)
+ * at `prefix + inventory.sqlite`. A setup problem (credentials revoked mid-run) stops the phase with a
  * TargetError; any other failure is recorded on the file's row and retried next run.
  */
 export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
-  const { client, db, target } = o;
-  const summary: UploadSummary = {
+  const { db, target } = o;
+  const summary: UploadSummary = o.summary ?? {
     uploaded: 0,
     alreadyThere: 0,
     failed: 0,
     bytes: 0,
     failures: [],
     inventoryUploaded: false,
+    manifestsUploaded: 0,
   };
-  const queue = uploadCandidates(db, target.bucket, target.prefix);
+  // A file that failed in this run already (while staged) is tried again by the next run.
+  const failedNow = new Set(summary.failures.map((f) => f.key));
+  const ctx: UploadContext = {
+    client: o.client,
+    db,
+    target,
+    outputDir: o.outputDir,
+    runId: o.runId,
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.log ? { log: o.log } : {}),
+  };
+  // keepLocal false: a media file left on disk (a run stopped before its upload) goes once uploaded.
+  const queue: UploadItem[] = [
+    ...uploadCandidates(db, target.bucket, target.prefix)
+      .filter((c) => !failedNow.has(target.prefix + c.path))
+      .map((c) => ({ ...c, deleteAfter: !target.keepLocal && c.mediaId !== null })),
+    ...(await mirrorItems(db, target, o.outputDir)),
+  ];
   const total = { files: queue.length, bytes: queue.reduce((n, c) => n + c.size, 0) };
   let filesDone = 0;
   let bytesDone = 0;
@@ -86,65 +117,56 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
       failed: summary.failed,
     });
   };
-  const worker = async (): Promise<void> => {
-    for (let c = queue.shift(); c && !o.signal?.aborted; c = queue.shift()) {
-      const key = target.prefix + c.path;
-      try {
-        // A HEAD is not trusted for an object whose bytes `verify --deep` found corrupt.
-        if (
-          c.errorCode !== CORRUPT_IN_BUCKET &&
-          (await objectMatches(client, target.bucket, key, c.sha256, c.size))
-        ) {
-          markUploaded(db, target.bucket, key, c.sha256, c.size);
-          summary.alreadyThere++;
-          progress(c);
-          continue;
-        }
-        // The recorded upload id is kept: a multipart upload an earlier run left is continued.
-        markUploading(db, target.bucket, key, c.mediaId, o.runId, c.uploadId);
-        await uploadFile({
-          client,
-          db,
-          target,
-          key,
-          file: path.join(o.outputDir, ...c.path.split('/')),
-          sha256: c.sha256,
-          size: c.size,
-          ...(o.signal ? { signal: o.signal } : {}),
-          ...(o.log ? { log: o.log } : {}),
-        });
-        markUploaded(db, target.bucket, key, c.sha256, c.size);
-        o.log?.({ level: 'debug', event: 'upload.file', message: `Uploaded ${key}.`, key, bytes: c.size });
-        summary.uploaded++;
-        summary.bytes += c.size;
-        progress(c);
-      } catch (e) {
-        if (o.signal?.aborted) return;
-        const setup = classifyTargetError(e, target);
-        if (setup) throw setup;
-        const err = e as { code?: string; name?: string; message?: string };
-        const code = err.code === 'ENOENT' ? 'local_missing' : (err.code ?? err.name ?? 'error');
-        const message =
-          code === 'local_missing'
-            ? 'the local copy is missing; run `feishu-backup verify` to queue it for download again'
-            : (err.message ?? String(e));
-        markUploadFailed(db, target.bucket, key, code, message);
-        summary.failed++;
-        summary.failures.push({ key, code, message });
-        progress(c);
-        o.log?.({
-          level: 'warn',
-          event: 'upload.failed',
-          message: `Upload of ${key} failed: ${message}`,
-          key,
-          code,
-        });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: o.concurrency ?? 2 }, worker));
+  await runQueue(o, ctx, queue, summary, progress);
+  // After the files: a manifest names an object only once it is checked in the bucket.
+  if (!o.signal?.aborted) summary.manifestsUploaded = await uploadManifests(o, ctx, summary);
   if (!o.signal?.aborted) summary.inventoryUploaded = await uploadInventory(o);
   return summary;
+}
+
+const MANIFEST_CONCURRENCY = 8;
+
+/** The per-document manifests whose JSON changed since their object was uploaded (manifests.ts). */
+async function uploadManifests(
+  o: UploadAllOptions,
+  ctx: UploadContext,
+  summary: UploadSummary,
+): Promise<number> {
+  const { db, target } = o;
+  const partial = path.join(o.outputDir, '.partial');
+  const dir = path.join(partial, `manifests-${o.runId}`);
+  // A killed run's manifests are built again from the inventory: its folder is not worth keeping.
+  for (const old of existsSync(partial) ? readdirSync(partial) : []) {
+    if (old.startsWith('manifests-')) rmSync(path.join(partial, old), { recursive: true, force: true });
+  }
+  try {
+    const queue: UploadItem[] = [];
+    for (const m of buildManifests(db, target.bucket, target.prefix)) {
+      if (objectDone(db, target.bucket, target.prefix + m.path, m.sha256)) continue;
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${queue.length}.json`);
+      writeFileSync(file, m.body);
+      queue.push({
+        mediaId: null,
+        path: m.path,
+        file,
+        sha256: m.sha256,
+        size: m.body.length,
+        uploadId: null,
+      });
+    }
+    const before = summary.uploaded + summary.alreadyThere;
+    // Objects of a few hundred bytes: the time goes in round trips, so more are in flight at once.
+    await runQueue(
+      { ...o, concurrency: Math.max(o.concurrency ?? 2, MANIFEST_CONCURRENCY) },
+      ctx,
+      queue,
+      summary,
+    );
+    return summary.uploaded + summary.alreadyThere - before;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -76,8 +76,27 @@ describe('the object storage target', () => {
     expect(problems({ outputDir: 's3://one/x', target: { bucket: 'two' } })[0]).toMatch(
       /^target.bucket: "two" differs from the bucket in outputDir/,
     );
-    expect(problems({ outputDir: 'out', target: { bucket: 'ok-bucket', keepLocal: false } })[0]).toMatch(
-      /keepLocal: false is not built yet/,
+    expect(
+      problems({
+        outputDir: 'out',
+        target: { bucket: 'ok-bucket', keepLocal: false, stagingLimit: 'lots' },
+      })[0],
+    ).toMatch(/^target.stagingLimit: "lots" is not a size/);
+    expect(problems({ outputDir: 'out', target: { bucket: 'ok-bucket', stagingLimit: '1GiB' } })[0]).toMatch(
+      /^target.stagingLimit: only applies with "keepLocal": false/,
     );
+  });
+
+  it('reads keepLocal false with a staging limit in bytes or as a size', () => {
+    const at = (stagingLimit: unknown): number | undefined =>
+      load({ outputDir: 's3://b-ucket/x', target: { bucket: 'b-ucket', keepLocal: false, stagingLimit } })
+        .config.target?.stagingLimit;
+    expect(at('2GiB')).toBe(2 * 1024 ** 3);
+    expect(at('500MB')).toBe(500_000_000);
+    expect(at('1.5G')).toBe(1.5 * 1024 ** 3);
+    expect(at(65536)).toBe(65536);
+    expect(
+      load({ outputDir: 's3://b-ucket/x', target: { bucket: 'b-ucket', keepLocal: false } }).config.target,
+    ).toMatchObject({ keepLocal: false, stagingLimit: 2 * 1024 ** 3 });
   });
 });

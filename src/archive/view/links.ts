@@ -24,6 +24,12 @@ export class ViewLinks {
     db: Db,
     readonly outputDir: string,
     readonly plan: ViewPlan,
+    /**
+     * Whether a stored file counts as there (relative path). With an object storage target that
+     * keeps no local copies, a file in the bucket counts: the view is read from the bucket's mirror.
+     * @default the file exists under outputDir
+     */
+    readonly present: (stored: string) => boolean = (stored) => existsSync(path.join(outputDir, stored)),
   ) {
     const rows = db
       .prepare("SELECT file_token, path FROM media WHERE status = 'done' AND path IS NOT NULL")
@@ -53,7 +59,7 @@ export class ViewLinks {
     if (stored === undefined) return undefined;
     let exists = this.#exists.get(stored);
     if (exists === undefined) {
-      exists = existsSync(path.join(this.outputDir, stored));
+      exists = this.present(stored);
       this.#exists.set(stored, exists);
     }
     return exists ? stored : undefined;

@@ -38,7 +38,11 @@ interface SheetSnapshot {
  * credentials. The new view is built beside the old one and swapped in, so a reader never sees a
  * half-written view and documents that left the archive leave the view too.
  */
-export function renderView(db: Db, outputDir: string): ViewSummary {
+export function renderView(
+  db: Db,
+  outputDir: string,
+  mediaPresent?: (stored: string) => boolean,
+): ViewSummary {
   const snapshots = latestSnapshots(db);
   const unreadable = new Set<string>();
   // Read when needed and dropped after: a large archive is never held in memory at once.
@@ -56,7 +60,7 @@ export function renderView(db: Db, outputDir: string): ViewSummary {
     snapshots,
     (s) => (load(s)?.sheets as SheetSnapshot[] | undefined) ?? [],
   );
-  const links = new ViewLinks(db, outputDir, plan);
+  const links = new ViewLinks(db, outputDir, plan, mediaPresent);
   const directory = new DocumentDirectory(db);
 
   const stamp = `${process.pid}-${Date.now()}`;

@@ -3,8 +3,10 @@ import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { renderView, type ViewSummary } from '../../archive/view/render-view.js';
 import { DATABASE_FILE, findConfigFile, loadConfig } from '../../config/index.js';
+import type { Target } from '../../config/types.js';
 import { applyMediaMoves } from '../../download/media-moves.js';
 import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../../inventory/lock.js';
+import { storedLocallyOrInBucket } from '../../inventory/target-staging.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { counted, formatCount } from '../format.js';
@@ -40,7 +42,13 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
         }
         // Files stored before migration 0016 move first, so the view links them where they now are.
         if (outputLock) applyMediaMoves(db, place.outputDir);
-        const summary = renderView(db, place.outputDir);
+        // keepLocal false: files in the bucket are linked too (the view is read in the bucket's mirror).
+        const onDisk = (p: string): boolean => existsSync(path.join(place.outputDir, p));
+        const summary = renderView(
+          db,
+          place.outputDir,
+          place.target && storedLocallyOrInBucket(db, place.target, onDisk),
+        );
         output.resultEvent('render.summary', 'view rendered', { outputDir: place.outputDir, ...summary });
         output.result(describeView(summary, place.outputDir));
         return summary.unreadable.length > 0 ? ExitCode.partial : ExitCode.ok;
@@ -75,14 +83,18 @@ export function describeView(s: ViewSummary, outputDir: string): string {
  * The config without credentials or roots (render never calls Feishu), else just --output-dir /
  * --database, so a copy of the backup can be rendered on any machine.
  */
-function locateOffline(args: GlobalArgs): { database: string; outputDir: string } {
+function locateOffline(args: GlobalArgs): { database: string; outputDir: string; target?: Target } {
   const file = findConfigFile(args.config, process.env, process.cwd());
   if (file) {
     const overrides: Record<string, unknown> = {};
     if (args.outputDir) overrides.outputDir = args.outputDir;
     if (args.database) overrides.database = args.database;
     const config = loadConfig({ file, overrides, offline: true, env: {} });
-    return { database: config.database, outputDir: config.outputDir };
+    return {
+      database: config.database,
+      outputDir: config.outputDir,
+      ...(config.target ? { target: config.target } : {}),
+    };
   }
   if (!args.outputDir && !args.database) {
     throw new UsageError(

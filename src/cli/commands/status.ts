@@ -48,7 +48,7 @@ export const statusCommand: CommandModule<object, GlobalArgs> = {
           ...(target ? { target, uploads } : {}),
         };
         output.resultEvent('status', 'inventory status', fields);
-        output.result(renderStatus(report, place.database, place.outputDir, tz));
+        output.result(renderStatus(report, place.database, place.outputDir, tz, target?.keepLocal !== false));
         if (target && uploads) output.result(targetLines(target, uploads).join('\n'));
         if (login) output.result(renderLoginStatus(login));
         if (login?.warning && login.signedIn) output.warn('auth.expiring', login.warning);
@@ -59,7 +59,14 @@ export const statusCommand: CommandModule<object, GlobalArgs> = {
     }),
 };
 
-export function renderStatus(r: StatusReport, database: string, outputDir: string, tz: string): string {
+export function renderStatus(
+  r: StatusReport,
+  database: string,
+  outputDir: string,
+  tz: string,
+  /** keepLocal false: the files' bytes are in the bucket, not on disk. @default true */
+  keptLocally = true,
+): string {
   const lines: string[] = [];
   // Documents are documents; folders, wiki pages and base tables are counted apart, in people's words.
   const kinds = splitKinds(r.documents.byType);
@@ -101,7 +108,11 @@ export function renderStatus(r: StatusReport, database: string, outputDir: strin
       `           extra learnt: ${counted(adv.server, 'table')} server form, ${formatCount(adv.attachments)} documented form`,
     );
   }
-  lines.push(`On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`);
+  lines.push(
+    keptLocally
+      ? `On disk    ${formatBytes(r.bytesOnDisk)} in ${outputDir}`
+      : `Stored     ${formatBytes(r.bytesOnDisk)} of files, in the bucket (removed from ${outputDir} after upload)`,
+  );
   lines.push(
     `Snapshots  ${formatCount(r.snapshots.count)} document revisions, ${formatBytes(r.snapshots.bytes)}`,
   );

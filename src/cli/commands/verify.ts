@@ -53,7 +53,16 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         async (s) => {
           const progress = output.startProgress();
           progress.update({ phase: 'verify' });
+          const target = s.config?.target;
+          // keepLocal false: objects first, so a file missing from the bucket is then looked for on disk.
+          const early =
+            target && !target.keepLocal
+              ? await verifyBucket(target, s.db, s.signals.signal, args.deep, output)
+              : undefined;
           const summary = await verifyFiles({
+            ...(target && !target.keepLocal
+              ? { inBucket: { bucket: target.bucket, prefix: target.prefix } }
+              : {}),
             db: s.db,
             outputDir: s.outputDir,
             repair: args.repair,
@@ -63,7 +72,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
               progress.update({ filesDone: p.checked, filesTotal: p.total, bytesDone: p.bytesHashed }),
           });
           output.stopProgress();
-          const objects = await verifyBucket(s.config?.target, s.db, s.signals.signal, args.deep, output);
+          const objects = early ?? (await verifyBucket(target, s.db, s.signals.signal, args.deep, output));
           const { findings, ...counts } = summary;
           const exitCode =
             summary.interrupted || objects?.interrupted
@@ -74,7 +83,10 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
           output.resultEvent('verify.summary', 'verify finished', { ...counts, findings, objects, exitCode });
           const lines = [
             `Verified ${counted(summary.checked, 'file')} (${formatBytes(summary.bytesHashed)} hashed): ` +
-              `${formatCount(summary.ok)} ok, ${formatCount(summary.missing)} missing, ${formatCount(summary.corrupt)} corrupt.`,
+              `${formatCount(summary.ok)} ok, ${formatCount(summary.missing)} missing, ${formatCount(summary.corrupt)} corrupt.` +
+              (summary.inBucket
+                ? ` ${formatCount(summary.inBucket)} more are only in the bucket (keepLocal false): checked there.`
+                : ''),
           ];
           for (const f of findings.slice(0, 20))
             lines.push(`  ${f.problem.padEnd(7)} ${f.path} (${f.detail})`);
