@@ -19,6 +19,23 @@ export function keepWasmOnBaseline(): void {
 }
 
 /**
+ * The young generation stays at its first size (two 1 MiB semi-spaces) instead of doubling up to
+ * 2 x 16 MiB. A download allocates little JS, but the CLI's start-up (yargs, zod, the config) and
+ * the download's buffers made V8 grow it to 32 MiB, ~10 MiB of RSS that stayed resident for the
+ * whole run: the CLI's `download` peaked at 107-110 MiB against 97-100 MiB with it kept small
+ * (BENCHMARKS.md, Download). V8 reads the growth factor each time it would grow the space, so it
+ * can be set from inside the process; `letYoungGenerationGrow` restores V8's default (2) for work
+ * that allocates much (the crawl), where a small young generation would promote and collect more.
+ */
+export function keepYoungGenerationSmall(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=1');
+}
+
+export function letYoungGenerationGrow(): void {
+  v8.setFlagsFromString('--semi-space-growth-factor=2');
+}
+
+/**
  * Bytes of dropped buffers between two minor collections. Peak RSS of a 2 GiB download: 16 MiB ~7 MiB
  * more than 8 MiB, 4 MiB ~1-2 MiB less than 8 MiB, for the same CPU within the noise.
  */
