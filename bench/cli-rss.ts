@@ -8,6 +8,7 @@
  * --vs-label 'what OLD is'] [--write]`
  */
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,6 +66,7 @@ async function measure(mib: number, runs: number, vs: string | undefined): Promi
     }
   } finally {
     await served.close();
+    rmSync(dir, { recursive: true, force: true });
   }
   return figures;
 }
