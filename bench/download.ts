@@ -393,7 +393,7 @@ const STREAMING_NOTES = [
   "(`src/v8-memory.ts`, `src/download/batched-writes.ts`): wasm stays on V8's baseline compiler (the flag",
   'set from inside the process, before the first request; the flag exists in Node 20, 22 and 24); each',
   "chunk is copied into one of a few reused 1 MiB batch buffers, so the socket's buffer dies young, and",
-  'a minor collection runs every 4 MiB received (every 8 MiB: 1-2 MiB more; 16 MiB: ~7 MiB more). The',
+  "a minor collection runs every 4 MiB received (every 8 MiB: 1-2 MiB more; 16 MiB: ~7 MiB more; 2 MiB since: see The CLI's peak RSS). The",
   'collections replace the mark-compacts: user CPU per 512 MiB fell from 1.36-1.49 s to 0.94-1.05 s.',
   'Paired whole-process runs of the 2 GiB download, this code (A) against the code before (B), 5 pairs:',
   'peak RSS median 91.8 MiB (89.5-93.1) against 130.3 MiB (120.5-137.4); CPU A/B 0.83; wall A/B 1.04',

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { renderView, type ViewSummary } from '../archive/view/render-view.js';
+import type { ViewSummary } from '../archive/view/render-view.js';
 import { expiryWarning } from '../auth/expiry.js';
 import { archiveOf, type Config, downloadOf } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads } from '../download/index.js';
 import type { FeishuClient } from '../feishu/client.js';
-import { ShapeRecorder } from '../feishu/shapes/recorder.js';
+import type { ShapeRecorder } from '../feishu/shapes/recorder.js';
 import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import { recordApiCalls } from '../inventory/runs.js';
@@ -14,8 +14,6 @@ import { readStatus } from '../inventory/status.js';
 import { storedLocallyOrInBucket } from '../inventory/target-staging.js';
 import { apiCallCounts } from './api-calls.js';
 import { makeClient } from './client-factory.js';
-import { describeView } from './commands/render.js';
-import { runCrawl } from './crawl-step.js';
 import { ExitCode } from './exit-codes.js';
 import { FileFailures } from './file-failures.js';
 import { formatBytes, formatCount } from './format.js';
@@ -32,7 +30,11 @@ export type Args = GlobalArgs & TransferArgs;
 
 /** backup = crawl + download; crawl and download are its halves. Loaded lazily by commands/transfer.ts. */
 export async function transfer(mode: Mode, args: Args, s: Session): Promise<Outcome> {
-  const shapes = args.recordShapes ? new ShapeRecorder() : undefined;
+  // Each step's code is loaded only when the run takes that step: a download-only run never loads the
+  // crawl, the sources or the view renderer (peak RSS, BENCHMARKS.md Download).
+  const shapes = args.recordShapes
+    ? new (await import('../feishu/shapes/recorder.js')).ShapeRecorder()
+    : undefined;
   const client = makeClient(s.config, s.output, undefined, shapes);
   const calls: { download?: number } = {};
   try {
@@ -78,6 +80,7 @@ async function transferWith(
     progress.update({ phase: 'crawl' });
     // A user login was checked above; the app's own credentials and the base URL are checked here.
     if (!client.userToken) await preflight(config, output);
+    const { runCrawl } = await import('./crawl-step.js');
     try {
       crawl = await runCrawl(s, client, (p) => live.crawled(p), signal, args.full === true);
     } catch (e) {
@@ -139,7 +142,7 @@ async function transferWith(
   const login = client.userToken?.login;
   const loginWarning = login ? expiryWarning(login, Date.now()) : undefined;
   if (loginWarning) output.warn('auth.expiring', loginWarning);
-  const view = mode === 'backup' && !dryRun && !signal.aborted ? renderViewStep(s) : undefined;
+  const view = mode === 'backup' && !dryRun && !signal.aborted ? await renderViewStep(s) : undefined;
   const upload = s3 && !signal.aborted ? await uploadStep(s, s3, signal, staged?.summary) : staged?.summary;
 
   if (dryRun) listPlanned(s, args.verbose, skipSources);
@@ -162,7 +165,7 @@ async function transferWith(
   let exitCode = exitCodeWithUpload(exitCodeFor(report), upload);
   if (budgetHitInCrawl && !report.interrupted) exitCode = ExitCode.budget;
   output.result(renderSummary(report, exitCode));
-  if (view) output.result(describeView(view, config.outputDir));
+  if (view) output.result((await import('./commands/render.js')).describeView(view, config.outputDir));
   const summary = {
     command: mode,
     dryRun,
@@ -221,8 +224,9 @@ function endpointRates(config: Config): { driveQps: number; boardQps?: number } 
 }
 
 /** archive.view: the Markdown/CSV view, regenerated from the snapshots; a failure here loses no backup. */
-function renderViewStep(s: Session): ViewSummary | undefined {
+async function renderViewStep(s: Session): Promise<ViewSummary | undefined> {
   if (!archiveOf(s.config).view) return undefined;
+  const { renderView } = await import('../archive/view/render-view.js');
   try {
     const outputDir = s.config.outputDir;
     const onDisk = (p: string): boolean => existsSync(path.join(outputDir, p));

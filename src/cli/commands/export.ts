@@ -5,7 +5,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { rootSpec } from '../../config/roots.js';
 import { exportRows } from '../../inventory/export.js';
 import type { Db } from '../../inventory/open.js';
-import { writeHtmlReport } from '../../report/index.js';
+import type { writeHtmlReport as WriteHtmlReport } from '../../report/index.js';
 import { UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { type ExportFormat, ReaderGoneError, writeExport } from '../export-writer.js';
@@ -52,7 +52,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       const db = openExistingInventory(place.database, true);
       try {
         if (args.format === 'html') {
-          const report = htmlReport(db, place, args.out);
+          const report = await htmlReport(db, place, args.out);
           output.info(
             'export.done',
             `Wrote the audit report (${counted(report.mediaFiles, 'media file')}) to ${report.path}.`,
@@ -104,10 +104,16 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
 };
 
 /** The audit report: one self-contained HTML file, written beside its target and renamed into place. */
-function htmlReport(db: Db, place: Place, out: string | undefined): ReturnType<typeof writeHtmlReport> {
+async function htmlReport(
+  db: Db,
+  place: Place,
+  out: string | undefined,
+): Promise<ReturnType<typeof WriteHtmlReport>> {
   if (!out) {
     throw new UsageError('The HTML report is a file, not a stream.', 'Add --out report.html (any path).');
   }
+  // Loaded here, not at start-up: every other command (a download above all) goes without it.
+  const { writeHtmlReport } = await import('../../report/index.js');
   return writeHtmlReport(db, out, {
     outputDir: place.outputDir,
     baseUrl: place.config?.baseUrl ?? 'unknown (no config given)',

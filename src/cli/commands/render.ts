@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { renderView, type ViewSummary } from '../../archive/view/render-view.js';
+import type { ViewSummary } from '../../archive/view/render-view.js';
 import { DATABASE_FILE, findConfigFile, loadConfig } from '../../config/index.js';
 import type { Target } from '../../config/types.js';
 import { applyMediaMoves } from '../../download/media-moves.js';
@@ -44,6 +44,8 @@ export const renderCommand: CommandModule<object, GlobalArgs> = {
         if (outputLock) applyMediaMoves(db, place.outputDir);
         // keepLocal false: files in the bucket are linked too (the view is read in the bucket's mirror).
         const onDisk = (p: string): boolean => existsSync(path.join(place.outputDir, p));
+        // Loaded here, not at start-up: every other command (a download above all) goes without it.
+        const { renderView } = await import('../../archive/view/render-view.js');
         const summary = renderView(
           db,
           place.outputDir,

@@ -2,7 +2,6 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { describeTarget } from '../../config/target.js';
 import type { Config } from '../../config/types.js';
 import type { Db } from '../../inventory/open.js';
-import { verifyFiles } from '../../inventory/verify.js';
 import type { ObjectCheck } from '../../target/verify-objects.js';
 import { ExitCode } from '../exit-codes.js';
 import { counted, formatBytes, formatCount } from '../format.js';
@@ -51,6 +50,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         output,
         () => existingPlace(args),
         async (s) => {
+          // Loaded here, not at start-up: every other command (a download above all) goes without it.
+          const { verifyFiles } = await import('../../inventory/verify.js');
           const progress = output.startProgress();
           progress.update({ phase: 'verify' });
           const target = s.config?.target;
