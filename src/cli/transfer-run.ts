@@ -2,21 +2,20 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ViewSummary } from '../archive/view/render-view.js';
 import { expiryWarning } from '../auth/expiry.js';
-import { archiveOf, type Config, downloadOf } from '../config/types.js';
+import { archiveOf } from '../config/types.js';
 import type { CrawlSummary } from '../crawl/index.js';
 import { type DownloadSummary, downloadAll, planDownloads } from '../download/index.js';
 import type { FeishuClient } from '../feishu/client.js';
 import type { ShapeRecorder } from '../feishu/shapes/recorder.js';
-import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
-import type { MediaSource } from '../inventory/media-refs.js';
 import { recordApiCalls } from '../inventory/runs.js';
 import { readStatus } from '../inventory/status.js';
 import { storedLocallyOrInBucket } from '../inventory/target-staging.js';
 import { apiCallCounts } from './api-calls.js';
 import { makeClient } from './client-factory.js';
+import { downloadLimits, skippedSources } from './download-options.js';
+import { listPlanned } from './dry-run-list.js';
 import { ExitCode } from './exit-codes.js';
 import { FileFailures } from './file-failures.js';
-import { formatBytes, formatCount } from './format.js';
 import { LiveCounts } from './live-counts.js';
 import type { GlobalArgs, TransferArgs } from './options.js';
 import { preflight } from './preflight.js';
@@ -110,18 +109,7 @@ async function transferWith(
       db,
       outputDir: config.outputDir,
       runId: s.runId,
-      limits: {
-        qps: config.limits.downloadQps,
-        perDay: config.limits.downloadsPerDay,
-        concurrency: config.limits.concurrency,
-        dayBoundaryTimeZone: config.limits.dayBoundaryTimeZone,
-        ...(config.limits.dailyCapBackoffMinutes === undefined
-          ? {}
-          : { dailyCapBackoffMs: config.limits.dailyCapBackoffMinutes * 60_000 }),
-        ...endpointRates(config),
-        via: downloadOf(config).via,
-        tmpUrlQps: downloadOf(config).tmpUrlQps,
-      },
+      limits: downloadLimits(config),
       skipSources,
       budget,
       retryFailed: args.retryFailed === true,
@@ -203,26 +191,6 @@ function recordShapesStep(s: Session, shapes: ShapeRecorder, dir: string): void 
   }
 }
 
-/** archive.whiteboards / archive.driveFiles off: those rows stay pending, reported as skipped by option. */
-function skippedSources(config: Config): MediaSource[] {
-  const archive = archiveOf(config);
-  const skip: MediaSource[] = [];
-  if (!archive.whiteboards) skip.push('board');
-  if (!archive.driveFiles) skip.push('drive_file');
-  return skip;
-}
-
-/** `limits.rates` for the drive-file and whiteboard endpoints; drive files default to downloadQps. */
-function endpointRates(config: Config): { driveQps: number; boardQps?: number } {
-  const rate = (r: number | undefined): number | undefined =>
-    r === undefined || r <= 0 ? undefined : Math.min(r, 1000);
-  const board = rate(config.limits.rates['board.image']);
-  return {
-    driveQps: rate(config.limits.rates['drive.download']) ?? config.limits.downloadQps,
-    ...(board === undefined ? {} : { boardQps: board }),
-  };
-}
-
 /** archive.view: the Markdown/CSV view, regenerated from the snapshots; a failure here loses no backup. */
 async function renderViewStep(s: Session): Promise<ViewSummary | undefined> {
   if (!archiveOf(s.config).view) return undefined;
@@ -239,39 +207,4 @@ async function renderViewStep(s: Session): Promise<ViewSummary | undefined> {
     );
     return undefined;
   }
-}
-
-/** --dry-run: name the files a download would fetch (the first 20; all with --verbose). */
-function listPlanned(s: Session, verbose: boolean, skipSources: readonly MediaSource[]): void {
-  const limit = verbose ? -1 : 20;
-  const skip = JSON.stringify(skipSources);
-  const rows = s.db
-    .prepare(
-      `SELECT file_token, name, size, status FROM media
-        WHERE status IN ('pending', 'partial', 'error') AND source NOT IN (SELECT value FROM json_each(?))
-          AND NOT ${GONE_FROM_FEISHU}
-        ORDER BY id LIMIT ?`,
-    )
-    .all(skip, limit) as { file_token: string; name: string | null; size: number | null; status: string }[];
-  if (!rows.length) return;
-  const lines = ['Would download:'];
-  for (const r of rows) {
-    const size = r.size === null ? '?' : formatBytes(r.size);
-    lines.push(
-      `  ${size.padStart(8)}  ${r.name ?? r.file_token}${r.status === 'pending' ? '' : ` (${r.status})`}`,
-    );
-  }
-  const total = (
-    s.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM media WHERE status IN ('pending','partial','error')
-          AND source NOT IN (SELECT value FROM json_each(?)) AND NOT ${GONE_FROM_FEISHU}`,
-      )
-      .get(skip) as {
-      n: number;
-    }
-  ).n;
-  if (total > rows.length)
-    lines.push(`  ... and ${formatCount(total - rows.length)} more (--verbose lists all)`);
-  s.output.result(lines.join('\n'));
 }
