@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Config } from '../src/config/types.js';
 import { crawl } from '../src/crawl/index.js';
+import type { LogEvent } from '../src/events.js';
 import { BUCKETS, type Bucket } from '../src/feishu/buckets.js';
 import { FeishuClient } from '../src/feishu/client.js';
 import { openInventory } from '../src/inventory/open.js';
@@ -17,6 +18,8 @@ export interface CrawlChildResult {
   calls: number;
   media: number;
   failures: number;
+  /** The most documents waiting to be read at once (the crawl's `crawl.backlog` event). */
+  maxBacklog: number;
 }
 
 export async function crawlChild(config: Config): Promise<CrawlChildResult> {
@@ -34,7 +37,11 @@ export async function crawlChild(config: Config): Promise<CrawlChildResult> {
   });
   const runId = startRun(db, 'crawl');
   const t0 = performance.now();
-  const summary = await crawl({ client, db, config: withRates, runId });
+  let maxBacklog = 0;
+  const log = (e: LogEvent): void => {
+    if (e.event === 'crawl.backlog') maxBacklog = e.max as number;
+  };
+  const summary = await crawl({ client, db, config: withRates, runId, log });
   const wallMs = performance.now() - t0;
   finishRun(db, runId, 'ok', 0, summary);
   db.close();
@@ -44,6 +51,7 @@ export async function crawlChild(config: Config): Promise<CrawlChildResult> {
     calls: 0,
     media: summary.media.new,
     failures: summary.failures.length,
+    maxBacklog,
   };
 }
 

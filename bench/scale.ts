@@ -37,6 +37,7 @@ export interface CrawlScale {
   peakRssMiB: number;
   inventoryMiB: number;
   media: number;
+  maxBacklog: number;
 }
 
 export async function crawlAt(documents: number): Promise<CrawlScale> {
@@ -83,6 +84,7 @@ export async function crawlAt(documents: number): Promise<CrawlScale> {
       peakRssMiB: r.maxRssBytes / 2 ** 20,
       inventoryMiB: inventoryBytes / 2 ** 20,
       media: r.media,
+      maxBacklog: r.maxBacklog,
     };
   } finally {
     await fake.close();
@@ -155,7 +157,13 @@ export async function runScaleBench(
   opts: { documents?: number[]; pending?: number[]; write?: boolean } = {},
 ): Promise<ScaleFigures> {
   const crawl: CrawlScale[] = [];
-  for (const n of opts.documents ?? [1000, 10_000, 100_000]) crawl.push(await crawlAt(n));
+  for (const n of opts.documents ?? [1000, 10_000, 100_000]) {
+    crawl.push(await crawlAt(n));
+    // One line per size as it ends, with the load it ran at, for a long run watched from outside.
+    process.stderr.write(
+      `${JSON.stringify({ ...crawl.at(-1), loadavg: loadavg(), at: new Date().toISOString() })}\n`,
+    );
+  }
   const queue: QueueScale[] = [];
   for (const n of opts.pending ?? [1000, 100_000, 1_000_000]) queue.push(queueAt(n));
   const figures: ScaleFigures = {
@@ -191,6 +199,7 @@ export function render(f: ScaleFigures): string {
     `| documents per second | ${c.map((x) => n0(x.documents / (x.wallMs / 1000))).join(' | ')} |`,
     `| peak RSS of the crawler | ${c.map((x) => `${f1(x.peakRssMiB)} MiB`).join(' | ')} |`,
     `| inventory on disk | ${c.map((x) => `${f1(x.inventoryMiB)} MiB`).join(' | ')} |`,
+    `| most documents waiting to be read at once | ${c.map((x) => n0(x.maxBacklog)).join(' | ')} |`,
     '',
     c.at(-1)!.documents >= 100_000
       ? `Peak RSS, ${n0(c.at(-1)!.documents)} / ${n0(c[0]!.documents)} documents: ${f2(rssGrowth)}x (target < 1.5x: ${rssGrowth < 1.5 ? 'met' : '**missed**'}).`

@@ -28,6 +28,8 @@ export interface CrawlOptions {
   onProgress?: ((p: CrawlProgress) => void) | undefined;
   /** `--full`: read every document, whatever its skip key says (see full-read.ts). @default false */
   full?: boolean | undefined;
+  /** Whole reads waiting to start above which listings wait (src/crawl/scheduler.ts). @default BACKLOG_BOUND */
+  backlogBound?: number | undefined;
 }
 
 /**
@@ -44,6 +46,13 @@ export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
   await roots.name();
   await scheduler.drain();
   tally.closeCalls();
+  const backlog = scheduler.backlog;
+  log?.({
+    level: 'debug',
+    event: 'crawl.backlog',
+    message: `At most ${backlog.max} documents waited to be read at once (listings wait above ${backlog.bound}).`,
+    ...backlog,
+  });
   const { fatal } = scheduler;
   if (fatal instanceof FeishuError && fatal.kind === 'quota') {
     // 99991403: a clean stop, not a crash. Not having looked everywhere, it marks nothing gone.
@@ -90,6 +99,7 @@ function assemble(options: CrawlOptions): {
     take: (job) => jobs.take(job),
     metWhole: (target) => visits.metWhole(target),
     afterJob: progress,
+    backlogBound: options.backlogBound,
   });
   const fullRead = new FullRead({
     full: options.full === true,

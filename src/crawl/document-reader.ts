@@ -48,6 +48,8 @@ export class DocumentReader {
     const snapshot = new PassSnapshot(this.options.snapshots, row, target, snapshotKey, check !== undefined);
     if (!pass.from) snapshot.reset();
     let position = pass.from;
+    // A container (a folder, a wiki space) is mostly a listing: it waits for room before its first page.
+    if (source.revision === undefined) await scheduler.room();
     for await (const page of source.read(ctx, target, pass.from, memo)) {
       const next = page.next;
       if (page.title && !target.title) writer.title(target, page.title);
@@ -56,6 +58,8 @@ export class DocumentReader {
       scheduler.add(writer.page(job, pass, page));
       afterPage();
       ctx.signal?.throwIfAborted();
+      // What lists documents lists its next page only while the crawl's backlog has room for them.
+      if (next && page.children?.length) await scheduler.room();
     }
     const published = check ? undefined : await snapshot.publish();
     // A check compares what it read with the snapshot kept for the key.

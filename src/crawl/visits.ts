@@ -15,10 +15,9 @@ export interface Meeting {
   job: Job | undefined;
 }
 
-/** A document this run met, and the reads asked of it: whole, or limited to these sheets or tables. */
-interface Visit {
+/** A document this run met only in part: the sheets or tables asked of it so far. */
+interface ScopedVisit {
   id: number;
-  whole: boolean;
   scopes: Set<string>;
 }
 
@@ -26,8 +25,13 @@ export const keyOf = (target: Target): string => `${target.type}:${target.token}
 
 /** The documents one crawl has met, each recorded in the inventory when first met. */
 export class Visits {
-  /** `type:token` -> the document, for every document this run met. */
-  readonly #met = new Map<string, Visit>();
+  /**
+   * type -> token -> row id, for every document this run met whole: kept for the whole run, so one
+   * small number per document, keyed by the token string the listing gave (no key built per document).
+   */
+  readonly #whole = new Map<DocType, Map<string, number>>();
+  /** `type:token` -> the document, for the few met only limited to sheets or tables so far. */
+  readonly #scoped = new Map<string, ScopedVisit>();
 
   /** @param seenAs who this crawl reads as, recorded on each document: 'tenant' or 'user:<open_id>'. */
   constructor(
@@ -43,22 +47,27 @@ export class Visits {
    * before (the whole spreadsheet after one of its sheets); synchronous so it can join a page's transaction.
    */
   meet(target: Target, parentId: number | undefined, rootId: number | undefined): Meeting {
+    const whole = this.#whole.get(target.type)?.get(target.token);
+    if (whole !== undefined) return { id: whole, job: undefined };
     const key = keyOf(target);
-    const seen = this.#met.get(key);
-    if (seen && (seen.whole || (target.scope !== undefined && seen.scopes.has(target.scope))))
-      return { id: seen.id, job: undefined };
-    if (!seen) this.tally.count(target.type, 'found');
+    const part = this.#scoped.get(key);
+    if (part && target.scope !== undefined && part.scopes.has(target.scope))
+      return { id: part.id, job: undefined };
+    if (!part) this.tally.count(target.type, 'found');
     const row = this.docs.see({ ...target, parentId, rootId, seenAs: this.seenAs() }, this.runId);
-    const visit = seen ?? { id: row.id, whole: false, scopes: new Set<string>() };
-    if (target.scope === undefined) visit.whole = true;
-    else visit.scopes.add(target.scope);
-    this.#met.set(key, visit);
-    return { id: visit.id, job: { target, row } };
+    const id = part?.id ?? row.id;
+    if (target.scope === undefined) {
+      this.#scoped.delete(key);
+      const tokens = this.#whole.get(target.type) ?? new Map<string, number>();
+      this.#whole.set(target.type, tokens.set(target.token, id));
+    } else if (part) part.scopes.add(target.scope);
+    else this.#scoped.set(key, { id, scopes: new Set([target.scope]) });
+    return { id, job: { target, row } };
   }
 
   /** Whether this run met the document whole (a read of it answers reads limited to its sheets). */
   metWhole(target: Target): boolean {
-    return this.#met.get(keyOf(target))?.whole ?? false;
+    return this.#whole.get(target.type)?.has(target.token) ?? false;
   }
 
   /**

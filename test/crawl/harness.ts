@@ -31,6 +31,7 @@ export interface Harness {
     client?: FeishuClient;
     log?: Logger;
     full?: boolean;
+    backlogBound?: number;
   }): Promise<CrawlSummary>;
   /** A download run on the inventory, unpaced unless `options.limits` says otherwise. */
   download(options?: Partial<DownloadOptions>): Promise<DownloadSummary>;
@@ -66,6 +67,7 @@ export function harness(
         signal: options.signal,
         log: options.log,
         full: options.full,
+        backlogBound: options.backlogBound,
       });
       finishRun(db, runId, summary.interrupted ? 'interrupted' : 'ok', 0, summary);
       return summary;
