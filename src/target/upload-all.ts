@@ -43,6 +43,19 @@ export interface UploadSummary {
   staging?: StagingSummary;
 }
 
+/** A summary with nothing done yet. */
+export function emptyUploadSummary(): UploadSummary {
+  return {
+    uploaded: 0,
+    alreadyThere: 0,
+    failed: 0,
+    bytes: 0,
+    failures: [],
+    inventoryUploaded: false,
+    manifestsUploaded: 0,
+  };
+}
+
 export interface UploadAllOptions {
   client: S3Client;
   db: Db;
@@ -76,15 +89,7 @@ export interface UploadAllOptions {
  */
 export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
   const { db, target } = o;
-  const summary: UploadSummary = o.summary ?? {
-    uploaded: 0,
-    alreadyThere: 0,
-    failed: 0,
-    bytes: 0,
-    failures: [],
-    inventoryUploaded: false,
-    manifestsUploaded: 0,
-  };
+  const summary = o.summary ?? emptyUploadSummary();
   // A file that failed in this run already (while staged) is tried again by the next run.
   const failedNow = new Set(summary.failures.map((f) => f.key));
   const ctx: UploadContext = {
