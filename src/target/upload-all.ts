@@ -1,9 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { Target } from '../config/types.js';
-import type { Logger } from '../events.js';
-import type { Db } from '../inventory/open.js';
 import {
   INVENTORY_KEY,
   markUploaded,
@@ -56,14 +52,7 @@ export function emptyUploadSummary(): UploadSummary {
   };
 }
 
-export interface UploadAllOptions {
-  client: S3Client;
-  db: Db;
-  target: Target;
-  outputDir: string;
-  runId: number;
-  signal?: AbortSignal;
-  log?: Logger;
+export interface UploadAllOptions extends UploadContext {
   /** Carried on from the uploads during the downloads (keepLocal false). */
   summary?: UploadSummary;
   /** Files uploaded at once (each multipart upload has its own 4 parts in flight). @default 2 */
@@ -92,15 +81,7 @@ export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
   const summary = o.summary ?? emptyUploadSummary();
   // A file that failed in this run already (while staged) is tried again by the next run.
   const failedNow = new Set(summary.failures.map((f) => f.key));
-  const ctx: UploadContext = {
-    client: o.client,
-    db,
-    target,
-    outputDir: o.outputDir,
-    runId: o.runId,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.log ? { log: o.log } : {}),
-  };
+  const ctx: UploadContext = o;
   // keepLocal false: a media file left on disk (a run stopped before its upload) goes once uploaded.
   const queue: UploadItem[] = [
     ...uploadCandidates(db, target.bucket, target.prefix)
