@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StagingSummary } from '../../src/target/staging.js';
 import { addDriveFile, type FakeFeishu, mediaBytes, uploadNewVersion } from '../fake-feishu/index.js';
 import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
 import { makeHealthy, runCli, startTenant, tempDir, writeConfig } from './helpers.js';
@@ -21,22 +22,13 @@ afterEach(async () => {
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const LIMIT = 20_000;
 
-interface Staging {
-  limit: number;
-  peakBytes: number;
-  deleted: number;
-  failed: number;
-  waits: number;
-  full: boolean;
-}
-
-function lastStaging(database: string): Staging | undefined {
+function lastStaging(database: string): StagingSummary | undefined {
   const db = new Database(database, { readonly: true });
   const row = db.prepare('SELECT summary_json FROM runs ORDER BY id DESC LIMIT 1').get() as {
     summary_json: string;
   };
   db.close();
-  return (JSON.parse(row.summary_json) as { upload?: { staging?: Staging } }).upload?.staging;
+  return (JSON.parse(row.summary_json) as { upload?: { staging?: StagingSummary } }).upload?.staging;
 }
 
 function doneMedia(database: string): { file_token: string; path: string; sha256: string; size: number }[] {
