@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, spawnCli, tempDir, writeStagingConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import { s3Client, type TestS3 } from '../target/s3rver.js';
-import { startUploadWorld } from './upload-world.js';
+import { useUploadWorld } from './upload-world.js';
 
 /**
  * kill -9 with keepLocal false (issue 16): downloads and uploads interleave within the staging
@@ -17,12 +17,8 @@ import { startUploadWorld } from './upload-world.js';
 const LIMIT = 150_000;
 let fake: FakeFeishu;
 let s3: TestS3;
-beforeAll(async () => {
-  ({ fake, s3 } = await startUploadWorld());
-});
-afterAll(async () => {
-  await fake.close();
-  await s3.close();
+useUploadWorld((w) => {
+  ({ fake, s3 } = w);
 });
 
 describe('kill -9 while staging with keepLocal false', () => {

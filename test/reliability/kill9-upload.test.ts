@@ -2,13 +2,13 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeHealthy, runCli, spawnCli, tempDir, writeConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import { addDriveFile, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
 import { type S3Proxy, startS3Proxy } from '../target/s3-proxy.js';
 import { s3Client, startS3, type TestS3 } from '../target/s3rver.js';
-import { startUploadWorld } from './upload-world.js';
+import { useUploadWorld } from './upload-world.js';
 
 /**
  * kill -9 in the upload phase (issue 16): the files are on disk, the run is killed after its n-th
@@ -17,12 +17,8 @@ import { startUploadWorld } from './upload-world.js';
  */
 let fake: FakeFeishu;
 let s3: TestS3;
-beforeAll(async () => {
-  ({ fake, s3 } = await startUploadWorld());
-});
-afterAll(async () => {
-  await fake.close();
-  await s3.close();
+useUploadWorld((w) => {
+  ({ fake, s3 } = w);
 });
 
 describe('kill -9 during the upload phase', () => {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { makeHealthy } from '../cli/helpers.js';
 import { type FakeFeishu, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
 import { startS3, type TestS3 } from '../target/s3rver.js';
@@ -22,4 +23,17 @@ export async function startUploadWorld(): Promise<{ fake: FakeFeishu; s3: TestS3
   });
   makeHealthy(fake);
   return { fake, s3: await startS3(['backup']) };
+}
+
+/** One upload world for all the file's tests, handed to `set` before them and closed after them. */
+export function useUploadWorld(set: (w: { fake: FakeFeishu; s3: TestS3 }) => void): void {
+  let world: { fake: FakeFeishu; s3: TestS3 };
+  beforeAll(async () => {
+    world = await startUploadWorld();
+    set(world);
+  });
+  afterAll(async () => {
+    await world.fake.close();
+    await world.s3.close();
+  });
 }

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Target } from '../../src/config/types.js';
 import { type Db, openInventory } from '../../src/inventory/open.js';
 import { startRun } from '../../src/inventory/runs.js';
@@ -62,4 +62,14 @@ export async function closeTargetWorld(w: TargetWorld): Promise<void> {
   w.db.close();
   vi.unstubAllEnvs();
   await w.s3.close();
+}
+
+/** A fresh TargetWorld for each test of the file, handed to `set` before the test and closed after it. */
+export function useTargetWorld(dirPrefix: string, set: (w: TargetWorld) => void): void {
+  let world: TargetWorld;
+  beforeEach(async () => {
+    world = await startTargetWorld(dirPrefix);
+    set(world);
+  });
+  afterEach(() => closeTargetWorld(world));
 }

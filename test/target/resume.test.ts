@@ -7,16 +7,7 @@ import type { LogEvent } from '../../src/events.js';
 import type { Db } from '../../src/inventory/open.js';
 import { makeS3Client } from '../../src/target/s3-client.js';
 import { uploadAll } from '../../src/target/upload-all.js';
-import {
-  addDone,
-  closeTargetWorld,
-  getBytes,
-  MiB,
-  sha,
-  startTargetWorld,
-  type TargetWorld,
-  testTarget,
-} from './fixture.js';
+import { addDone, getBytes, MiB, sha, testTarget, useTargetWorld } from './fixture.js';
 import { type S3Proxy, startS3Proxy } from './s3-proxy.js';
 import type { TestS3 } from './s3rver.js';
 
@@ -29,18 +20,16 @@ let proxy: S3Proxy;
 let dir: string;
 let db: Db;
 
-let world: TargetWorld;
+useTargetWorld('fb-resume-', (w) => {
+  ({ s3, dir, db } = w);
+});
 
+// Registered after the world's hooks: started after it, closed before it.
 beforeEach(async () => {
-  world = await startTargetWorld('fb-resume-');
-  ({ s3, dir, db } = world);
   proxy = await startS3Proxy(s3.endpoint);
 });
 
-afterEach(async () => {
-  await proxy.close();
-  await closeTargetWorld(world);
-});
+afterEach(() => proxy.close());
 
 /** Five parts of 8 MiB (the last short). */
 const FILE_BYTES = 4 * 8 * MiB + 4321;

@@ -3,36 +3,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Target } from '../../src/config/types.js';
 import type { Db } from '../../src/inventory/open.js';
 import { markUploading } from '../../src/inventory/target-objects.js';
 import { TargetError } from '../../src/target/errors.js';
 import { checkBucket, makeS3Client } from '../../src/target/s3-client.js';
 import { uploadAll } from '../../src/target/upload-all.js';
-import {
-  addDone as addDoneIn,
-  closeTargetWorld,
-  getBytes,
-  sha,
-  startTargetWorld,
-  type TargetWorld,
-  testTarget,
-} from './fixture.js';
+import { addDone as addDoneIn, getBytes, sha, testTarget, useTargetWorld } from './fixture.js';
 import type { TestS3 } from './s3rver.js';
 
 let s3: TestS3;
 let dir: string;
 let db: Db;
 
-let world: TargetWorld;
-
-beforeEach(async () => {
-  world = await startTargetWorld('fb-target-');
-  ({ s3, dir, db } = world);
+useTargetWorld('fb-target-', (w) => {
+  ({ s3, dir, db } = w);
 });
-
-afterEach(() => closeTargetWorld(world));
 
 const target = (over: Partial<Target> = {}): Target => testTarget(s3.endpoint, over);
 
