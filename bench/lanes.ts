@@ -98,13 +98,10 @@ async function phase(
   for (let i = 0; i < counts.board; i++) rows.push([addBoard(tenant), null, 'board']);
   const fake = await startFakeFeishu({ tenant });
   for (const route of Object.values(ROUTES)) fake.setRateLimit(route, { perSecond: rate });
-  const { db, runId, client } = pendingDownload(dir, fake, rows);
+  const pending = pendingDownload(dir, fake, rows);
   const started = performance.now();
   const summary = await downloadAll({
-    client,
-    db,
-    outputDir: path.join(dir, 'out'),
-    runId,
+    ...pending,
     limits: {
       qps: rate,
       driveQps: rate,
@@ -131,7 +128,7 @@ async function phase(
       rateLimited: reqs.filter((r) => r.status === 429).length,
     });
   }
-  db.close();
+  pending.db.close();
   await fake.close();
   return { seconds, lanes };
 }

@@ -118,17 +118,15 @@ async function oneDay(
   // Feishu's 10,000 a day, scaled to the simulated day; ours is set to the same.
   fake.setDailyCap('media.download', o.cap);
   if (mode === 'auto, temporary URLs metered') fake.setDailyCap('media.tmp_download', o.cap);
-  const { db, runId, client } = pendingDownload(
+  const pending = pendingDownload(
     dir,
     fake,
     tokens.map((t) => [t, 4096, 'media']),
   );
+  const { db } = pending;
   const started = Date.now();
   const summary = await downloadAll({
-    client,
-    db,
-    outputDir: path.join(dir, 'out'),
-    runId,
+    ...pending,
     limits: {
       qps: 5,
       perDay: o.cap,
