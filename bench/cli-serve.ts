@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { openInventory } from '../src/inventory/open.js';
-import { addMedia, emptyTenant, startFakeFeishu } from '../test/fake-feishu/index.js';
+import { closeOnSignal, startOneFileFake } from './stream-serve.js';
 
 const INVENTORY = 'inventory.sqlite';
 
@@ -23,24 +23,14 @@ export async function serveCliFile(
   rmSync(dir, { recursive: true, force: true });
   const outputDir = path.join(dir, 'out');
   mkdirSync(outputDir, { recursive: true });
-  const tenant = emptyTenant({ seed: 11 });
-  const token = addMedia(tenant, { size: bytes, name: 'big.bin' }).token;
-  const fake = await startFakeFeishu({ tenant });
-  const db = openInventory(path.join(outputDir, INVENTORY));
-  db.prepare('INSERT INTO media (file_token, name, size, mime_type) VALUES (?, ?, ?, ?)').run(
-    token,
-    null,
-    bytes,
-    'application/octet-stream',
-  );
-  db.close();
+  const { fake } = await startOneFileFake(path.join(outputDir, INVENTORY), bytes);
   const configFile = path.join(dir, 'config.json');
   const config = {
     appId: fake.appId,
     appSecret: fake.appSecret,
     baseUrl: fake.url,
     // Never read: a download-only run crawls nothing.
-    roots: [{ type: 'folder', token: tenant.rootFolderToken }],
+    roots: [{ type: 'folder', token: fake.tenant.rootFolderToken }],
     outputDir,
     // The same settings as the download child (download-child.ts): one file, one at a time.
     limits: { concurrency: 1 },
@@ -72,10 +62,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     process.stdout.write(
       `sh -c 'node ${self} --reset ${dir} && exec node ${cli} download -c ${served.configFile} -q'\n`,
     );
-    const close = (): void => {
-      void served.close().then(() => process.exit(0));
-    };
-    process.once('SIGINT', close);
-    process.once('SIGTERM', close);
+    closeOnSignal(served);
   }
 }

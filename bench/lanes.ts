@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { downloadAll } from '../src/download/download-all.js';
-import { FeishuClient } from '../src/feishu/client.js';
 import type { MediaSource } from '../src/inventory/media-refs.js';
-import { openInventory } from '../src/inventory/open.js';
 import {
   addBoard,
   addDriveFile,
@@ -22,6 +20,7 @@ import {
   type RouteName,
   startFakeFeishu,
 } from '../test/fake-feishu/index.js';
+import { type PendingRow, pendingDownload } from './pending-download.js';
 
 export interface LanesBenchOptions {
   media?: number;
@@ -91,7 +90,7 @@ async function phase(
   const dir = path.join(work, name);
   mkdirSync(dir, { recursive: true });
   const tenant = emptyTenant({ seed: 23 });
-  const rows: [string, number | null, MediaSource][] = [];
+  const rows: PendingRow[] = [];
   for (let i = 0; i < counts.media; i++) rows.push([addMedia(tenant, { size: 4096 }).token, 4096, 'media']);
   for (let i = 0; i < counts.drive_file; i++) {
     rows.push([addDriveFile(tenant, { name: `d${i}.bin`, size: 4096 }).token, 4096, 'drive_file']);
@@ -99,22 +98,10 @@ async function phase(
   for (let i = 0; i < counts.board; i++) rows.push([addBoard(tenant), null, 'board']);
   const fake = await startFakeFeishu({ tenant });
   for (const route of Object.values(ROUTES)) fake.setRateLimit(route, { perSecond: rate });
-  const db = openInventory(path.join(dir, 'inventory.sqlite'));
-  const insert = db.prepare('INSERT INTO media (file_token, size, source) VALUES (?, ?, ?)');
-  db.transaction(() => {
-    for (const r of rows) insert.run(...r);
-  })();
-  const runId = Number(
-    db.prepare("INSERT INTO runs (command, started_at) VALUES ('download', ?)").run(new Date().toISOString())
-      .lastInsertRowid,
-  );
-  const client = new FeishuClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url });
+  const pending = pendingDownload(dir, fake, rows);
   const started = performance.now();
   const summary = await downloadAll({
-    client,
-    db,
-    outputDir: path.join(dir, 'out'),
-    runId,
+    ...pending,
     limits: {
       qps: rate,
       driveQps: rate,
@@ -141,7 +128,7 @@ async function phase(
       rateLimited: reqs.filter((r) => r.status === 429).length,
     });
   }
-  db.close();
+  pending.db.close();
   await fake.close();
   return { seconds, lanes };
 }

@@ -14,10 +14,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { downloadAll } from '../src/download/download-all.js';
 import type { DownloadSummary } from '../src/download/types.js';
-import { FeishuClient } from '../src/feishu/client.js';
-import { openInventory } from '../src/inventory/open.js';
 import { addMedia, emptyTenant, startFakeFeishu } from '../test/fake-feishu/index.js';
 import { writeBenchmarksSubsection } from './benchmarks-file.js';
+import { pendingDownload } from './pending-download.js';
 
 const DAY_MS = 86_400_000;
 /** Feishu's documented media downloads a day. */
@@ -119,22 +118,15 @@ async function oneDay(
   // Feishu's 10,000 a day, scaled to the simulated day; ours is set to the same.
   fake.setDailyCap('media.download', o.cap);
   if (mode === 'auto, temporary URLs metered') fake.setDailyCap('media.tmp_download', o.cap);
-  const db = openInventory(path.join(dir, 'inventory.sqlite'));
-  const insert = db.prepare("INSERT INTO media (file_token, size, source) VALUES (?, 4096, 'media')");
-  db.transaction(() => {
-    for (const t of tokens) insert.run(t);
-  })();
-  const runId = Number(
-    db.prepare("INSERT INTO runs (command, started_at) VALUES ('download', ?)").run(new Date().toISOString())
-      .lastInsertRowid,
+  const pending = pendingDownload(
+    dir,
+    fake,
+    tokens.map((t) => [t, 4096, 'media']),
   );
-  const client = new FeishuClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url });
+  const { db } = pending;
   const started = Date.now();
   const summary = await downloadAll({
-    client,
-    db,
-    outputDir: path.join(dir, 'out'),
-    runId,
+    ...pending,
     limits: {
       qps: 5,
       perDay: o.cap,

@@ -3,12 +3,8 @@ import { type FileHandle, open } from 'node:fs/promises';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import type { Target } from '../config/types.js';
-import type { Logger } from '../events.js';
-import type { Db } from '../inventory/open.js';
 import {
   forgetUpload,
   type RecordedPart,
@@ -19,19 +15,12 @@ import { abortQuietly } from './abort-upload.js';
 import { isNoSuchUpload } from './list-parts.js';
 import { partSizeFor, poolFor } from './part-buffers.js';
 import { resumable } from './resume-upload.js';
-import { ChecksumMismatchError, objectParams } from './upload-params.js';
-
-export interface MultipartOptions {
-  client: S3Client;
-  db: Db;
-  target: Target;
-  key: string;
-  file: string;
-  sha256: string;
-  size: number;
-  signal?: AbortSignal;
-  log?: Logger;
-}
+import {
+  ChecksumMismatchError,
+  hashMismatch,
+  objectParams,
+  type UploadFileOptions,
+} from './upload-params.js';
 
 export interface MultipartResult {
   partsSent: number;
@@ -54,7 +43,7 @@ export interface Upload {
  * (NoSuchUpload) is started over once, cleanly.
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  */
-export async function uploadMultipart(o: MultipartOptions): Promise<MultipartResult> {
+export async function uploadMultipart(o: UploadFileOptions): Promise<MultipartResult> {
   const partSize = partSizeFor(o.size);
   let upload = await resumable(o, partSize);
   for (let fresh = false; ; fresh = true) {
@@ -64,9 +53,7 @@ export async function uploadMultipart(o: MultipartOptions): Promise<MultipartRes
       if (sent.sha256 !== o.sha256) {
         await abortQuietly(o, upload.uploadId);
         forgetUpload(o.db, o.target.bucket, o.key);
-        throw new ChecksumMismatchError(
-          `the local copy hashes to ${sent.sha256.slice(0, 12)}…, not the ${o.sha256.slice(0, 12)}… recorded when it was downloaded; not uploaded (run \`feishu-backup verify --repair\`, then \`feishu-backup download\`, to fetch it again)`,
-        );
+        throw hashMismatch(sent.sha256, o.sha256);
       }
       await o.client.send(
         new CompleteMultipartUploadCommand({
@@ -98,7 +85,7 @@ export async function uploadMultipart(o: MultipartOptions): Promise<MultipartRes
   }
 }
 
-async function create(o: MultipartOptions, partSize: number): Promise<Upload> {
+async function create(o: UploadFileOptions, partSize: number): Promise<Upload> {
   const created = await o.client.send(
     new CreateMultipartUploadCommand({
       Bucket: o.target.bucket,
@@ -121,7 +108,7 @@ async function create(o: MultipartOptions, partSize: number): Promise<Upload> {
  * with the same MD5, at most PARTS_IN_FLIGHT at once, and records each as the server accepts it.
  */
 async function sendParts(
-  o: MultipartOptions,
+  o: UploadFileOptions,
   upload: Upload,
   partSize: number,
 ): Promise<{ sha256: string; partsSent: number; partsReused: number }> {
@@ -176,7 +163,7 @@ async function sendParts(
 }
 
 async function sendPart(
-  o: MultipartOptions,
+  o: UploadFileOptions,
   upload: Upload,
   n: number,
   bytes: Buffer,

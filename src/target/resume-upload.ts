@@ -1,10 +1,11 @@
 import { forgetUpload, type RecordedPart, recordedUpload } from '../inventory/target-uploads.js';
 import { abortQuietly } from './abort-upload.js';
 import { listServerParts, stripQuotes } from './list-parts.js';
-import type { MultipartOptions, Upload } from './multipart.js';
+import type { Upload } from './multipart.js';
+import type { UploadFileOptions } from './upload-params.js';
 
 /** The upload an earlier run left for this object, when it can be continued; else it is let go. */
-export async function resumable(o: MultipartOptions, partSize: number): Promise<Upload | undefined> {
+export async function resumable(o: UploadFileOptions, partSize: number): Promise<Upload | undefined> {
   const rec = recordedUpload(o.db, o.target.bucket, o.key);
   if (!rec) return undefined;
   if (rec.sha256 !== o.sha256 || rec.partSize !== partSize) {

@@ -7,9 +7,9 @@ import type { Db } from '../inventory/open.js';
 import { uploadCandidates } from '../inventory/target-objects.js';
 import { largestMedia, mediaInBucket, publishedMedia } from '../inventory/target-staging.js';
 import { StagingArea } from './staging.js';
-import type { UploadSummary } from './upload-all.js';
-import { type UploadContext, uploadOne } from './upload-one.js';
-import { recordFailure } from './upload-queue.js';
+import { emptyUploadSummary, type UploadSummary } from './upload-all.js';
+import type { UploadContext } from './upload-one.js';
+import { recordFailure, uploadCounted } from './upload-queue.js';
 
 export interface StagedRun {
   /** Handed to the downloader: its gate on local disk use. */
@@ -28,35 +28,14 @@ export interface StagedRun {
 export async function startStagedRun(ctx: UploadContext): Promise<StagedRun> {
   const { db, target } = ctx;
   await removeUploadedCopies(db, ctx);
-  const summary: UploadSummary = {
-    uploaded: 0,
-    alreadyThere: 0,
-    failed: 0,
-    bytes: 0,
-    failures: [],
-    inventoryUploaded: false,
-    manifestsUploaded: 0,
-  };
+  const summary = emptyUploadSummary();
   const area = new StagingArea({
     limit: target.stagingLimit ?? DEFAULT_STAGING_LIMIT,
     outputDir: ctx.outputDir,
     largestSeen: largestMedia(db),
     upload: async (file) => {
       try {
-        const outcome = await uploadOne(ctx, { ...file, deleteAfter: true });
-        if (outcome === 'already') summary.alreadyThere++;
-        else {
-          const key = target.prefix + file.path;
-          ctx.log?.({
-            level: 'debug',
-            event: 'upload.file',
-            message: `Uploaded ${key}.`,
-            key,
-            bytes: file.size,
-          });
-          summary.uploaded++;
-          summary.bytes += file.size;
-        }
+        await uploadCounted(ctx, { ...file, deleteAfter: true }, summary);
       } catch (e) {
         if (ctx.signal?.aborted) throw e;
         throw recordFailure(ctx, summary, target.prefix + file.path, e) ?? e;

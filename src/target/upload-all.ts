@@ -1,9 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
-import type { Target } from '../config/types.js';
-import type { Logger } from '../events.js';
-import type { Db } from '../inventory/open.js';
 import {
   INVENTORY_KEY,
   markUploaded,
@@ -43,14 +39,20 @@ export interface UploadSummary {
   staging?: StagingSummary;
 }
 
-export interface UploadAllOptions {
-  client: S3Client;
-  db: Db;
-  target: Target;
-  outputDir: string;
-  runId: number;
-  signal?: AbortSignal;
-  log?: Logger;
+/** A summary with nothing done yet. */
+export function emptyUploadSummary(): UploadSummary {
+  return {
+    uploaded: 0,
+    alreadyThere: 0,
+    failed: 0,
+    bytes: 0,
+    failures: [],
+    inventoryUploaded: false,
+    manifestsUploaded: 0,
+  };
+}
+
+export interface UploadAllOptions extends UploadContext {
   /** Carried on from the uploads during the downloads (keepLocal false). */
   summary?: UploadSummary;
   /** Files uploaded at once (each multipart upload has its own 4 parts in flight). @default 2 */
@@ -76,26 +78,10 @@ export interface UploadAllOptions {
  */
 export async function uploadAll(o: UploadAllOptions): Promise<UploadSummary> {
   const { db, target } = o;
-  const summary: UploadSummary = o.summary ?? {
-    uploaded: 0,
-    alreadyThere: 0,
-    failed: 0,
-    bytes: 0,
-    failures: [],
-    inventoryUploaded: false,
-    manifestsUploaded: 0,
-  };
+  const summary = o.summary ?? emptyUploadSummary();
   // A file that failed in this run already (while staged) is tried again by the next run.
   const failedNow = new Set(summary.failures.map((f) => f.key));
-  const ctx: UploadContext = {
-    client: o.client,
-    db,
-    target,
-    outputDir: o.outputDir,
-    runId: o.runId,
-    ...(o.signal ? { signal: o.signal } : {}),
-    ...(o.log ? { log: o.log } : {}),
-  };
+  const ctx: UploadContext = o;
   // keepLocal false: a media file left on disk (a run stopped before its upload) goes once uploaded.
   const queue: UploadItem[] = [
     ...uploadCandidates(db, target.bucket, target.prefix)

@@ -3,16 +3,20 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Target } from '../config/types.js';
-import type { Logger } from '../events.js';
-import type { Db } from '../inventory/open.js';
 import { forgetUpload, recordedUpload } from '../inventory/target-uploads.js';
 import { abortQuietly } from './abort-upload.js';
 import { uploadMultipart } from './multipart.js';
 import { PART_SIZE } from './part-buffers.js';
-import { ChecksumMismatchError, objectParams, SHA256_META } from './upload-params.js';
+import {
+  ChecksumMismatchError,
+  hashMismatch,
+  objectParams,
+  REFETCH,
+  SHA256_META,
+  type UploadFileOptions,
+} from './upload-params.js';
 
-export { ChecksumMismatchError, SHA256_META };
+export { ChecksumMismatchError, SHA256_META, type UploadFileOptions };
 
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -36,21 +40,6 @@ export async function objectMatches(
     throw e;
   }
 }
-
-export interface UploadFileOptions {
-  client: S3Client;
-  /** Where the multipart upload in flight and its parts are recorded (target_objects row must exist). */
-  db: Db;
-  target: Target;
-  key: string;
-  file: string;
-  sha256: string;
-  size: number;
-  signal?: AbortSignal;
-  log?: Logger;
-}
-
-const REFETCH = 'run `feishu-backup verify --repair`, then `feishu-backup download`, to fetch it again';
 
 /**
  * Uploads one local file with its SHA-256 as object metadata, then HEADs the object and accepts it
@@ -80,9 +69,7 @@ export async function uploadFile(o: UploadFileOptions): Promise<{ partsSent: num
     const bytes = await readFile(o.file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     if (sha256 !== o.sha256) {
-      throw new ChecksumMismatchError(
-        `the local copy hashes to ${sha256.slice(0, 12)}…, not the ${o.sha256.slice(0, 12)}… recorded when it was downloaded; not uploaded (${REFETCH})`,
-      );
+      throw hashMismatch(sha256, o.sha256);
     }
     await o.client.send(
       new PutObjectCommand({

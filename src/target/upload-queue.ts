@@ -1,4 +1,3 @@
-import type { Logger } from '../events.js';
 import { markUploadFailed } from '../inventory/target-objects.js';
 import { classifyTargetError, type TargetError } from './errors.js';
 import type { UploadSummary } from './upload-all.js';
@@ -6,7 +5,7 @@ import { type UploadContext, type UploadItem, uploadOne } from './upload-one.js'
 
 /** Uploads `queue` with `o.concurrency` workers; a setup problem throws, any other failure is recorded. */
 export async function runQueue(
-  o: { concurrency?: number; signal?: AbortSignal; log?: Logger },
+  o: { concurrency?: number; signal?: AbortSignal },
   ctx: UploadContext,
   queue: UploadItem[],
   summary: UploadSummary,
@@ -17,12 +16,7 @@ export async function runQueue(
     for (let c = queue.shift(); c && !o.signal?.aborted; c = queue.shift()) {
       const key = target.prefix + c.path;
       try {
-        if ((await uploadOne(ctx, c)) === 'already') summary.alreadyThere++;
-        else {
-          o.log?.({ level: 'debug', event: 'upload.file', message: `Uploaded ${key}.`, key, bytes: c.size });
-          summary.uploaded++;
-          summary.bytes += c.size;
-        }
+        await uploadCounted(ctx, c, summary);
         progress(c);
       } catch (e) {
         if (o.signal?.aborted) return;
@@ -33,6 +27,22 @@ export async function runQueue(
     }
   };
   await Promise.all(Array.from({ length: o.concurrency ?? 2 }, worker));
+}
+
+/** Uploads one item (upload-one.ts) and counts it in the summary: sent, or found already there. */
+export async function uploadCounted(
+  ctx: UploadContext,
+  item: UploadItem,
+  summary: UploadSummary,
+): Promise<void> {
+  if ((await uploadOne(ctx, item)) === 'already') {
+    summary.alreadyThere++;
+    return;
+  }
+  const key = ctx.target.prefix + item.path;
+  ctx.log?.({ level: 'debug', event: 'upload.file', message: `Uploaded ${key}.`, key, bytes: item.size });
+  summary.uploaded++;
+  summary.bytes += item.size;
 }
 
 /**

@@ -135,6 +135,26 @@ export function writeConfig(
   return file;
 }
 
+/** A config backing up to `s3://backup/<prefix>` with keepLocal false: `./staging` holds at most `stagingLimit` bytes. */
+export function writeStagingConfig(
+  dir: string,
+  fake: FakeFeishu,
+  s3: { endpoint: string },
+  prefix: string,
+  stagingLimit: number,
+): string {
+  return writeConfig(dir, fake, {
+    outputDir: `s3://backup/${prefix}`,
+    target: {
+      bucket: 'backup',
+      endpoint: s3.endpoint,
+      stagingDir: './staging',
+      keepLocal: false,
+      stagingLimit,
+    },
+  });
+}
+
 function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   // Nothing from the developer's own shell (a real FEISHU_APP_SECRET, FEISHU_BACKUP_*) leaks in.
   const base = Object.fromEntries(

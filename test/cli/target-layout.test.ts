@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +11,8 @@ import {
   mediaBytes,
   uploadNewVersion,
 } from '../fake-feishu/index.js';
-import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
+import { getBytes, sha } from '../target/fixture.js';
+import { s3Client, startS3, type TestS3 } from '../target/s3rver.js';
 import { makeHealthy, runCli, startTenant, tempDir, writeConfig } from './helpers.js';
 
 let s3: TestS3 | undefined;
@@ -24,22 +24,6 @@ afterEach(async () => {
   s3 = undefined;
   fake = undefined;
 });
-
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
-
-function client(server: TestS3): S3Client {
-  return new S3Client({
-    region: 'us-east-1',
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-  });
-}
-
-async function getBytes(c: S3Client, key: string): Promise<Buffer> {
-  const r = await c.send(new GetObjectCommand({ Bucket: 'backup', Key: key }));
-  return Buffer.from(await r.Body!.transformToByteArray());
-}
 
 function walk(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
@@ -83,7 +67,7 @@ describe('the bucket mirrors the whole local layout', () => {
     });
     const staging = join(dir, 'staging');
     const database = join(staging, 'inventory.sqlite');
-    const c = client(s3);
+    const c = s3Client(s3);
 
     const first = await runCli(['backup', '--config', config], { env: s3.env });
     expect(first.code, first.stderr + first.stdout).toBe(0);
@@ -94,7 +78,7 @@ describe('the bucket mirrors the whole local layout', () => {
     expect(viewFiles.length).toBeGreaterThan(3);
     for (const f of viewFiles) {
       const rel = relative(staging, f).split('\\').join('/');
-      expect(sha256(await getBytes(c, `nightly/${rel}`)), rel).toBe(sha256(readFileSync(f)));
+      expect(sha(await getBytes(c, `nightly/${rel}`)), rel).toBe(sha(readFileSync(f)));
     }
 
     // One manifest per document, naming each media file's object with its SHA-256.
@@ -161,8 +145,8 @@ describe('the bucket mirrors the whole local layout', () => {
     const kept = changed.filter((k) => k.startsWith(`nightly/${tokenFolder}/versions/`));
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatch(/\/versions\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\/contract\.pdf$/);
-    expect(sha256(await getBytes(c, kept[0]!))).toBe(sha256(oldBytes));
-    expect(sha256(await getBytes(c, `nightly/${drive.path}`))).toBe(drive.sha256);
+    expect(sha(await getBytes(c, kept[0]!))).toBe(sha(oldBytes));
+    expect(sha(await getBytes(c, `nightly/${drive.path}`))).toBe(drive.sha256);
     // The edited document's snapshot and view page, its manifest (a new snapshot), the root folder's
     // manifest (the file's new SHA-256), the view's index; no other document's manifest.
     const manifests = changed.filter((k) => k.includes('/by-document/'));

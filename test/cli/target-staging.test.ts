@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { StagingSummary } from '../../src/target/staging.js';
 import { addDriveFile, type FakeFeishu, mediaBytes, uploadNewVersion } from '../fake-feishu/index.js';
-import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
-import { makeHealthy, runCli, startTenant, tempDir, writeConfig } from './helpers.js';
+import { sha } from '../target/fixture.js';
+import { s3Client, startS3, type TestS3 } from '../target/s3rver.js';
+import { makeHealthy, runCli, startTenant, tempDir, writeConfig, writeStagingConfig } from './helpers.js';
 
 let s3: TestS3 | undefined;
 let fake: FakeFeishu | undefined;
@@ -18,25 +19,15 @@ afterEach(async () => {
   fake = undefined;
 });
 
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const LIMIT = 20_000;
 
-interface Staging {
-  limit: number;
-  peakBytes: number;
-  deleted: number;
-  failed: number;
-  waits: number;
-  full: boolean;
-}
-
-function lastStaging(database: string): Staging | undefined {
+function lastStaging(database: string): StagingSummary | undefined {
   const db = new Database(database, { readonly: true });
   const row = db.prepare('SELECT summary_json FROM runs ORDER BY id DESC LIMIT 1').get() as {
     summary_json: string;
   };
   db.close();
-  return (JSON.parse(row.summary_json) as { upload?: { staging?: Staging } }).upload?.staging;
+  return (JSON.parse(row.summary_json) as { upload?: { staging?: StagingSummary } }).upload?.staging;
 }
 
 function doneMedia(database: string): { file_token: string; path: string; sha256: string; size: number }[] {
@@ -57,24 +48,10 @@ describe('keepLocal false: the local folder is a staging area', () => {
     const file = addDriveFile(fake.tenant, { name: 'contract.pdf', size: 6000 });
     s3 = await startS3(['backup']);
     const dir = tempDir();
-    const config = writeConfig(dir, fake, {
-      outputDir: 's3://backup/nightly',
-      target: {
-        bucket: 'backup',
-        endpoint: s3.endpoint,
-        stagingDir: './staging',
-        keepLocal: false,
-        stagingLimit: LIMIT,
-      },
-    });
+    const config = writeStagingConfig(dir, fake, s3, 'nightly', LIMIT);
     const staging = join(dir, 'staging');
     const database = join(staging, 'inventory.sqlite');
-    const c = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    });
+    const c = s3Client(s3);
 
     const first = await runCli(['backup', '--config', config], { env: s3.env });
     expect(first.code, first.stderr + first.stdout).toBe(0);
@@ -150,7 +127,7 @@ describe('keepLocal false: the local folder is a staging area', () => {
       expect.stringMatching(/\/versions\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ\/contract\.pdf$/),
     ]);
     const old = await c.send(new GetObjectCommand({ Bucket: 'backup', Key: kept[0]!.key }));
-    expect(sha256(Buffer.from(await old.Body!.transformToByteArray()))).toBe(sha256(oldBytes));
+    expect(sha(Buffer.from(await old.Body!.transformToByteArray()))).toBe(sha(oldBytes));
     const now = await c.send(new HeadObjectCommand({ Bucket: 'backup', Key: `nightly/${drive.path}` }));
     expect(now.Metadata?.sha256).toBe(drive.sha256);
     expect(existsSync(join(staging, drive.path))).toBe(false);
@@ -194,12 +171,7 @@ describe('keepLocal false: the local folder is a staging area', () => {
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(again.stdout).toMatch(/Downloaded\s+1 file\b/);
     expect(existsSync(file)).toBe(false);
-    const c = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    });
+    const c = s3Client(s3);
     const head = await c.send(new HeadObjectCommand({ Bucket: 'backup', Key: damaged.path }));
     expect(head.Metadata?.sha256).toBe(damaged.sha256);
   });

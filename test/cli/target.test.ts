@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeFeishu } from '../fake-feishu/index.js';
-import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
+import { s3Client, startS3, type TestS3 } from '../target/s3rver.js';
 import { makeHealthy, mediaRows, runCli, startTenant, tempDir, writeConfig } from './helpers.js';
 
 let s3: TestS3 | undefined;
@@ -43,12 +43,7 @@ describe('backup into an S3-compatible bucket', () => {
     const database = join(dir, 'staging', 'inventory.sqlite');
     const rows = (await mediaRows(database)).filter((m) => m.status === 'done');
     expect(rows.length).toBeGreaterThan(0);
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    });
+    const client = s3Client(s3);
     for (const row of rows) {
       const head = await client.send(new HeadObjectCommand({ Bucket: 'backup', Key: `nightly/${row.path}` }));
       expect(head.Metadata?.sha256).toBe(sha256(join(dir, 'staging', row.path!)));
@@ -93,12 +88,7 @@ describe('backup into an S3-compatible bucket', () => {
       (m) => m.status === 'done',
     );
     const [gone, changed] = rows;
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    });
+    const client = s3Client(s3);
     await client.send(new DeleteObjectCommand({ Bucket: 'backup', Key: `nightly/${gone!.path}` }));
     await client.send(
       new PutObjectCommand({
@@ -139,12 +129,7 @@ describe('backup into an S3-compatible bucket', () => {
       (m) => m.status === 'done',
     );
     const [gone, rotten] = rows;
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    });
+    const client = s3Client(s3);
     await client.send(new DeleteObjectCommand({ Bucket: 'backup', Key: `nightly/${gone!.path}` }));
     // Same length, same SHA-256 metadata, other bytes: only re-hashing the object can tell.
     const good = readFileSync(join(dir, 'staging', rotten!.path!));

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DownloadLimits } from '../../src/download/types.js';
 import type { Db } from '../../src/inventory/open.js';
 import { openInventory } from '../../src/inventory/open.js';
 
@@ -80,4 +81,15 @@ export interface MediaRowView {
 
 export function mediaRow(db: Db, token: string): MediaRowView {
   return db.prepare('SELECT * FROM media WHERE file_token = ?').get(token) as MediaRowView;
+}
+
+/** Every download through temporary URLs (download.via tmp-url), rate and day limits out of the way. */
+export function tmpUrlLimits(concurrency: number): DownloadLimits {
+  return { qps: 50, perDay: 10_000, concurrency, dayBoundaryTimeZone: 'Asia/Shanghai', via: 'tmp-url' };
+}
+
+/** The file tokens a batch_get_tmp_download_url request asked for (one or many `file_tokens`). */
+export function tokensOf(query: unknown): string[] {
+  const t = (query as Record<string, string | string[]>).file_tokens;
+  return Array.isArray(t) ? t : t === undefined ? [] : [t];
 }

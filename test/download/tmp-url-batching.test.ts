@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DownloadLimits } from '../../src/download/types.js';
 import { type Env, startEnv } from './env.js';
-import { mediaRow } from './helpers.js';
+import { mediaRow, tmpUrlLimits, tokensOf } from './helpers.js';
 
 /**
  * batch_get_tmp_download_url takes up to 5 files a call: a call asks for the URLs of the files next
@@ -16,17 +16,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const LIMITS: DownloadLimits = {
-  qps: 50,
-  perDay: 10_000,
-  concurrency: 1,
-  dayBoundaryTimeZone: 'Asia/Shanghai',
-  via: 'tmp-url',
-};
-const tokensOf = (query: unknown): string[] => {
-  const t = (query as Record<string, string | string[]>).file_tokens;
-  return Array.isArray(t) ? t : t === undefined ? [] : [t];
-};
+const LIMITS = tmpUrlLimits(1);
 
 describe('temporary URLs asked for ahead', () => {
   it('one call for every 5 files, even one file at a time, in the queue order', async () => {

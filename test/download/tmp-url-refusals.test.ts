@@ -3,12 +3,12 @@ import { Agent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { downloadAll } from '../../src/download/download-all.js';
 import { TmpUrls } from '../../src/download/tmp-urls.js';
-import type { DownloadLimits, DownloadSummary } from '../../src/download/types.js';
+import type { DownloadSummary } from '../../src/download/types.js';
 import type { LogEvent } from '../../src/events.js';
 import { DailyQuota } from '../../src/inventory/quota.js';
 import { SlidingWindowLimiter } from '../../src/limits/sliding-window.js';
 import { type Env, startEnv } from './env.js';
-import { mediaRow, newRun } from './helpers.js';
+import { mediaRow, newRun, tmpUrlLimits, tokensOf } from './helpers.js';
 
 /**
  * The temporary-URL path (download.via tmp-url | auto) when Feishu says no: a batch call refused for
@@ -22,17 +22,7 @@ afterEach(async () => {
   env = undefined;
 });
 
-const LIMITS: DownloadLimits = {
-  qps: 50,
-  perDay: 10_000,
-  concurrency: 4,
-  dayBoundaryTimeZone: 'Asia/Shanghai',
-  via: 'tmp-url',
-};
-const tokensOf = (query: unknown): string[] => {
-  const t = (query as Record<string, string | string[]>).file_tokens;
-  return Array.isArray(t) ? t : t === undefined ? [] : [t];
-};
+const LIMITS = tmpUrlLimits(4);
 
 describe('the batch call', () => {
   it('refused for one of its files (deleted) is asked again file by file: the others get their URLs', async () => {

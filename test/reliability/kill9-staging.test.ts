@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeHealthy, runCli, spawnCli, tempDir, writeConfig } from '../cli/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, spawnCli, tempDir, writeStagingConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
-import { generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
-import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
+import { s3Client, type TestS3 } from '../target/s3rver.js';
+import { useUploadWorld } from './upload-world.js';
 
 /**
  * kill -9 with keepLocal false (issue 16): downloads and uploads interleave within the staging
@@ -17,40 +17,14 @@ import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
 const LIMIT = 150_000;
 let fake: FakeFeishu;
 let s3: TestS3;
-beforeAll(async () => {
-  fake = await startFakeFeishu({
-    tenant: generateTenant({
-      seed: 5,
-      folders: 2,
-      docxPerFolder: 3,
-      sheets: 1,
-      bitables: 1,
-      recordsPerTable: 6,
-      wikiSpaces: 0,
-      maxMediaBytes: 60_000,
-    }),
-  });
-  makeHealthy(fake);
-  s3 = await startS3(['backup']);
-});
-afterAll(async () => {
-  await fake.close();
-  await s3.close();
+useUploadWorld((w) => {
+  ({ fake, s3 } = w);
 });
 
 describe('kill -9 while staging with keepLocal false', () => {
   it('the next run finishes the bucket and removes every staged file, losing none', async () => {
     const dir = tempDir();
-    const config = writeConfig(dir, fake, {
-      outputDir: 's3://backup/k9s',
-      target: {
-        bucket: 'backup',
-        endpoint: s3.endpoint,
-        stagingDir: './staging',
-        keepLocal: false,
-        stagingLimit: LIMIT,
-      },
-    });
+    const config = writeStagingConfig(dir, fake, s3, 'k9s', LIMIT);
     for (const n of [1, 4]) {
       const cli = spawnCli(['backup', '--verbose', '--config', config], { env: s3.env });
       await cli.waitFor(new RegExp(`(Uploaded k9s/media/[^\\n]*\\n[^]*){${n}}`));
@@ -85,12 +59,7 @@ describe('kill -9 while staging with keepLocal false', () => {
     expect(notDone).toEqual({ n: 0 });
     expect(media.length).toBeGreaterThan(20);
     expect(media.filter((m) => m.status !== 'done')).toEqual([]);
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    });
+    const client = s3Client(s3);
     for (const m of media) {
       const head = await client.send(new HeadObjectCommand({ Bucket: 'backup', Key: `k9s/${m.path}` }));
       expect(head.Metadata?.sha256, m.path).toBe(m.sha256);

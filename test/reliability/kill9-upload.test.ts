@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeHealthy, runCli, spawnCli, tempDir, writeConfig } from '../cli/helpers.js';
 import type { FakeFeishu } from '../fake-feishu/index.js';
 import { addDriveFile, generateTenant, startFakeFeishu } from '../fake-feishu/index.js';
 import { type S3Proxy, startS3Proxy } from '../target/s3-proxy.js';
-import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
+import { s3Client, startS3, type TestS3 } from '../target/s3rver.js';
+import { useUploadWorld } from './upload-world.js';
 
 /**
  * kill -9 in the upload phase (issue 16): the files are on disk, the run is killed after its n-th
@@ -16,25 +17,8 @@ import { S3_KEY, S3_SECRET, startS3, type TestS3 } from '../target/s3rver.js';
  */
 let fake: FakeFeishu;
 let s3: TestS3;
-beforeAll(async () => {
-  fake = await startFakeFeishu({
-    tenant: generateTenant({
-      seed: 5,
-      folders: 2,
-      docxPerFolder: 3,
-      sheets: 1,
-      bitables: 1,
-      recordsPerTable: 6,
-      wikiSpaces: 0,
-      maxMediaBytes: 60_000,
-    }),
-  });
-  makeHealthy(fake);
-  s3 = await startS3(['backup']);
-});
-afterAll(async () => {
-  await fake.close();
-  await s3.close();
+useUploadWorld((w) => {
+  ({ fake, s3 } = w);
 });
 
 describe('kill -9 during the upload phase', () => {
@@ -66,12 +50,7 @@ describe('kill -9 during the upload phase', () => {
     const notDone = db.prepare(`SELECT COUNT(*) AS n FROM target_objects WHERE status <> 'done'`).get();
     db.close();
     expect(notDone).toEqual({ n: 0 });
-    const client = new S3Client({
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-    });
+    const client = s3Client(s3);
     // Enough that each kill above left work for the next run.
     expect(expected.length).toBeGreaterThan(20);
     console.log(`kill -9 upload: ${expected.length} objects`);
@@ -147,12 +126,7 @@ describe('kill -9 during a multipart upload', () => {
       });
       expect(after.prepare('SELECT COUNT(*) AS n FROM target_upload_parts').get()).toEqual({ n: 0 });
       after.close();
-      const client = new S3Client({
-        region: 'us-east-1',
-        endpoint: s3m.endpoint,
-        forcePathStyle: true,
-        credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
-      });
+      const client = s3Client(s3m);
       const got = await client.send(new GetObjectCommand({ Bucket: 'backup', Key: key }));
       const bytes = Buffer.from(await got.Body!.transformToByteArray());
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(big.sha256);

@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/events.js';
-import { type Db, openInventory } from '../../src/inventory/open.js';
-import { startRun } from '../../src/inventory/runs.js';
+import type { Db } from '../../src/inventory/open.js';
 import { makeS3Client } from '../../src/target/s3-client.js';
 import { uploadAll } from '../../src/target/upload-all.js';
-import { addDone, getBytes, MiB, sha, testTarget } from './fixture.js';
+import { addDone, getBytes, MiB, sha, testTarget, useTargetWorld } from './fixture.js';
 import { type S3Proxy, startS3Proxy } from './s3-proxy.js';
-import { startS3, type TestS3 } from './s3rver.js';
+import type { TestS3 } from './s3rver.js';
 
 /**
  * Resumable multipart uploads against a real s3rver, seen through a counting proxy: the parts an
@@ -22,22 +20,16 @@ let proxy: S3Proxy;
 let dir: string;
 let db: Db;
 
-beforeEach(async () => {
-  s3 = await startS3(['backup']);
-  proxy = await startS3Proxy(s3.endpoint);
-  for (const [k, v] of Object.entries(s3.env)) vi.stubEnv(k, v);
-  dir = mkdtempSync(join(tmpdir(), 'fb-resume-'));
-  db = openInventory(join(dir, 'inventory.sqlite'));
-  startRun(db, 'backup');
-  startRun(db, 'backup');
+useTargetWorld('fb-resume-', (w) => {
+  ({ s3, dir, db } = w);
 });
 
-afterEach(async () => {
-  db.close();
-  vi.unstubAllEnvs();
-  await proxy.close();
-  await s3.close();
+// Registered after the world's hooks: started after it, closed before it.
+beforeEach(async () => {
+  proxy = await startS3Proxy(s3.endpoint);
 });
+
+afterEach(() => proxy.close());
 
 /** Five parts of 8 MiB (the last short). */
 const FILE_BYTES = 4 * 8 * MiB + 4321;

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 // @ts-expect-error s3rver ships no types
 import S3rver from 's3rver';
 
@@ -39,4 +40,14 @@ export async function startS3(buckets: string[] = ['backup']): Promise<TestS3> {
     },
     close: () => server.close(),
   };
+}
+
+/** A test's own client for `server`, signed with the key pair s3rver accepts. */
+export function s3Client(server: { endpoint: string }): S3Client {
+  return new S3Client({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_SECRET },
+  });
 }

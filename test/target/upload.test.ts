@@ -1,78 +1,31 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Target } from '../../src/config/types.js';
-import { type Db, openInventory } from '../../src/inventory/open.js';
-import { startRun } from '../../src/inventory/runs.js';
+import type { Db } from '../../src/inventory/open.js';
 import { markUploading } from '../../src/inventory/target-objects.js';
 import { TargetError } from '../../src/target/errors.js';
 import { checkBucket, makeS3Client } from '../../src/target/s3-client.js';
 import { uploadAll } from '../../src/target/upload-all.js';
-import { startS3, type TestS3 } from './s3rver.js';
+import { addDone as addDoneIn, getBytes, sha, testTarget, useTargetWorld } from './fixture.js';
+import type { TestS3 } from './s3rver.js';
 
 let s3: TestS3;
 let dir: string;
 let db: Db;
 
-beforeEach(async () => {
-  s3 = await startS3(['backup']);
-  for (const [k, v] of Object.entries(s3.env)) vi.stubEnv(k, v);
-  dir = mkdtempSync(join(tmpdir(), 'fb-target-'));
-  db = openInventory(join(dir, 'inventory.sqlite'));
-  startRun(db, 'backup');
-  startRun(db, 'backup');
+useTargetWorld('fb-target-', (w) => {
+  ({ s3, dir, db } = w);
 });
 
-afterEach(async () => {
-  db.close();
-  vi.unstubAllEnvs();
-  await s3.close();
-});
-
-const target = (over: Partial<Target> = {}): Target => ({
-  endpoint: s3.endpoint,
-  region: 'us-east-1',
-  bucket: 'backup',
-  prefix: 'feishu/',
-  forcePathStyle: true,
-  keepLocal: true,
-  ...over,
-});
-
-const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+const target = (over: Partial<Target> = {}): Target => testTarget(s3.endpoint, over);
 
 /** A media row that is done on disk, as the downloader leaves it. */
-function addDone(token: string, bytes: Buffer, name = 'file.bin'): string {
-  const rel = `media/${token.slice(0, 2)}/${token}/${name}`;
-  mkdirSync(join(dir, 'media', token.slice(0, 2), token), { recursive: true });
-  writeFileSync(join(dir, ...rel.split('/')), bytes);
-  db.prepare(
-    `INSERT INTO media (file_token, name, status, path, sha256, bytes_on_disk) VALUES (?, ?, 'done', ?, ?, ?)`,
-  ).run(token, name, rel, sha(bytes), bytes.length);
-  return rel;
-}
-
-async function getBytes(client: S3Client, key: string): Promise<Buffer> {
-  const r = await client.send(new GetObjectCommand({ Bucket: 'backup', Key: key }));
-  const body = r.Body as NodeJS.ReadableStream;
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    body.on('data', (c: Buffer) => chunks.push(c));
-    body.on('end', resolve);
-    body.on('error', reject);
-  });
-  return Buffer.concat(chunks);
-}
+const addDone = (token: string, bytes: Buffer, name?: string): string =>
+  addDoneIn(db, dir, token, bytes, name);
 
 const targetRows = (): {
   object_key: string;
