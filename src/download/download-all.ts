@@ -13,7 +13,7 @@ import { cappedUsage, checkLimits, makeLanes, makeTmpPath, useTmpUrls } from './
 import { linkAllDone } from './link-all.js';
 import { asLocalFatal } from './local-errors.js';
 import { pathSummary } from './path-summary.js';
-import { planDownloads } from './plan.js';
+import { emptyDownloadSummary, planDownloads } from './plan.js';
 import { quotaStops } from './quota-stops.js';
 import { ResultTally } from './result-tally.js';
 import type { Lane, RunContext } from './run-context.js';
@@ -36,19 +36,7 @@ export async function downloadAll(options: DownloadOptions): Promise<DownloadSum
   const skipSources = options.skipSources ?? [];
   const planOptions = { retryFailed: options.retryFailed ?? false, skipSources };
   const plan = planDownloads(options.db, planOptions);
-  const summary: DownloadSummary = {
-    stopReason: 'complete',
-    downloaded: 0,
-    bytesReceived: 0,
-    bytesPublished: 0,
-    requests: 0,
-    failures: [],
-    left: plan,
-    quota: quota.usage(),
-    quotas: cappedUsage(lanes),
-    quotaSpent: [],
-    durationMs: 0,
-  };
+  const summary = emptyDownloadSummary(plan, quota.usage(), cappedUsage(lanes));
   if (options.dryRun) return summary;
 
   const run = new RunStop(summary);

@@ -2,7 +2,8 @@ import { newerThanCopy } from '../inventory/drive-versions.js';
 import { GONE_FROM_FEISHU } from '../inventory/media-queue.js';
 import type { MediaSource } from '../inventory/media-refs.js';
 import type { Db } from '../inventory/open.js';
-import type { DownloadPlan } from './types.js';
+import type { QuotaUsage } from '../inventory/quota.js';
+import type { DownloadPlan, DownloadSummary } from './types.js';
 
 /**
  * What a download run would try, from the inventory alone: no request is made. Used by `--dry-run`
@@ -71,5 +72,26 @@ export function emptyPlan(): DownloadPlan {
     skippedByOption: 0,
     skippedGone: 0,
     newVersions: 0,
+  };
+}
+
+/** A download that has done nothing yet: `left` is what it plans, the counters as they stand. */
+export function emptyDownloadSummary(
+  left: DownloadPlan,
+  quota: QuotaUsage,
+  quotas: QuotaUsage[],
+): DownloadSummary {
+  return {
+    stopReason: 'complete',
+    downloaded: 0,
+    bytesReceived: 0,
+    bytesPublished: 0,
+    requests: 0,
+    failures: [],
+    left,
+    quota,
+    quotas,
+    quotaSpent: [],
+    durationMs: 0,
   };
 }

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emptyPlan } from '../../src/download/plan.js';
+import { emptyDownloadSummary, emptyPlan } from '../../src/download/plan.js';
 import type { DownloadSummary } from '../../src/download/types.js';
 import type { StatusReport } from '../../src/inventory/status.js';
 import {
@@ -38,20 +38,15 @@ export function statusReport(over: Partial<StatusReport> = {}): StatusReport {
 
 /** A download that did nothing and left nothing, for the summary's tests; `over` sets the rest. */
 export function downloadSummary(over: Partial<DownloadSummary> = {}): DownloadSummary {
-  return {
-    stopReason: 'complete',
-    downloaded: 0,
-    bytesReceived: 0,
-    bytesPublished: 0,
-    requests: 0,
-    failures: [],
-    left: emptyPlan(),
-    quota: { bucket: 'media.download', day: '2026-01-01', used: 0, limit: 10, remaining: 10, resetsAt: 0 },
-    quotas: [],
-    quotaSpent: [],
-    durationMs: 0,
-    ...over,
+  const quota = {
+    bucket: 'media.download',
+    day: '2026-01-01',
+    used: 0,
+    limit: 10,
+    remaining: 10,
+    resetsAt: 0,
   };
+  return { ...emptyDownloadSummary(emptyPlan(), quota, []), ...over };
 }
 
 export const BIN = join(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js');

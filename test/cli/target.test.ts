@@ -24,6 +24,24 @@ function s3Config(dir: string, fake: FakeFeishu, server: TestS3, bucket = 'backu
   });
 }
 
+/** A healthy tenant backed up into a fresh bucket: its config, folder and the media rows done. */
+async function backedUp(): Promise<{
+  dir: string;
+  config: string;
+  rows: Awaited<ReturnType<typeof mediaRows>>;
+  server: TestS3;
+}> {
+  const fake = await startTenant();
+  makeHealthy(fake);
+  const server = await startS3(['backup']);
+  s3 = server;
+  const dir = tempDir();
+  const config = s3Config(dir, fake, server);
+  expect((await runCli(['backup', '--config', config], { env: server.env })).code).toBe(0);
+  const rows = (await mediaRows(join(dir, 'staging', 'inventory.sqlite'))).filter((m) => m.status === 'done');
+  return { dir, config, rows, server };
+}
+
 describe('backup into an S3-compatible bucket', () => {
   it('uploads every downloaded file and the inventory, each checked by HEAD, and status shows the target', async () => {
     const fake = await startTenant();
@@ -78,17 +96,9 @@ describe('backup into an S3-compatible bucket', () => {
   });
 
   it('verify HEADs every uploaded object; a missing or different one exits 3 and is uploaded again by the next run', async () => {
-    const fake = await startTenant();
-    makeHealthy(fake);
-    s3 = await startS3(['backup']);
-    const dir = tempDir();
-    const config = s3Config(dir, fake, s3);
-    expect((await runCli(['backup', '--config', config], { env: s3.env })).code).toBe(0);
-    const rows = (await mediaRows(join(dir, 'staging', 'inventory.sqlite'))).filter(
-      (m) => m.status === 'done',
-    );
+    const { config, rows, server } = await backedUp();
     const [gone, changed] = rows;
-    const client = s3Client(s3);
+    const client = s3Client(server);
     await client.send(new DeleteObjectCommand({ Bucket: 'backup', Key: `nightly/${gone!.path}` }));
     await client.send(
       new PutObjectCommand({
@@ -99,37 +109,29 @@ describe('backup into an S3-compatible bucket', () => {
       }),
     );
 
-    const verify = await runCli(['verify', '--config', config], { env: s3.env });
+    const verify = await runCli(['verify', '--config', config], { env: server.env });
     expect(verify.code, verify.stderr + verify.stdout).toBe(3);
     expect(verify.stdout).toMatch(
       /Checked \d+ objects in s3:\/\/backup\/nightly\/ .* 2 missing or different/,
     );
     expect(verify.stdout).toContain(`missing nightly/${gone!.path}`);
     expect(verify.stdout).toContain(`differs nightly/${changed!.path}`);
-    const status = await runCli(['status', '--config', config], { env: s3.env });
+    const status = await runCli(['status', '--config', config], { env: server.env });
     expect(status.stdout).toMatch(/files on disk uploaded and checked, 2 failed/);
     expect(status.stdout).toContain(`failed nightly/${gone!.path}: missing_in_bucket: not in the bucket`);
     expect(status.stdout).toContain('the next backup or download uploads the failed ones again');
 
-    const again = await runCli(['download', '--config', config], { env: s3.env });
+    const again = await runCli(['download', '--config', config], { env: server.env });
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(again.stdout).toMatch(/Uploaded\s+2 files/);
-    const clean = await runCli(['verify', '--config', config], { env: s3.env });
+    const clean = await runCli(['verify', '--config', config], { env: server.env });
     expect(clean.code, clean.stdout).toBe(0);
   });
 
   it('verify --deep downloads and re-hashes each object: bytes replaced behind a right HEAD are found (exit 3), then uploaded again', async () => {
-    const fake = await startTenant();
-    makeHealthy(fake);
-    s3 = await startS3(['backup']);
-    const dir = tempDir();
-    const config = s3Config(dir, fake, s3);
-    expect((await runCli(['backup', '--config', config], { env: s3.env })).code).toBe(0);
-    const rows = (await mediaRows(join(dir, 'staging', 'inventory.sqlite'))).filter(
-      (m) => m.status === 'done',
-    );
+    const { dir, config, rows, server } = await backedUp();
     const [gone, rotten] = rows;
-    const client = s3Client(s3);
+    const client = s3Client(server);
     await client.send(new DeleteObjectCommand({ Bucket: 'backup', Key: `nightly/${gone!.path}` }));
     // Same length, same SHA-256 metadata, other bytes: only re-hashing the object can tell.
     const good = readFileSync(join(dir, 'staging', rotten!.path!));
@@ -145,13 +147,13 @@ describe('backup into an S3-compatible bucket', () => {
     );
 
     // HEAD finds the deleted object, but the replaced bytes pass: their metadata and length are right.
-    const head = await runCli(['verify', '--config', config], { env: s3.env });
+    const head = await runCli(['verify', '--config', config], { env: server.env });
     expect(head.code).toBe(3);
     expect(head.stdout).toMatch(/Checked \d+ objects in .* 1 missing or different/);
     expect(head.stdout).toContain(`missing nightly/${gone!.path}`);
     expect(head.stdout).not.toContain(rotten!.path!);
 
-    const deep = await runCli(['verify', '--deep', '--config', config], { env: s3.env });
+    const deep = await runCli(['verify', '--deep', '--config', config], { env: server.env });
     expect(deep.code, deep.stderr + deep.stdout).toBe(3);
     expect(deep.stdout).toMatch(
       /Downloaded and re-hashed \d+ objects \([^)]+\) from s3:\/\/backup\/nightly\/ .*: \d+ ok, 1 missing, different or corrupt/,
@@ -163,10 +165,10 @@ describe('backup into an S3-compatible bucket', () => {
     );
     expect(deep.stdout).toContain('The next `feishu-backup backup` or `download` uploads them again.');
 
-    const again = await runCli(['download', '--config', config], { env: s3.env });
+    const again = await runCli(['download', '--config', config], { env: server.env });
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect(again.stdout).toMatch(/Uploaded\s+2 files/);
-    const clean = await runCli(['verify', '--deep', '--config', config], { env: s3.env });
+    const clean = await runCli(['verify', '--deep', '--config', config], { env: server.env });
     expect(clean.code, clean.stdout).toBe(0);
     expect(clean.stdout).toMatch(/Downloaded and re-hashed \d+ objects .*: (\d+) ok, 0 missing/);
   });
