@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { DocumentDirectory } from '../inventory/document-directory.js';
 import { documentsFailingFor } from '../inventory/failing-documents.js';
 import type { Db } from '../inventory/open.js';
@@ -54,6 +56,11 @@ function collect(db: Db, meta: ReportMeta): ReportData {
 
   const appearsIn = documentsPerMedia(db);
   const hrefOf = hrefMaker(meta.reportPath, meta.outputDir);
+  // keepLocal false: a file is deleted once its object is checked, so only those still staged link.
+  const linkable =
+    meta.target && !meta.target.keepLocal
+      ? (p: string) => existsSync(path.join(meta.outputDir, p))
+      : () => true;
   const failureRows: FailureRow[] = [];
   const media: ReportMedia[] = [];
   const rows = db
@@ -90,7 +97,7 @@ function collect(db: Db, meta: ReportMeta): ReportData {
       state,
       status: r.status,
       appearsIn: appearsIn.get(r.id) ?? [],
-      href: r.path && r.status === 'done' ? hrefOf(r.path) : null,
+      href: r.path && r.status === 'done' && linkable(r.path) ? hrefOf(r.path) : null,
       error,
     });
   }

@@ -17,7 +17,13 @@ export interface ReportTarget {
   endpoint: string | null;
   storageClass: string | null;
   objectLockDays: number | null;
-  /** Media files complete on disk, and of those in the bucket with their SHA-256 checked by HEAD. */
+  keepLocal: boolean;
+  /** keepLocal false: the bytes of media files staged locally at once, at most. */
+  stagingLimit: number | null;
+  /**
+   * Media files downloaded whole, and of those in the bucket with their SHA-256 checked by HEAD. With
+   * `keepLocal` they are all on disk; without, each is deleted once its object is checked.
+   */
   files: number;
   filesUploaded: number;
   snapshots: number;
@@ -42,6 +48,8 @@ export function collectTarget(db: Db, t: Target): ReportTarget {
     endpoint: t.endpoint ?? null,
     storageClass: t.storageClass ?? null,
     objectLockDays: t.objectLockDays ?? null,
+    keepLocal: t.keepLocal,
+    stagingLimit: t.keepLocal ? null : (t.stagingLimit ?? null),
     files: c.mediaDone,
     filesUploaded: c.uploaded,
     snapshots: c.snapshots,
@@ -66,6 +74,9 @@ export function targetSection(t: ReportTarget | undefined): string {
         .map((f) => `<li><code>${e(f.key)}</code> <b>${e(f.code)}</b>: ${e(f.message)}</li>`)
         .join('')}</ul></div></div>`
     : '';
+  const local = t.keepLocal
+    ? 'kept on disk'
+    : `deleted once uploaded and checked${t.stagingLimit ? `; at most ${formatBytes(t.stagingLimit)} staged at once` : ''}`;
   const lock = t.objectLockDays ? `COMPLIANCE retention, ${formatCount(t.objectLockDays)} days` : 'off';
   return (
     `<section class="card" id="target"><h2>Object storage</h2>` +
@@ -75,7 +86,7 @@ export function targetSection(t: ReportTarget | undefined): string {
       'Files uploaded and verified',
       'target-uploaded',
       t.filesUploaded,
-      `of ${formatCount(t.files)} on disk · ${percent(t.filesUploaded, t.files)}`,
+      `of ${formatCount(t.files)} ${t.keepLocal ? 'on disk' : 'downloaded'} · ${percent(t.filesUploaded, t.files)}`,
     ) +
     card(
       'ok',
@@ -91,6 +102,7 @@ export function targetSection(t: ReportTarget | undefined): string {
     `<dt>Endpoint</dt><dd>${t.endpoint ? `<code>${e(t.endpoint)}</code>` : 'AWS S3'}</dd>` +
     `<dt>Storage class</dt><dd>${e(t.storageClass ?? 'the bucket default')}</dd>` +
     `<dt>Object lock</dt><dd>${e(lock)}</dd>` +
+    `<dt>Local copies</dt><dd id="target-local">${e(local)}</dd>` +
     `<dt>Inventory copy</dt><dd>${t.inventoryUploadedAt ? `uploaded ${e(formatTime(t.inventoryUploadedAt))}` : 'not uploaded yet'}</dd>` +
     `</dl><h3>Verified: each object's SHA-256 (metadata) and length checked by HEAD after upload; ` +
     `<code>verify --deep</code> downloads and re-hashes them.</h3>${failures}</section>`

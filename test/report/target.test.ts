@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,26 @@ describe('the object storage target in the report', () => {
     } finally {
       delete process.env.AWS_SECRET_ACCESS_KEY;
     }
+  });
+
+  it('with keepLocal false, counts files downloaded and links only those still staged on disk', () => {
+    // The report (5 MiB) is staged: downloaded, its upload failed; the others went once checked.
+    mkdirSync(path.join(meta.outputDir, 'media/re'), { recursive: true });
+    writeFileSync(path.join(meta.outputDir, 'media/re/report <2024>.pdf'), 'staged');
+    const staged = { ...meta, target: { ...target, keepLocal: false, stagingLimit: 2 * 1024 * MiB } };
+    const data = collectReportData(db, staged);
+    const linked = data.media.filter((m) => m.href !== null).map((m) => m.fileToken);
+    expect(linked).toEqual(['boxReport']);
+    expect(collectReportData(db, meta).media.filter((m) => m.href !== null)).toHaveLength(4);
+    const html = renderReportHtml(data);
+    const section = html.slice(html.indexOf('<section class="card" id="target">'));
+    expect(section).toMatch(/id="target-uploaded">1<\/div><div class="d">of 4 downloaded/);
+    expect(section).toContain(
+      '<dd id="target-local">deleted once uploaded and checked; at most 2.00 GB staged at once</dd>',
+    );
+    expect(renderReportHtml(collectReportData(db, meta))).toContain(
+      '<dd id="target-local">kept on disk</dd>',
+    );
   });
 
   it('has no target section when the backup has no target', () => {
