@@ -18,6 +18,9 @@ export function keepWasmOnBaseline(): void {
   v8.setFlagsFromString('--liftoff-only');
 }
 
+/** The growth factor last set below (V8's default until then); see afterWorkerIsolate. */
+let youngGrowthFactor = 2;
+
 /**
  * The young generation stays at its first size (two 1 MiB semi-spaces) instead of doubling up to
  * 2 x 16 MiB. A download allocates little JS, but the CLI's start-up (yargs, zod, the config) and
@@ -29,11 +32,25 @@ export function keepWasmOnBaseline(): void {
  * Measured on Node 20 only (the flag is in its `node --v8-options`; not checked on 22 and 24).
  */
 export function keepYoungGenerationSmall(): void {
+  youngGrowthFactor = 1;
   v8.setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 export function letYoungGenerationGrow(): void {
+  youngGrowthFactor = 2;
   v8.setFlagsFromString('--semi-space-growth-factor=2');
+}
+
+/**
+ * Sets the young generation's growth factor again once a worker thread's isolate exists: setting up
+ * a new isolate's heap puts the process-wide flag back to 2. Measured with the config check's worker
+ * (config/load-apart.ts) and without this: the main thread's young generation grew to 2 x 8 MiB
+ * before the download began, and the CLI's `download` of 2 GiB peaked at 96.4-99.4 MiB against
+ * 95.9-97.3 with no worker at all (4 pairs); with it, 2 x 1 MiB as intended. Call once the worker
+ * has run (its isolate is set up on its own thread, some time after `new Worker`).
+ */
+export function afterWorkerIsolate(): void {
+  if (youngGrowthFactor === 1) keepYoungGenerationSmall();
 }
 
 /**

@@ -1,5 +1,5 @@
 import { LoginError } from '../auth/errors.js';
-import { ConfigError } from '../config/index.js';
+import { ConfigError } from '../config/errors.js';
 import { FeishuError } from '../feishu/errors.js';
 import { LockHeldError } from '../inventory/lock.js';
 import { SchemaTooNewError } from '../inventory/migrate.js';

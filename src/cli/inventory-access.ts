@@ -1,5 +1,9 @@
 import { existsSync } from 'node:fs';
-import { type Config, ConfigError, DATABASE_FILE, findConfigFile, loadConfig } from '../config/index.js';
+// Not from config/index.js: that loads the schema library, which only the checking thread needs.
+import { DATABASE_FILE, findConfigFile } from '../config/discover.js';
+import { ConfigError } from '../config/errors.js';
+import type { Config, LoadConfigOptions } from '../config/index.js';
+import { loadConfigApart } from '../config/load-apart.js';
 import { type Db, openInventory } from '../inventory/open.js';
 import { UsageError } from './errors.js';
 import type { GlobalArgs } from './options.js';
@@ -28,11 +32,12 @@ export function loadCliConfig(
   redactor.add(env.FEISHU_APP_SECRET);
   // The object storage target's credentials come only from the AWS environment (README "Object storage").
   redactor.add(env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN);
-  const options: Parameters<typeof loadConfig>[0] = { env, overrides, offline };
+  const options: LoadConfigOptions = { env, overrides, offline };
   // Without --config, the file plain `init` wrote in this folder, so `init` then `backup` just works.
   const file = findConfigFile(args.config, env, process.cwd());
   if (file) options.file = file;
-  const config = loadConfig(options);
+  // On a worker thread: the checker never loads in this one (load-apart.ts).
+  const config = loadConfigApart(options);
   redactor.add(config.appSecret);
   return config;
 }

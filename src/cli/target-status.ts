@@ -1,4 +1,4 @@
-import { DEFAULT_STAGING_LIMIT, describeTarget } from '../config/target.js';
+import { DEFAULT_STAGING_LIMIT, describeTarget } from '../config/target-naming.js';
 import type { Target } from '../config/types.js';
 import type { Db } from '../inventory/open.js';
 import { type TargetCounts, targetCounts } from '../inventory/target-objects.js';

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describeTarget } from '../config/target.js';
+import { describeTarget } from '../config/target-naming.js';
 import type { Config } from '../config/types.js';
 import type { StagedRun } from '../target/staged-run.js';
 import type { UploadSummary } from '../target/upload-all.js';

@@ -4,6 +4,9 @@ import path from 'node:path';
 /** Where `init` writes the config when given no --out; later commands look there too. */
 export const DEFAULT_CONFIG_FILE = 'feishu-backup.json';
 
+/** The inventory's file name inside outputDir, unless the config names another `database`. */
+export const DATABASE_FILE = 'inventory.sqlite';
+
 /** Said in a config error when no file was read, so "appId: missing" is not a mystery. */
 export const NO_CONFIG_FILE_NOTE = `no config file was read: none given with --config or FEISHU_BACKUP_CONFIG, and no ./${DEFAULT_CONFIG_FILE} in this folder`;
 

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { USER_ONLY_ROOT_TYPES } from '../roots/types.js';
 import { checkHostMatchesBaseUrl, FEISHU_BASE_URL, normaliseBaseUrl } from './base-url.js';
 import { describeIssue } from './describe-issue.js';
-import { NO_CONFIG_FILE_NOTE } from './discover.js';
+import { DATABASE_FILE, NO_CONFIG_FILE_NOTE } from './discover.js';
 import { ConfigError } from './errors.js';
 import { parseFullEvery } from './full-every.js';
 import { parseRates } from './parse-rates.js';
@@ -14,7 +14,7 @@ import { archiveSchema, configSchema, downloadSchema, limitsSchema, offlineSchem
 import { resolveTarget } from './target.js';
 import type { Config } from './types.js';
 
-export const DATABASE_FILE = 'inventory.sqlite';
+export { DATABASE_FILE };
 
 /** The config as a user writes it (before env, defaults and path resolution). */
 export interface ConfigInput {

@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { DEFAULT_STAGING_LIMIT } from './target-naming.js';
+
+export { DEFAULT_STAGING_LIMIT, describeTarget } from './target-naming.js';
 
 /**
  * The `target` block: an S3-compatible bucket the backup is uploaded to (AWS S3, MinIO, Ceph RGW,
@@ -106,9 +109,6 @@ export function resolveTarget(
   return { localDir, target };
 }
 
-/** The default staging limit with keepLocal false: 2 GiB. */
-export const DEFAULT_STAGING_LIMIT = 2 * 1024 ** 3;
-
 const SIZE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,
@@ -140,10 +140,4 @@ export function parseStagingLimit(raw: number | string | undefined, problems: st
     return DEFAULT_STAGING_LIMIT;
   }
   return bytes;
-}
-
-/** How the target is named to the user: `s3://bucket/prefix` and the endpoint when not AWS. */
-export function describeTarget(t: Target): string {
-  const where = `s3://${t.bucket}/${t.prefix}`;
-  return t.endpoint ? `${where} at ${t.endpoint}` : where;
 }

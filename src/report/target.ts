@@ -1,4 +1,4 @@
-import { describeTarget } from '../config/target.js';
+import { describeTarget } from '../config/target-naming.js';
 import type { Target } from '../config/types.js';
 import type { Db } from '../inventory/open.js';
 import { targetCounts } from '../inventory/target-objects.js';

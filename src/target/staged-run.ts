@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_STAGING_LIMIT } from '../config/target.js';
+import { DEFAULT_STAGING_LIMIT } from '../config/target-naming.js';
 import type { DownloadStaging } from '../download/types.js';
 import type { Db } from '../inventory/open.js';
 import { uploadCandidates } from '../inventory/target-objects.js';

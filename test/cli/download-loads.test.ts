@@ -26,8 +26,26 @@ const NOT_FOR_DOWNLOAD = [
   '/dist/src/report/',
 ];
 
+/** Loaded only on the config check's worker thread (src/config/load-apart.ts), never on the main one. */
+const WORKER_ONLY = ['/node_modules/zod/', '/dist/src/config/schema.js', '/dist/src/config/load.js'];
+
+/** Every module reachable by imports from `entry`, from the recorded "url<TAB>parent" lines. */
+function reachableFrom(entry: string, edges: [url: string, parent: string][]): Set<string> {
+  const seen = new Set([entry]);
+  const todo = [entry];
+  for (let at = todo.pop(); at !== undefined; at = todo.pop()) {
+    for (const [url, parent] of edges) {
+      if (parent === at && !seen.has(url)) {
+        seen.add(url);
+        todo.push(url);
+      }
+    }
+  }
+  return seen;
+}
+
 describe('a download-only run', () => {
-  it('loads neither the SDKs nor the crawl, view or report code', async () => {
+  it('loads neither the SDKs nor the crawl, view or report code, nor the config schema on its main thread', async () => {
     fake = await startHealthyTenant();
     const dir = tempDir();
     const config = writeConfig(dir, fake);
@@ -38,9 +56,22 @@ describe('a download-only run', () => {
     const download = await runCli(['download', '--config', config], { env });
     expect(download.code, download.stderr).toBe(0);
     expect(download.stdout).toMatch(/Downloaded\s+[1-9]/);
-    const loaded = readFileSync(list, 'utf8').split('\n');
+    const edges = readFileSync(list, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t') as [string, string]);
+    const loaded = edges.map(([url]) => url);
     // The hook saw the run: the downloader itself is in the list.
     expect(loaded.some((u) => u.includes('/dist/src/download/download-all.js'))).toBe(true);
     expect(loaded.filter((u) => NOT_FOR_DOWNLOAD.some((part) => u.includes(part)))).toEqual([]);
+
+    // The config was checked with the schema library, on the worker thread only: nothing the bin
+    // imports leads to it.
+    const bin = edges.find(([url, parent]) => !parent && url.endsWith('/dist/src/cli/main.js'))?.[0];
+    expect(bin).toBeDefined();
+    const mainThread = [...reachableFrom(bin!, edges)];
+    expect(mainThread.some((u) => u.includes('/dist/src/download/download-all.js'))).toBe(true);
+    expect(mainThread.filter((u) => WORKER_ONLY.some((part) => u.includes(part)))).toEqual([]);
+    expect(loaded.some((u) => u.includes('/node_modules/zod/'))).toBe(true);
   });
 });

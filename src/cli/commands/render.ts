@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ViewSummary } from '../../archive/view/render-view.js';
-import { DATABASE_FILE, findConfigFile, loadConfig } from '../../config/index.js';
+import { DATABASE_FILE, findConfigFile } from '../../config/discover.js';
+import { loadConfigApart } from '../../config/load-apart.js';
 import type { Target } from '../../config/types.js';
 import { applyMediaMoves } from '../../download/media-moves.js';
 import { acquireLock, lockPathFor, outputLockPathFor, type RunLock } from '../../inventory/lock.js';
@@ -91,7 +92,7 @@ function locateOffline(args: GlobalArgs): { database: string; outputDir: string;
     const overrides: Record<string, unknown> = {};
     if (args.outputDir) overrides.outputDir = args.outputDir;
     if (args.database) overrides.database = args.database;
-    const config = loadConfig({ file, overrides, offline: true, env: {} });
+    const config = loadConfigApart({ file, overrides, offline: true, env: {} });
     return {
       database: config.database,
       outputDir: config.outputDir,

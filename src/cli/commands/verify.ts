@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { describeTarget } from '../../config/target.js';
+import { describeTarget } from '../../config/target-naming.js';
 import type { Config } from '../../config/types.js';
 import type { Db } from '../../inventory/open.js';
 import type { ObjectCheck } from '../../target/verify-objects.js';
