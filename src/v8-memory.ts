@@ -59,7 +59,8 @@ export function afterWorkerIsolate(): void {
  * much short-lived garbage (each document's HTTP answers and snapshot streams outlive a few
  * scavenges), so the old generation filled up to 4 x its live size between full collections, and
  * that live size grows with the tenant (the documents met): the 100,000-document crawl peaked at
- * 335-341 MiB, 130 MiB of it old-generation garbage (BENCHMARKS.md, Scale). V8 reads the factor after
+ * 335-341 MiB, with ~100 MiB of garbage in a 127 MiB old generation and 45 MiB of dropped buffers
+ * waiting for a full collection; with 1.5, at 201 MiB (BENCHMARKS.md, Scale). V8 reads the factor after
  * every full collection, so it can be set from inside the process; returns what restores V8's own
  * (dynamic) factor, for the work after the crawl (a `backup`'s download).
  */

@@ -30,9 +30,9 @@ const UNREADABLE = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN'
 /**
  * Pages of the inventory SQLite keeps in memory per connection: 2 MiB (SQLite's own default;
  * better-sqlite3 builds it with 16 MiB). The cache fills as the inventory grows, so it was memory that
- * grew with the tenant: the crawl's native memory rose ~20 MiB from 1,000 to 30,000 documents with
- * 16 MiB, and stayed flat with 2 MiB at the same speed (BENCHMARKS.md, Scale); pages it drops stay in
- * the operating system's file cache.
+ * grew with the tenant: the crawl's native memory rose 21 MiB from 2,700 to 26,000 documents with
+ * 16 MiB and stayed flat with 2 MiB (BENCHMARKS.md, Scale); pages it drops stay in the operating
+ * system's file cache.
  */
 export const PAGE_CACHE_KIB = 2000;
 
