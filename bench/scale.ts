@@ -6,7 +6,8 @@
  * (`--dry-run`'s count, once per run) and to read the next batch of each lane (every batch), the first
  * and one deep in the backlog.
  * Run: `npm run build && node dist/bench/scale.js [sizes...]` (writes the "## Scale" section of
- * BENCHMARKS.md with `--write`).
+ * BENCHMARKS.md with `--write`; `--bare`: the crawler without the CLI's V8 flags; `--crawl-only`:
+ * no download-queue part).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -34,13 +35,15 @@ const CHILD = fileURLToPath(new URL('./crawl-child.js', import.meta.url));
 export interface CrawlScale {
   documents: number;
   wallMs: number;
+  cpuMs: number;
   peakRssMiB: number;
   inventoryMiB: number;
   media: number;
   maxBacklog: number;
 }
 
-export async function crawlAt(documents: number): Promise<CrawlScale> {
+/** @param bare the crawler without the V8 flags the CLI sets (as this benchmark ran before 2026-12-06 18:30 UTC) */
+export async function crawlAt(documents: number, bare = false): Promise<CrawlScale> {
   const tenant = emptyTenant({ seed: 5 });
   const perFolder = 500;
   let folder = addFolder(tenant, { name: 'F0' });
@@ -61,7 +64,7 @@ export async function crawlAt(documents: number): Promise<CrawlScale> {
       limits: { crawlConcurrency: 16 },
     });
     const r = await new Promise<CrawlChildResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [CHILD, JSON.stringify(config)], {
+      const child = spawn(process.execPath, [CHILD, JSON.stringify(config), ...(bare ? ['bare'] : [])], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let out = '';
@@ -81,6 +84,7 @@ export async function crawlAt(documents: number): Promise<CrawlScale> {
     return {
       documents,
       wallMs: r.wallMs,
+      cpuMs: r.cpuMs,
       peakRssMiB: r.maxRssBytes / 2 ** 20,
       inventoryMiB: inventoryBytes / 2 ** 20,
       media: r.media,
@@ -154,11 +158,11 @@ export interface ScaleFigures {
 }
 
 export async function runScaleBench(
-  opts: { documents?: number[]; pending?: number[]; write?: boolean } = {},
+  opts: { documents?: number[]; pending?: number[]; write?: boolean; bare?: boolean } = {},
 ): Promise<ScaleFigures> {
   const crawl: CrawlScale[] = [];
   for (const n of opts.documents ?? [1000, 10_000, 100_000]) {
-    crawl.push(await crawlAt(n));
+    crawl.push(await crawlAt(n, opts.bare));
     // One line per size as it ends, with the load it ran at, for a long run watched from outside.
     process.stderr.write(
       `${JSON.stringify({ ...crawl.at(-1), loadavg: loadavg(), at: new Date().toISOString() })}\n`,
@@ -228,6 +232,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const figures = await runScaleBench({
     ...(sizes.length > 0 ? { documents: sizes } : {}),
     write: args.includes('--write'),
+    bare: args.includes('--bare'),
+    ...(args.includes('--crawl-only') ? { pending: [] } : {}),
   });
   console.log(JSON.stringify(figures, null, 2));
 }

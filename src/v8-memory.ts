@@ -54,6 +54,22 @@ export function afterWorkerIsolate(): void {
 }
 
 /**
+ * While the crawl runs: V8 lets the old generation grow to 1.5 times what survived its last full
+ * collection (at least 8 MiB more) before the next, instead of up to 4 times. The crawl promotes
+ * much short-lived garbage (each document's HTTP answers and snapshot streams outlive a few
+ * scavenges), so the old generation filled up to 4 x its live size between full collections, and
+ * that live size grows with the tenant (the documents met): the 100,000-document crawl peaked at
+ * 335-341 MiB, with ~100 MiB of garbage in a 127 MiB old generation and 45 MiB of dropped buffers
+ * waiting for a full collection; with 1.5, at 201 MiB (BENCHMARKS.md, Scale). V8 reads the factor after
+ * every full collection, so it can be set from inside the process; returns what restores V8's own
+ * (dynamic) factor, for the work after the crawl (a `backup`'s download).
+ */
+export function keepOldGenerationTight(): () => void {
+  v8.setFlagsFromString('--heap-growing-percent=50');
+  return () => v8.setFlagsFromString('--heap-growing-percent=0');
+}
+
+/**
  * Bytes of dropped buffers between two minor collections. Peak RSS of a 2 GiB download: 16 MiB ~7 MiB
  * more than 8 MiB, 4 MiB ~1-2 MiB less than 8 MiB, for the same CPU within the noise. With the young
  * generation kept small (the CLI's `download`), 2 MiB peaked 1.6-2 MiB below 4 MiB on 512 MiB and

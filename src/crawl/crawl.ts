@@ -6,6 +6,7 @@ import { FeishuError } from '../feishu/errors.js';
 import { DocumentRepo } from '../inventory/documents.js';
 import type { Db } from '../inventory/open.js';
 import type { SourceContext } from '../sources/types.js';
+import { keepOldGenerationTight } from '../v8-memory.js';
 import { DocumentReader } from './document-reader.js';
 import { FullRead } from './full-read.js';
 import { JobTaker } from './job-taker.js';
@@ -39,6 +40,16 @@ export interface CrawlOptions {
  * Resolves with a summary; rejects only when nothing can work (bad credentials, missing scope).
  */
 export async function crawl(options: CrawlOptions): Promise<CrawlSummary> {
+  // Peak memory that does not grow with the tenant's size (see v8-memory.ts); V8's own afterwards.
+  const restore = keepOldGenerationTight();
+  try {
+    return await crawlTight(options);
+  } finally {
+    restore();
+  }
+}
+
+async function crawlTight(options: CrawlOptions): Promise<CrawlSummary> {
   const { db, runId, signal, log } = options;
   const { tally, scheduler, roots, fullRead } = assemble(options);
   const rootIds = roots.register();

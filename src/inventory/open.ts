@@ -27,6 +27,15 @@ export class InventoryUnreadableError extends Error {
 /** SQLite answers that mean the file itself is unusable, not that a statement was wrong. */
 const UNREADABLE = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_CANTOPEN', 'SQLITE_IOERR_SHORT_READ']);
 
+/**
+ * Pages of the inventory SQLite keeps in memory per connection: 2 MiB (SQLite's own default;
+ * better-sqlite3 builds it with 16 MiB). The cache fills as the inventory grows, so it was memory that
+ * grew with the tenant: the crawl's native memory rose 21 MiB from 2,700 to 26,000 documents with
+ * 16 MiB and stayed flat with 2 MiB (BENCHMARKS.md, Scale); pages it drops stay in the operating
+ * system's file cache.
+ */
+export const PAGE_CACHE_KIB = 2000;
+
 /** Opens (creating if needed) the inventory in WAL mode with a busy timeout, and migrates it. */
 export function openInventory(file: string, options: OpenOptions = {}): Db {
   let db: Db;
@@ -40,6 +49,8 @@ export function openInventory(file: string, options: OpenOptions = {}): Db {
   }
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // Negative: a size in KiB, not a number of pages.
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
