@@ -1,6 +1,7 @@
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FeishuClient } from '../../src/feishu/client.js';
+import { keepOldGenerationTight } from '../../src/v8-memory.js';
 import { type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 import { smallTenant } from './fixtures.js';
 import { harness, UNPACED } from './harness.js';
@@ -56,6 +57,17 @@ describe("the crawl's memory", () => {
     });
     const flags = recordFlags();
     await expect(h.run({ client: wrong })).rejects.toMatchObject({ kind: 'credentials' });
+    expect(growing(flags)).toEqual(['--heap-growing-percent=50', '--heap-growing-percent=0']);
+  });
+
+  it('gives V8 its own factor back only once the last of two crawls at once is over', () => {
+    const flags = recordFlags();
+    const first = keepOldGenerationTight();
+    const second = keepOldGenerationTight();
+    first();
+    first();
+    expect(growing(flags)).toEqual(['--heap-growing-percent=50']);
+    second();
     expect(growing(flags)).toEqual(['--heap-growing-percent=50', '--heap-growing-percent=0']);
   });
 });
