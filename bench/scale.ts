@@ -229,6 +229,11 @@ export function render(f: ScaleFigures): string {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  if (args.includes('--write') && args.includes('--crawl-only')) {
+    // The section's queue table needs the queue figures: write them from a whole run.
+    console.error('scale: --write needs the download-queue figures; drop --crawl-only to write.');
+    process.exit(2);
+  }
   const figures = await runScaleBench({
     ...(sizes.length > 0 ? { documents: sizes } : {}),
     write: args.includes('--write'),
