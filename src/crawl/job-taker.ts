@@ -1,11 +1,11 @@
 import { LoginError } from '../auth/errors.js';
-import { asLocalFatal } from '../download/local-errors.js';
 import type { Logger } from '../events.js';
 import { FeishuError } from '../feishu/errors.js';
 import { DocumentDirectory } from '../inventory/document-directory.js';
 import type { DocumentRepo } from '../inventory/documents.js';
 import { describeDocument, documentsFailedFor } from '../inventory/failing-documents.js';
 import type { Db } from '../inventory/open.js';
+import { asLocalFatal } from '../local-errors.js';
 import { SOURCES, UNSUPPORTED_REASONS } from '../sources/registry.js';
 import type { DocumentReader } from './document-reader.js';
 import type { PassWriter } from './pass-writer.js';

@@ -1,8 +1,8 @@
 import { LoginError } from '../auth/errors.js';
 import type { FeishuError } from '../feishu/errors.js';
 import type { MediaRow } from '../inventory/media-queue.js';
+import { asLocalFatal, LocalFatalError } from '../local-errors.js';
 import { type FileResult, park } from './file-result.js';
-import { asLocalFatal, LocalFatalError } from './local-errors.js';
 import type { PartPaths } from './part-file.js';
 import type { RunContext } from './run-context.js';
 
