@@ -1,10 +1,9 @@
 import v8 from 'node:v8';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FeishuClient } from '../../src/feishu/client.js';
 import { keepOldGenerationTight } from '../../src/v8-memory.js';
 import { type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 import { smallTenant } from './fixtures.js';
-import { harness, UNPACED } from './harness.js';
+import { harness, wrongSecretClient } from './harness.js';
 
 let fake: FakeFeishu | undefined;
 
@@ -49,12 +48,7 @@ describe("the crawl's memory", () => {
     const t = smallTenant();
     fake = await startFakeFeishu({ tenant: t.tenant });
     const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    const wrong = new FeishuClient({
-      appId: fake.appId,
-      appSecret: 'not-the-secret',
-      baseUrl: fake.url,
-      rates: UNPACED,
-    });
+    const wrong = wrongSecretClient(fake);
     const flags = recordFlags();
     await expect(h.run({ client: wrong })).rejects.toMatchObject({ kind: 'credentials' });
     expect(growing(flags)).toEqual(['--heap-growing-percent=50', '--heap-growing-percent=0']);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { FeishuClient } from '../../src/feishu/client.js';
 import type { Clock } from '../../src/limits/clock.js';
 import { PageGuard } from '../../src/sources/paging.js';
 import { addDocx, addMedia, block, type FakeFeishu, startFakeFeishu } from '../fake-feishu/index.js';
 import { smallTenant } from './fixtures.js';
-import { countRequests, harness, liveMedia, UNPACED } from './harness.js';
+import { countRequests, harness, liveMedia, wrongSecretClient } from './harness.js';
 
 let fake: FakeFeishu | undefined;
 
@@ -53,12 +52,7 @@ describe('crawl resilience', () => {
     const t = smallTenant();
     fake = await startFakeFeishu({ tenant: t.tenant });
     const h = harness(fake, [{ type: 'folder', token: t.folder.token }]);
-    const wrong = new FeishuClient({
-      appId: fake.appId,
-      appSecret: 'not-the-secret',
-      baseUrl: fake.url,
-      rates: UNPACED,
-    });
+    const wrong = wrongSecretClient(fake);
     await expect(h.run({ client: wrong })).rejects.toMatchObject({ kind: 'credentials' });
     expect(fake.requests.filter((r) => r.route !== 'auth')).toEqual([]);
   });

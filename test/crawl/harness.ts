@@ -106,3 +106,13 @@ export function allWikiRoots(fake: FakeFeishu): Root[] {
 export function countRequests(fake: FakeFeishu, route: string): number {
   return fake.requests.filter((r) => r.route === route).length;
 }
+
+/** A client of the fake with the wrong app secret: the crawl stops on its credentials error. */
+export function wrongSecretClient(fake: FakeFeishu): FeishuClient {
+  return new FeishuClient({
+    appId: fake.appId,
+    appSecret: 'not-the-secret',
+    baseUrl: fake.url,
+    rates: UNPACED,
+  });
+}
