@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { renderStatus } from '../../src/cli/commands/status.js';
 import { renderSummary } from '../../src/cli/summary.js';
 import { endMessage } from '../../src/download/end-message.js';
+import type { DownloadSummary } from '../../src/download/types.js';
 import type { LogEvent } from '../../src/events.js';
 import { finishRun } from '../../src/inventory/runs.js';
 import { readStatus } from '../../src/inventory/status.js';
@@ -14,6 +15,24 @@ import { type Env, startEnv } from '../download/env.js';
  */
 
 let env: Env | undefined;
+
+/** The human summary a `download` that ended with `code` prints, the status read after it. */
+function downloadText(e: Env, summary: DownloadSummary, code: number): string {
+  const after = readStatus(e.db, { day: summary.quota.day });
+  return renderSummary(
+    {
+      command: 'download',
+      dryRun: false,
+      durationMs: 1000,
+      interrupted: false,
+      download: summary,
+      after,
+      outputDir: 'out',
+      database: 'inv.sqlite',
+    },
+    code,
+  );
+}
 afterEach(async () => {
   await env?.close();
   env = undefined;
@@ -56,20 +75,7 @@ describe('the summary per fetch path', () => {
     expect(endMessage(summary)).toMatch(
       /daily download quota is spent \(media\.download 2\/2; temporary URLs: Feishu kept refusing them\)/,
     );
-    const after = readStatus(env.db, { day: summary.quota.day });
-    const text = renderSummary(
-      {
-        command: 'download',
-        dryRun: false,
-        durationMs: 1000,
-        interrupted: false,
-        download: summary,
-        after,
-        outputDir: 'out',
-        database: 'inv.sqlite',
-      },
-      4,
-    );
+    const text = downloadText(env, summary, 4);
     expect(text).toMatch(/\nPaths {7}direct: 2 files, 5\.9 KB, 2 requests today; day spent \(our count\)\n/);
     expect(text).toMatch(
       new RegExp(
@@ -100,19 +106,7 @@ describe('the summary per fetch path', () => {
       { via: 'direct', files: 1, bytes: 1000, requests: 1, stopped: false },
       { via: 'tmp-url', files: 0, bytes: 0, requests: 0, batchCalls: 0, stopped: false },
     ]);
-    const text = renderSummary(
-      {
-        command: 'download',
-        dryRun: false,
-        durationMs: 1000,
-        interrupted: false,
-        download: summary,
-        after: readStatus(env.db, { day: summary.quota.day }),
-        outputDir: 'out',
-        database: 'inv.sqlite',
-      },
-      0,
-    );
+    const text = downloadText(env, summary, 0);
     expect(text).not.toContain('Paths');
   });
 });

@@ -21,6 +21,22 @@ afterEach(async () => {
 
 const LIMIT = 20_000;
 
+/** The stored copy's first byte flipped, as a new inode (the by-document hard links keep the good bytes). */
+function damage(file: string): void {
+  const bytes = readFileSync(file);
+  bytes[0] = bytes[0]! ^ 0xff;
+  rmSync(file);
+  writeFileSync(file, bytes);
+}
+
+/** The local backup in ./staging, from now on with keepLocal false and a staging limit of LIMIT bytes. */
+function stagedInPlace(dir: string, tenant: FakeFeishu, server: TestS3): string {
+  return writeConfig(dir, tenant, {
+    outputDir: './staging',
+    target: { bucket: 'backup', endpoint: server.endpoint, keepLocal: false, stagingLimit: LIMIT },
+  });
+}
+
 function lastStaging(database: string): StagingSummary | undefined {
   const db = new Database(database, { readonly: true });
   const row = db.prepare('SELECT summary_json FROM runs ORDER BY id DESC LIMIT 1').get() as {
@@ -147,16 +163,8 @@ describe('keepLocal false: the local folder is a staging area', () => {
     const rows = doneMedia(database);
     const damaged = rows[0]!;
     const file = join(staging, damaged.path);
-    const bytes = readFileSync(file);
-    bytes[0] = bytes[0]! ^ 0xff;
-    // A new inode: the by-document hard links keep the good bytes, the stored copy is damaged.
-    rmSync(file);
-    writeFileSync(file, bytes);
-
-    const config = writeConfig(dir, fake, {
-      outputDir: './staging',
-      target: { bucket: 'backup', endpoint: s3.endpoint, keepLocal: false, stagingLimit: LIMIT },
-    });
+    damage(file);
+    const config = stagedInPlace(dir, fake, s3);
     const first = await runCli(['download', '--config', config], { env: s3.env });
     expect(first.code, first.stderr + first.stdout).toBe(3);
     expect(first.stdout).toContain(`${damaged.path}: the local copy hashes to`);
@@ -188,15 +196,8 @@ describe('keepLocal false: the local folder is a staging area', () => {
     const database = join(staging, 'inventory.sqlite');
     const [damaged] = doneMedia(database);
     const file = join(staging, damaged!.path);
-    const bytes = readFileSync(file);
-    bytes[0] = bytes[0]! ^ 0xff;
-    rmSync(file);
-    writeFileSync(file, bytes);
-
-    const config = writeConfig(dir, fake, {
-      outputDir: './staging',
-      target: { bucket: 'backup', endpoint: s3.endpoint, keepLocal: false, stagingLimit: LIMIT },
-    });
+    damage(file);
+    const config = stagedInPlace(dir, fake, s3);
     const full = await runCli(['download', '--config', config], { env: s3.env });
     expect(full.code, full.stderr + full.stdout).toBe(5);
     expect(full.stdout).toMatch(/downloads stopped: the staged files could not be uploaded/);

@@ -62,17 +62,17 @@ async function interruptedRun(parts: number): Promise<void> {
   proxy.seen.length = 0;
 }
 
+/** The second run's uploads through the proxy, to the end (`concurrency`, `log` as given). */
+function secondRun(
+  options: { concurrency?: number; log?: (e: LogEvent) => void } = {},
+): ReturnType<typeof uploadAll> {
+  const t = testTarget(proxy.endpoint);
+  return uploadAll({ client: makeS3Client(t), db, target: t, outputDir: dir, runId: 2, ...options });
+}
+
 async function fullRun(): Promise<{ summary: Awaited<ReturnType<typeof uploadAll>>; events: LogEvent[] }> {
   const events: LogEvent[] = [];
-  const t = testTarget(proxy.endpoint);
-  const summary = await uploadAll({
-    client: makeS3Client(t),
-    db,
-    target: t,
-    outputDir: dir,
-    runId: 2,
-    log: (e) => events.push(e),
-  });
+  const summary = await secondRun({ log: (e) => events.push(e) });
   return { summary, events };
 }
 
@@ -159,16 +159,7 @@ describe('a multipart upload interrupted by one run is continued by the next', (
       const bytes = randomBytes(2 * 8 * MiB + 77);
       return { bytes, key: `feishu/${addDone(db, dir, token, bytes, 'big.zip')}` };
     });
-    const t = testTarget(proxy.endpoint);
-
-    const summary = await uploadAll({
-      client: makeS3Client(t),
-      db,
-      target: t,
-      outputDir: dir,
-      runId: 2,
-      concurrency: 3,
-    });
+    const summary = await secondRun({ concurrency: 3 });
 
     expect(summary).toMatchObject({ uploaded: 3, failed: 0 });
     expect(proxy.partsSent()).toHaveLength(9);
