@@ -7,42 +7,25 @@
  * Run: `npm run build && node dist/bench/cli-rss.js [--runs 5] [--sizes 512,2048] [--vs OLD/dist/src/cli/main.js
  * --vs-label 'what OLD is'] [--write]`
  */
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { parseArgs } from 'node:util';
 import { writeBenchmarksSubsection } from './benchmarks-file.js';
 import { resetCliFile, serveCliFile } from './cli-serve.js';
+import { median, range, type Timed, timed } from './stats.js';
+
+const f1 = (n: number): string => n.toFixed(1);
+const f2 = (n: number): string => n.toFixed(2);
 
 const BIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const MiB = 2 ** 20;
 
-interface Run {
-  wallS: number;
-  peakMiB: number;
-  cpuS: number;
-}
+type Run = Timed;
 
-async function timedDownload(bin: string, configFile: string): Promise<Run> {
-  const { stderr } = await promisify(execFile)(
-    '/usr/bin/time',
-    ['-f', 'TIMED %e %M %U %S', process.execPath, bin, 'download', '-c', configFile, '-q'],
-    { maxBuffer: 16 * MiB },
-  );
-  const m = /TIMED ([\d.]+) (\d+) ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
-  if (!m) throw new Error(`no timing in: ${stderr.slice(-300)}`);
-  return { wallS: Number(m[1]), peakMiB: Number(m[2]) / 1024, cpuS: Number(m[3]) + Number(m[4]) };
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const range = (xs: number[], digits = 1): string =>
-  `${Math.min(...xs).toFixed(digits)}-${Math.max(...xs).toFixed(digits)}`;
+const timedDownload = (bin: string, configFile: string): Promise<Run> =>
+  timed([process.execPath, bin, 'download', '-c', configFile, '-q']);
 
 interface SizeFigures {
   mib: number;
@@ -94,15 +77,15 @@ function render(
     const peaks = f.ours.map((r) => r.peakMiB);
     const peak = median(peaks);
     lines.push(
-      `| peak RSS of \`download\`, ${f.mib} MiB file, median of ${f.ours.length} (range ${range(peaks)} MiB) | ${peak.toFixed(1)} MiB = ${mb(peak)} | < 100 MB (95.4 MiB): ${peak < 95.37 ? 'met' : '**missed**'} |`,
+      `| peak RSS of \`download\`, ${f.mib} MiB file, median of ${f.ours.length} (range ${range(peaks, f1)} MiB) | ${peak.toFixed(1)} MiB = ${mb(peak)} | < 100 MB (95.4 MiB): ${peak < 95.37 ? 'met' : '**missed**'} |`,
     );
     if (vs && f.vs.length) {
       const vp = f.vs.map((r) => r.peakMiB);
       const wall = f.ours.map((r, i) => r.wallS / f.vs[i]!.wallS);
       const cpu = f.ours.map((r, i) => r.cpuS / f.vs[i]!.cpuS);
       lines.push(
-        `| the same, ${label} (range ${range(vp)} MiB) | ${median(vp).toFixed(1)} MiB | (context) |`,
-        `| wall time this build / ${label}, ${f.mib} MiB, median of the pairs (${range(wall, 2)}); CPU ${median(cpu).toFixed(2)} (${range(cpu, 2)}) | ${median(wall).toFixed(2)} | (same throughput: ~1.00) |`,
+        `| the same, ${label} (range ${range(vp, f1)} MiB) | ${median(vp).toFixed(1)} MiB | (context) |`,
+        `| wall time this build / ${label}, ${f.mib} MiB, median of the pairs (${range(wall, f2)}); CPU ${median(cpu).toFixed(2)} (${range(cpu, f2)}) | ${median(wall).toFixed(2)} | (same throughput: ~1.00) |`,
       );
     }
   }

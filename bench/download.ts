@@ -21,6 +21,7 @@ import { addMedia, emptyTenant, type FakeFeishu, startFakeFeishu } from '../test
 import { writeBenchmarksSection } from './benchmarks-file.js';
 import type { ChildJob, ChildResult } from './download-child.js';
 import { type LanesFigures, lanesRows, runLanesBench } from './lanes.js';
+import { median, range } from './stats.js';
 
 /** The downloading process: a file of its own, so it loads only what a download run loads. */
 const CHILD = fileURLToPath(new URL('./download-child.js', import.meta.url));
@@ -259,12 +260,6 @@ function childTimes(stdout: string): number {
   return total;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /** Makes every media row pending again, so the same inventory can be downloaded once more. */
 function resetMediaRows(dbFile: string): void {
   const db = openInventory(dbFile);
@@ -362,7 +357,6 @@ const f1 = (n: number): string => n.toFixed(1);
 const f2 = (n: number): string => n.toFixed(2);
 const f3 = (n: number): string => n.toFixed(3);
 const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
-const range = (xs: number[]): string => `${f2(Math.min(...xs))}-${f2(Math.max(...xs))}`;
 /** MiB/s two processes needing `a` and `b` CPU seconds per GiB can reach on all of this machine's cores. */
 const cpuCap = (a: number, b: number): number => (cpus().length / (a + b)) * 1024;
 
@@ -413,8 +407,8 @@ export function render(f: Figures): string {
         `| quota use at ${q.rate}/s: ${q.files} files; server-side arrival rate / limit (whole run incl. start-up: ${f1(q.seconds)} s = ${f3(q.wallRatio)}); 429 answers: ${q.rateLimited} | ${f3(q.ratio)} | >= 0.95, 0 x 429: ${verdict(q.ratio >= 0.95 && q.rateLimited === 0)} |`,
     ),
     ...lanesRows(f.lanes),
-    `| streaming ${f1(s.bytes / GiB)} GiB, median of ${s.rounds} interleaved rounds, like for like: ours ${f1(s.oursMiBs)} MiB/s (SHA-256, fsyncs, rename and commit included) against \`curl -o\` + \`sha256sum\` + \`sync\` of the file ${f1(s.curlDurableMiBs)} MiB/s (the same work); per-round ratios ${range(s.durableRatios)} | ${f2(s.durableRatio)} | >= 0.95: ${verdict(s.durableRatio >= 0.95)} |`,
-    `| the same against a bare \`curl -o\` (${f1(s.curlMiBs)} MiB/s: no hash, nothing on disk yet); per-round ratios ${range(s.ratios)} | ${f2(s.ratio)} | (context) |`,
+    `| streaming ${f1(s.bytes / GiB)} GiB, median of ${s.rounds} interleaved rounds, like for like: ours ${f1(s.oursMiBs)} MiB/s (SHA-256, fsyncs, rename and commit included) against \`curl -o\` + \`sha256sum\` + \`sync\` of the file ${f1(s.curlDurableMiBs)} MiB/s (the same work); per-round ratios ${range(s.durableRatios, f2)} | ${f2(s.durableRatio)} | >= 0.95: ${verdict(s.durableRatio >= 0.95)} |`,
+    `| the same against a bare \`curl -o\` (${f1(s.curlMiBs)} MiB/s: no hash, nothing on disk yet); per-round ratios ${range(s.ratios, f2)} | ${f2(s.ratio)} | (context) |`,
     `| durable write speed of this disk: \`dd conv=fdatasync\` of the same size, median | ${f1(s.diskMiBs)} MiB/s | (ceiling for any writer that fsyncs) |`,
     `| CPU per GiB, every thread (median): ours ${f2(s.cpu.ours)} s, curl ${f2(s.cpu.curl)} s; the fake serving each ${f2(s.cpu.fakeForOurs)} s / ${f2(s.cpu.fakeForCurl)} s; both on the same 2 cores, so CPU alone caps ours at ${f1(cpuCap(s.cpu.ours, s.cpu.fakeForOurs))} MiB/s and curl at ${f1(cpuCap(s.cpu.curl, s.cpu.fakeForCurl))} | ${f2(cpuCap(s.cpu.ours, s.cpu.fakeForOurs) / cpuCap(s.cpu.curl, s.cpu.fakeForCurl))} | (context: ratio of the two caps) |`,
     `| peak RSS of the downloading process | ${f1(s.peakRssMiB)} MiB | < 100 MB: ${verdict(s.peakRssMiB * MiB < 100e6)} |`,

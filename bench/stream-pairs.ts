@@ -9,42 +9,17 @@
  * at /usr/bin/time, curl, sha256sum and sync on the PATH); `--write` sets the "## Streaming" section
  * of BENCHMARKS.md.
  */
-import { execFile } from 'node:child_process';
 import { rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { writeBenchmarksSection } from './benchmarks-file.js';
 import type { ChildResult } from './download-child.js';
+import { median, range, type Timed, timed } from './stats.js';
 import { serveStreamFile } from './stream-serve.js';
 
 const ONCE = fileURLToPath(new URL('./stream-once.js', import.meta.url));
 const MiB = 2 ** 20;
-
-interface Timed {
-  wallS: number;
-  peakMiB: number;
-  cpuS: number;
-  stdout: string;
-}
-
-/** Runs `argv` under GNU time: its wall seconds, peak RSS and CPU as the kernel counted them. */
-async function timed(argv: string[]): Promise<Timed> {
-  const { stdout, stderr } = await promisify(execFile)(
-    '/usr/bin/time',
-    ['-f', 'TIMED %e %M %U %S', ...argv],
-    { maxBuffer: 64 * MiB },
-  );
-  const m = /TIMED ([\d.]+) (\d+) ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
-  if (!m) throw new Error(`no timing in: ${stderr.slice(-300)}`);
-  return {
-    wallS: Number(m[1]),
-    peakMiB: Number(m[2]) / 1024,
-    cpuS: Number(m[3]) + Number(m[4]),
-    stdout,
-  };
-}
 
 export interface StreamPair {
   ours: Timed;
@@ -113,14 +88,8 @@ export async function runStreamPairs(bytes: number, pairs: number): Promise<Stre
   }
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const f1 = (n: number): string => n.toFixed(1);
 const f2 = (n: number): string => n.toFixed(2);
-const range = (xs: number[], f: (n: number) => string): string =>
-  `${f(Math.min(...xs))}-${f(Math.max(...xs))}`;
 
 export function render(f: StreamPairsFigures): string {
   const mib = f.bytes / MiB;
